@@ -1,0 +1,277 @@
+"""Rule models -> durable-rules rulesets, and the private host that runs them.
+
+This is the only module that imports durable-rules; its traps are recorded
+in ``shared/DURABLE_RULES.md`` and handled here:
+
+* one private :class:`_Host` per process, with its background timer threads
+  switched off (they segfault with more than one live session) and rulesets
+  registered once per (pack digest, as-of date), from a deep copy;
+* actions are named strings resolved by ``get_action``, with exactly one
+  parameter so that they run synchronously;
+* facts are asserted one at a time, each with a unique ``fid``; dates reach
+  the core as day numbers, never as strings;
+* every session ends with a ``$close`` fact whose no-op rule guarantees an
+  action ran before ``delete_state`` (which segfaults otherwise), and one
+  session is live at a time;
+* an exception inside an action is stored in the state, not raised: it is
+  checked after every assertion and becomes an :class:`EngineError`;
+* no negation: a rule's default outcome is decided afterwards, in Python,
+  from which positive patterns fired (``engine/evaluate.py``).
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass
+from datetime import date
+
+from engine.errors import EngineError, Problem
+from engine.facts import CATALOG_FIELDS, FACT_FIELDS, Fact
+
+_OPS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "present")
+_COMPARE = {"gt": "$gt", "gte": "$gte", "lt": "$lt", "lte": "$lte"}
+#: durable-rules' own limits (shared/DURABLE_RULES.md); past some it hangs.
+MAX_PATTERNS_PER_RULE = 16
+MAX_RULES = 4096
+MAX_DISTINCT_TESTS = 512
+CLOSE = "$close"
+
+
+@dataclass(frozen=True)
+class Action:
+    """What one durable rule means: which pack rule, which role, which branch."""
+
+    rule_id: str
+    role: str  # "considers" or "outcome"
+    branch: int
+    alternative: int
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    name: str
+    definition: dict
+    actions: dict[str, Action]
+
+
+class _Conditions:
+    """Turns one pattern's ``where`` into durable-rules tests, or problems."""
+
+    def __init__(self, parameters: dict, catalog, as_of: date):
+        self.parameters = parameters
+        self.catalog = catalog
+        self.as_of = as_of
+        self.problems: list[Problem] = []
+        self.tests: set[str] = set()
+
+    def pattern(self, loc: str, fact: str, where: dict) -> dict | None:
+        fields = FACT_FIELDS.get(fact)
+        if fields is None:
+            self._problem(loc, f"unknown fact '{fact}'; known: {', '.join(FACT_FIELDS)}")
+            return None
+        tests: list = [{"type": fact}]
+        for name, test in where.items():
+            kind = fields.get(name)
+            if kind is None:
+                self._problem(f"{loc}.where.{name}", f"fact '{fact}' has no field '{name}'; known: {', '.join(fields)}")
+                continue
+            ops = test if isinstance(test, dict) and "param" not in test else {"eq": test}
+            for op, value in ops.items():
+                tests.extend(self._test(f"{loc}.where.{name}.{op}", fact, name, kind, op, value))
+        for test in tests:
+            self.tests.add(repr(test))
+        return tests[0] if len(tests) == 1 else {"$and": tests}
+
+    def _test(self, loc, fact, name, kind, op, value) -> list:
+        if op not in _OPS:
+            self._problem(loc, f"unknown operator '{op}'; known: {', '.join(_OPS)}")
+            return []
+        if op == "present":
+            if kind != "str" or not isinstance(value, bool):
+                self._problem(loc, "`present` takes true or false, on a text field")
+                return []
+            return [{"$neq": {name: ""}}] if value else [{name: ""}]
+        value = self._resolve(loc, value)
+        if op in ("in", "not_in"):
+            if not isinstance(value, list) or not value:
+                self._problem(loc, f"`{op}` needs a non-empty list")
+                return []
+            values = [self._scalar(loc, fact, name, kind, v) for v in value]
+            if None in values:
+                return []
+            if op == "not_in":
+                return [{"$neq": {name: v}} for v in values]
+            return [{name: values[0]}] if len(values) == 1 else [{"$or": [{name: v} for v in values]}]
+        scalar = self._scalar(loc, fact, name, kind, value)
+        if scalar is None:
+            return []
+        if op == "eq":
+            return [{name: scalar}]
+        if op == "ne":
+            return [{"$neq": {name: scalar}}]
+        if kind == "str":
+            self._problem(loc, f"`{op}` compares numbers or dates, not text")
+            return []
+        return [{_COMPARE[op]: {name: scalar}}]
+
+    def _resolve(self, loc, value):
+        if isinstance(value, dict):
+            if set(value) != {"param"}:
+                self._problem(loc, "a value is a literal or {param: NAME}")
+                return None
+            name = value["param"]
+            if name == "as_of":
+                return self.as_of
+            if name not in self.parameters:
+                self._problem(loc, f"unknown parameter '{name}'; known: as_of, {', '.join(sorted(self.parameters))}")
+                return None
+            return self.parameters[name]
+        return value
+
+    def _scalar(self, loc, fact, name, kind, value):
+        if value is None:
+            return None
+        if kind == "date":
+            if isinstance(value, date):
+                return value.toordinal()
+            try:
+                return date.fromisoformat(value).toordinal()
+            except (TypeError, ValueError):
+                self._problem(loc, f"'{value}' is not a date (YYYY-MM-DD)")
+                return None
+        if kind == "int":
+            if isinstance(value, bool) or not isinstance(value, int):
+                self._problem(loc, f"'{value}' is not an integer")
+                return None
+            return value
+        if not isinstance(value, str):
+            self._problem(loc, f"'{value}' is not text")
+            return None
+        table = CATALOG_FIELDS.get((fact, name))
+        if table == "title" and value not in self.catalog.titles:
+            self._problem(loc, f"title '{value}' is not in the catalog")
+        if table == "category" and value not in self.catalog.categories:
+            self._problem(loc, f"category '{value}' is not in the catalog")
+        return value
+
+    def _problem(self, loc: str, detail: str) -> None:
+        self.problems.append(Problem(loc, "pack_field", {"detail": detail}))
+
+
+def _build(spec, rules, catalog, as_of: date) -> tuple[dict, dict[str, Action], list[Problem]]:
+    conditions = _Conditions(spec.parameters, catalog, as_of)
+    definition: dict = {}
+    actions: dict[str, Action] = {}
+
+    def add(name: str, action: Action, loc: str, patterns) -> None:
+        compiled = [conditions.pattern(f"{loc}[{k}]", p.fact, p.where) for k, p in enumerate(patterns)]
+        if len(compiled) > MAX_PATTERNS_PER_RULE:
+            conditions._problem(loc, f"more than {MAX_PATTERNS_PER_RULE} patterns in one alternative")
+        if None in compiled:
+            return
+        definition[name] = {"all": [{f"f{k}": c} for k, c in enumerate(compiled)], "run": name}
+        actions[name] = action
+
+    for i, rule in enumerate(rules):
+        loc = f"pack.yaml: rules[{i}] ({rule.id})"
+        for k, pattern in enumerate(rule.considers):
+            add(f"{rule.id}/considers/{k}", Action(rule.id, "considers", -1, k), f"{loc}.considers", [pattern])
+        for b, branch in enumerate(rule.outcomes):
+            for a, alternative in enumerate(branch.when):
+                add(f"{rule.id}/{b}/{a}", Action(rule.id, "outcome", b, a),
+                    f"{loc}.outcomes[{b}].when[{a}].all", alternative.all)
+    definition[CLOSE] = {"all": [{"f0": {"type": CLOSE}}], "run": CLOSE}
+    if len(definition) > MAX_RULES:
+        conditions._problem("pack.yaml: rules", f"more than {MAX_RULES} compiled rules")
+    if len(conditions.tests) > MAX_DISTINCT_TESTS:
+        conditions._problem("pack.yaml: rules", f"more than {MAX_DISTINCT_TESTS} distinct tests")
+    return definition, actions, conditions.problems
+
+
+def check_pack(spec, rules, catalog) -> list[Problem]:
+    """Every problem compiling the pack would meet (at its reference date)."""
+    as_of = date.fromisoformat(spec.reference_date)
+    return _build(spec, rules, catalog, as_of)[2]
+
+
+def compile_pack(pack, as_of: date) -> CompiledPack:
+    definition, actions, problems = _build(pack.spec, pack.rules, pack.catalog, as_of)
+    if problems:  # a loaded pack compiled once already; only a bad as-of date gets here
+        raise EngineError("engine_failure", {"profile": "-", "reason": problems[0].text("en")})
+    name = f"{pack.id}:{pack.digest[7:23]}:{as_of.isoformat()}"
+    return CompiledPack(name, definition, actions)
+
+
+class _Host:
+    """The process's one durable-rules host (created on first use)."""
+
+    _instance = None
+
+    @classmethod
+    def get(cls):
+        if cls._instance is None:
+            cls._instance = _make_host()
+        return cls._instance
+
+
+def _make_host():
+    from durable import engine as durable_engine  # heavy: import only when screening
+
+    class Host(durable_engine.Host):
+        def __init__(self):
+            self.sink: list = []
+            self.registered: set[str] = set()
+            super().__init__()
+
+        def _run(self):
+            """No background dispatch: we need no timers, and it segfaults."""
+
+        def get_action(self, action_name):
+            sink = self.sink
+
+            def record(c):
+                sink.append((action_name, c._m))
+
+            return record
+
+    host = Host()
+    host.durable = durable_engine
+    return host
+
+
+_sessions = itertools.count(1)
+
+
+def run_facts(compiled: CompiledPack, facts: list[Fact]) -> list[tuple[Action, tuple[int, ...]]]:
+    """Assert one profile's facts in a fresh session; the (action, fids) that fired."""
+    host = _Host.get()
+    durable = host.durable
+    if compiled.name not in host.registered:
+        host.register_rulesets({compiled.name: copy.deepcopy(compiled.definition)})
+        host.registered.add(compiled.name)
+    sid = f"s{next(_sessions)}"
+    host.sink.clear()
+    try:
+        for fact in [*facts, Fact(len(facts), CLOSE, {}, {})]:
+            message = {"type": fact.type, **fact.fields, "fid": fact.fid, "sid": sid}
+            try:
+                state = host.assert_fact(compiled.name, message)
+            except durable.MessageNotHandledException:
+                continue  # no rule looks at this fact
+            except durable.MessageObservedException:
+                raise EngineError("engine_failure", {"profile": sid, "reason": "fact identity collision"}) from None
+            if state and state.get("exception"):
+                raise EngineError("engine_failure", {"profile": sid, "reason": str(state["exception"])})
+    finally:
+        # delete_state on a session where no action ran segfaults; the $close
+        # rule makes one run, unless an error cut the session short before it.
+        if host.sink:
+            host.delete_state(compiled.name, sid)
+    fired = []
+    for name, matched in host.sink:
+        if name == CLOSE:
+            continue
+        fids = tuple(matched[f"f{k}"]["fid"] for k in range(len(matched)))
+        fired.append((compiled.actions[name], fids))
+    return fired

@@ -1,0 +1,174 @@
+"""Every fixed text a person reads, in Vietnamese (default) and English.
+
+Titles of positions live in the pack's catalog and rule titles and reasons in
+the pack itself; this module holds the texts that belong to sangloc's own
+vocabulary: messages, outcome and verdict names, the levels of SPEC §4.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+LANGS = ("vi", "en")
+
+#: Labels of the enumerated values of the profile format (SPEC §4).
+LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "gender": {"male": ("Nam", "male"), "female": ("Nữ", "female")},
+    "rating": {
+        "xuat_sac": ("hoàn thành xuất sắc nhiệm vụ", "excellent"),
+        "hoan_thanh_tot": ("hoàn thành tốt nhiệm vụ", "good"),
+        "hoan_thanh": ("hoàn thành nhiệm vụ", "satisfactory"),
+        "khong_hoan_thanh": ("không hoàn thành nhiệm vụ", "unsatisfactory"),
+    },
+    "professional": {
+        "trung_cap": ("trung cấp", "intermediate vocational"),
+        "cao_dang": ("cao đẳng", "college"),
+        "dai_hoc": ("đại học", "bachelor's degree"),
+        "thac_si": ("thạc sĩ", "master's degree"),
+        "tien_si": ("tiến sĩ", "doctorate"),
+    },
+    "political_theory": {
+        "so_cap": ("sơ cấp", "elementary"),
+        "trung_cap": ("trung cấp", "intermediate"),
+        "cao_cap": ("cao cấp", "advanced"),
+        "cu_nhan": ("cử nhân", "bachelor"),
+    },
+    "state_management": {
+        "chuyen_vien": ("chuyên viên", "specialist"),
+        "chuyen_vien_chinh": ("chuyên viên chính", "principal specialist"),
+        "chuyen_vien_cao_cap": ("chuyên viên cao cấp", "senior specialist"),
+    },
+    "discipline": {
+        "khien_trach": ("khiển trách", "reprimand"),
+        "canh_cao": ("cảnh cáo", "warning"),
+        "cach_chuc": ("cách chức", "removal from post"),
+        "khai_tru": ("khai trừ", "expulsion"),
+    },
+    "type": {
+        "string": ("chuỗi ký tự", "text"),
+        "integer": ("số nguyên", "integer"),
+        "number": ("số", "number"),
+        "boolean": ("giá trị đúng/sai", "true/false"),
+        "list": ("danh sách", "list"),
+        "mapping": ("ánh xạ (mapping)", "mapping"),
+        "date": ("ngày (YYYY-MM-DD)", "date (YYYY-MM-DD)"),
+        "null": ("giá trị rỗng", "null"),
+    },
+    "assessment": {"met": ("đạt", "met"), "not_met": ("không đạt", "not met")},
+    "outcome": {
+        "pass": ("đạt", "pass"),
+        "fail": ("không đạt", "fail"),
+        "review": ("chờ xem xét", "review"),
+    },
+    "verdict": {
+        "eligible": ("Đủ tiêu chuẩn", "Eligible"),
+        "review": ("Cần xem xét", "Needs review"),
+        "ineligible": ("Không đủ tiêu chuẩn", "Ineligible"),
+    },
+    "kind": {
+        "requirement": ("điều kiện bắt buộc", "requirement"),
+        "judgement": ("tiêu chuẩn do Ban Thường vụ đánh giá", "board judgement"),
+        "advisory": ("khuyến nghị", "advisory"),
+    },
+}
+
+
+def label(group: str, code: str | None, lang: str) -> str:
+    """The human label of ``code`` in ``group``; the code itself if unknown."""
+    if code is None:
+        return "—"
+    pair = LABELS.get(group, {}).get(code)
+    if pair is None:
+        return code
+    return pair[0] if lang == "vi" else pair[1]
+
+
+def fmt_date(value: date | None, lang: str) -> str:
+    """25/08/2020 in Vietnamese, 2020-08-25 in English; an open end is a dash."""
+    if value is None:
+        return "nay" if lang == "vi" else "present"
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+
+
+_MESSAGES: dict[str, tuple[str, str]] = {
+    # profile input (SPEC §4)
+    "not_mapping": ("hồ sơ phải là một ánh xạ (mapping), nhận được {got}",
+                    "a profile must be a mapping, got {got}"),
+    "missing": ("thiếu trường bắt buộc", "required field missing"),
+    "unknown_key": ("khóa không hợp lệ '{key}'{hint}", "unknown key '{key}'{hint}"),
+    "wrong_type": ("sai kiểu: cần {expected}, nhận được {got}",
+                   "wrong type: expected {expected}, got {got}"),
+    "bad_date": ("'{value}' không phải ngày hợp lệ theo ISO (YYYY-MM-DD, ví dụ 2020-08-25)",
+                 "'{value}' is not a real ISO date (YYYY-MM-DD, such as 2020-08-25)"),
+    "end_before_start": ("trước ngày bắt đầu ({end} < {start})",
+                         "before start ({end} < {start})"),
+    "unknown_title": ("chức danh không có trong danh mục '{value}'{hint}",
+                      "unknown title '{value}'{hint}"),
+    "bad_choice": ("giá trị không hợp lệ '{value}'; cho phép: {allowed}",
+                   "unknown value '{value}'; allowed: {allowed}"),
+    "bad_year": ("năm đánh giá {value} nằm ngoài khoảng 1945..{max}",
+                 "rating year {value} outside 1945..{max}"),
+    "bad_term": ("nhiệm kỳ '{value}' phải có dạng YYYY-YYYY (ví dụ 2020-2025)",
+                 "term '{value}' must be YYYY-YYYY (such as 2020-2025)"),
+    "bad_id": ("mã hồ sơ '{value}' chỉ được gồm chữ, số và . _ -",
+               "profile id '{value}' may hold only letters, digits and . _ -"),
+    "duplicate_id": ("mã hồ sơ '{value}' trùng với hồ sơ ở {other}",
+                     "profile id '{value}' duplicates the profile in {other}"),
+    "control_chars": ("chứa ký tự điều khiển (không in được)", "contains control characters"),
+    "empty_string": ("không được để trống", "must not be empty"),
+    "duplicate_key": ("khóa '{key}' xuất hiện hai lần (dòng {line})",
+                      "key '{key}' appears twice (line {line})"),
+    "unknown_assessment": ("tiêu chí '{value}' không có trong bộ quy tắc {pack}; bỏ qua",
+                           "criterion '{value}' is not in rule pack {pack}; ignored"),
+    # files
+    "file_unreadable": ("không đọc được tệp: {reason}", "cannot read the file: {reason}"),
+    "file_not_utf8": ("tệp không phải văn bản UTF-8 (byte {offset})",
+                      "the file is not UTF-8 text (byte {offset})"),
+    "file_syntax": ("lỗi cú pháp {fmt}: {reason}", "{fmt} syntax error: {reason}"),
+    "path_missing": ("không tìm thấy đường dẫn '{path}'", "path '{path}' does not exist"),
+    "no_profile_files": ("không có tệp hồ sơ (.yaml, .yml, .json, .jsonl) trong '{path}'",
+                         "no profile files (.yaml, .yml, .json, .jsonl) under '{path}'"),
+    "unsupported_file": ("'{path}': chỉ đọc được tệp .yaml, .yml, .json, .jsonl",
+                         "'{path}': only .yaml, .yml, .json and .jsonl files can be read"),
+    # rule packs
+    "pack_invalid": ("bộ quy tắc '{path}' không hợp lệ ({count} lỗi):",
+                     "rule pack '{path}' is invalid ({count} problems):"),
+    "pack_not_found": ("không tìm thấy bộ quy tắc '{name}'; có sẵn: {available}",
+                       "rule pack '{name}' not found; available: {available}"),
+    "pack_field": ("{detail}", "{detail}"),
+    # commands
+    "no_valid_profile": ("không có hồ sơ hợp lệ nào để sàng lọc",
+                         "no valid profile to screen"),
+    "profile_not_found": ("không tìm thấy hồ sơ '{value}'{hint}",
+                          "profile '{value}' not found{hint}"),
+    "rule_not_found": ("không có quy tắc '{value}' trong bộ quy tắc {pack}{hint}",
+                       "rule '{value}' is not in rule pack {pack}{hint}"),
+    "bad_as_of": ("--as-of '{value}' không phải ngày hợp lệ (YYYY-MM-DD)",
+                  "--as-of '{value}' is not a real date (YYYY-MM-DD)"),
+    "output_unwritable": ("không ghi được tệp kết quả '{path}': {reason}",
+                          "cannot write the output file '{path}': {reason}"),
+    "engine_failure": ("lỗi bộ máy suy diễn khi xét hồ sơ {profile}: {reason}",
+                       "inference engine failure on profile {profile}: {reason}"),
+}
+
+
+def message(code: str, lang: str, params: dict) -> str:
+    """Render message ``code``; templates are ours, parameters are values."""
+    pair = _MESSAGES.get(code)
+    if pair is None:
+        return f"{code} {params}"
+    template = pair[0] if lang == "vi" else pair[1]
+    hint = did_you_mean(list(params.get("suggestions", ())), lang)
+    values = {k: v for k, v in params.items() if k != "hint"}
+    for key in ("expected", "got"):
+        if key in values:
+            values[key] = label("type", values[key], lang)
+    return template.format(hint=hint, **values)
+
+
+def did_you_mean(candidates: list[str], lang: str) -> str:
+    """'; did you mean 'a', 'b'?' or '' when there is nothing close."""
+    if not candidates:
+        return ""
+    joined = ", ".join(f"'{c}'" for c in candidates)
+    return f"; có phải ý bạn là {joined}?" if lang == "vi" else f"; did you mean {joined}?"

@@ -1,0 +1,292 @@
+"""Profile files -> validated profiles, and every input error as data.
+
+One bad profile, or one unreadable file, never stops the others: each
+problem becomes an :class:`Invalid` entry naming the file, the profile id
+when known, and the field path; everything valid is kept.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import InputFileError, Problem
+from engine.model import Profile, ProfileContext
+from engine.yamlio import DuplicateKeyError, load_all
+
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+
+
+@dataclass
+class Invalid:
+    """A profile (or a whole file) that could not be screened, and why."""
+
+    source: str
+    profile_id: str | None
+    problems: list[Problem]
+    index: int | None = None
+
+
+@dataclass
+class Loaded:
+    profile: Profile
+    source: str
+    index: int
+
+
+@dataclass
+class Batch:
+    profiles: list[Loaded] = field(default_factory=list)
+    invalid: list[Invalid] = field(default_factory=list)
+    #: (source, profile id, problem) that do not stop screening.
+    warnings: list[tuple[str, str | None, Problem]] = field(default_factory=list)
+    files: int = 0
+
+
+def profile_files(paths: list[str]) -> list[str]:
+    """Every profile file named by ``paths``; a directory means its files, sorted."""
+    found: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inner = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES
+            )
+            if not inner:
+                raise InputFileError("no_profile_files", {"path": raw})
+            found.extend(p.as_posix() for p in inner)
+        elif path.is_file():
+            if path.suffix.lower() not in PROFILE_SUFFIXES:
+                raise InputFileError("unsupported_file", {"path": raw})
+            found.append(path.as_posix())
+        else:
+            raise InputFileError("path_missing", {"path": raw})
+    return found
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _no_duplicate_pairs(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _json(text: str):
+    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs)
+
+
+def _read_text(source: str) -> str:
+    data = Path(source).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputFileError("file_not_utf8", {"offset": err.start}) from None
+
+
+def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
+    """(index, document, problem) for each profile-shaped item of one file."""
+    text = _read_text(source)
+    suffix = os.path.splitext(source)[1].lower()
+    if suffix == ".jsonl":
+        items = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                items.append((number - 1, _json(line), None))
+            except ValueError as err:
+                items.append((number - 1, None, Problem(f"line {number}", "file_syntax",
+                                                        {"fmt": "JSON", "reason": str(err)})))
+        return items
+    if suffix == ".json":
+        try:
+            data = _json(text)
+        except ValueError as err:
+            raise InputFileError("file_syntax", {"fmt": "JSON", "reason": str(err)}) from None
+        docs = data if isinstance(data, list) else [data]
+    else:
+        try:
+            loaded = load_all(text)
+        except DuplicateKeyError as err:
+            raise InputFileError("duplicate_key", {"key": err.key, "line": err.line}) from None
+        except yaml.YAMLError as err:
+            raise InputFileError("file_syntax", {"fmt": "YAML", "reason": _yaml_reason(err)}) from None
+        loaded = [doc for doc in loaded if doc is not None]
+        docs = loaded[0] if len(loaded) == 1 and isinstance(loaded[0], list) else loaded
+    return [(i, doc, None) for i, doc in enumerate(docs)]
+
+
+def _yaml_reason(err: yaml.YAMLError) -> str:
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else str(problem)
+
+
+def load_batch(paths: list[str], context: ProfileContext, assessment_ids: set[str], pack_id: str) -> Batch:
+    """Read and validate every profile under ``paths``."""
+    batch = Batch()
+    for source in profile_files(paths):
+        batch.files += 1
+        try:
+            documents = _documents(source)
+        except InputFileError as err:
+            batch.invalid.append(Invalid(source, None, [Problem("", err.code, err.params)]))
+            continue
+        except OSError as err:
+            batch.invalid.append(Invalid(source, None, [Problem("", "file_unreadable",
+                                                                {"reason": err.strerror or str(err)})]))
+            continue
+        for index, document, problem in documents:
+            if problem is not None:
+                batch.invalid.append(Invalid(source, None, [problem], index))
+                continue
+            profile_id = _guess_id(document)
+            profile, problems = validate_profile(document, context)
+            if problems:
+                batch.invalid.append(Invalid(source, profile_id, problems, index))
+                continue
+            for criterion in sorted(profile.assessments):
+                if criterion not in assessment_ids:
+                    batch.warnings.append((source, profile.id, Problem(
+                        f"assessments.{criterion}", "unknown_assessment",
+                        {"value": criterion, "pack": pack_id,
+                         "suggestions": difflib.get_close_matches(criterion, sorted(assessment_ids), n=2)},
+                    )))
+            batch.profiles.append(Loaded(profile, source, index))
+    _reject_duplicates(batch)
+    return batch
+
+
+def _guess_id(document) -> str | None:
+    if isinstance(document, dict) and isinstance(document.get("id"), str):
+        return document["id"]
+    return None
+
+
+def _reject_duplicates(batch: Batch) -> None:
+    """A duplicated id makes every profile carrying it invalid: none may win silently."""
+    seen: dict[str, list[Loaded]] = {}
+    for loaded in batch.profiles:
+        seen.setdefault(loaded.profile.id, []).append(loaded)
+    keep = []
+    for loaded in batch.profiles:
+        twins = [t for t in seen[loaded.profile.id] if t is not loaded]
+        if not twins:
+            keep.append(loaded)
+            continue
+        others = ", ".join(f"{t.source} #{t.index + 1}" for t in twins)
+        batch.invalid.append(Invalid(loaded.source, loaded.profile.id, [
+            Problem("id", "duplicate_id", {"value": loaded.profile.id, "other": others})
+        ], loaded.index))
+    batch.profiles = keep
+
+
+def validate_profile(document, context: ProfileContext) -> tuple[Profile | None, list[Problem]]:
+    """The profile, or every problem pydantic and our validators found in it."""
+    if not isinstance(document, dict):
+        return None, [Problem("", "not_mapping", {"got": _type_name(document)})]
+    try:
+        return Profile.model_validate(document, context=context), []
+    except ValidationError as err:
+        return None, [_problem(e) for e in err.errors(include_url=False)]
+
+
+_EXPECTED = {
+    "string_type": "string", "int_type": "integer", "int_parsing": "integer",
+    "bool_type": "boolean", "list_type": "list", "dict_type": "mapping",
+    "model_type": "mapping", "model_attributes_type": "mapping", "date_type": "date",
+    "float_type": "number", "none_required": "null",
+}
+
+
+def _type_name(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def field_path(loc) -> str:
+    """('positions', 1, 'end') -> 'positions[1].end'."""
+    text = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _fields_at(loc) -> list[str]:
+    """The keys a profile allows at ``loc`` (for 'did you mean')."""
+    model: type[BaseModel] | None = Profile
+    for part in loc:
+        if model is None or isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        model = None
+        if info is not None:
+            for candidate in _model_types(info.annotation):
+                model = candidate
+    return list(model.model_fields) if model else []
+
+
+def _model_types(annotation):
+    args = getattr(annotation, "__args__", None)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in args or ():
+        yield from _model_types(arg)
+
+
+def _problem(error: dict) -> Problem:
+    kind = error["type"]
+    loc = list(error["loc"])
+    # A union's branch names (e.g. 'function-after[...]') are pydantic's, not the user's.
+    loc = [part for part in loc if not (isinstance(part, str) and "[" in part and part != "[key]")]
+    ctx = dict(error.get("ctx") or {})
+    value = error.get("input")
+    if kind == "missing":
+        return Problem(field_path(loc), "missing")
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        return Problem(field_path(loc), "unknown_key", {
+            "key": key, "suggestions": difflib.get_close_matches(key, _fields_at(loc[:-1]), n=2)})
+    if kind == "literal_error":
+        allowed = ctx.get("expected", "").replace("'", "")
+        return Problem(field_path(loc), "bad_choice", {"value": value, "allowed": allowed})
+    if kind in _EXPECTED:
+        return Problem(field_path(loc), "wrong_type", {"expected": _EXPECTED[kind], "got": _type_name(value)})
+    if kind == "end_before_start":
+        loc.append("until" if loc and loc[0] == "discipline" else "end")
+    if kind == "bad_year":
+        loc.append(ctx["value"])
+    return Problem(field_path(loc), kind, ctx)

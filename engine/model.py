@@ -1,0 +1,207 @@
+"""Pydantic models of a cadre profile (SPEC §4), validated strictly.
+
+Validation needs the pack (its catalog resolves titles; its as-of date bounds
+rating years; its assessment ids), passed as pydantic's validation context:
+``Profile.model_validate(data, context=ProfileContext(...))``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from engine.catalog import Catalog
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TERM = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
+_PROFILE_ID = re.compile(r"^[\w.\-]+$")
+
+Rating = Literal["xuat_sac", "hoan_thanh_tot", "hoan_thanh", "khong_hoan_thanh"]
+Professional = Literal["trung_cap", "cao_dang", "dai_hoc", "thac_si", "tien_si"]
+PoliticalTheory = Literal["so_cap", "trung_cap", "cao_cap", "cu_nhan"]
+StateManagement = Literal["chuyen_vien", "chuyen_vien_chinh", "chuyen_vien_cao_cap"]
+DisciplineForm = Literal["khien_trach", "canh_cao", "cach_chuc", "khai_tru"]
+
+
+@dataclass(frozen=True)
+class ProfileContext:
+    catalog: Catalog
+    as_of: date
+
+
+def parse_iso_date(value) -> date:
+    """A real calendar date written YYYY-MM-DD; anything else is an input error."""
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise PydanticCustomError("bad_date", "not a real ISO date", {"value": str(value)})
+
+
+#: Dates arrive as text (the YAML reader keeps them so); ``parse_iso_date`` runs
+#: first, so the strict model only ever sees real dates.
+IsoDate = date
+
+
+def _nonempty(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty_string", "must not be empty")
+    return value.strip()
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _resolve_title(value: str, info: ValidationInfo) -> str:
+    context: ProfileContext = info.context
+    title = context.catalog.resolve(value)
+    if title is None:
+        raise PydanticCustomError(
+            "unknown_title", "unknown title",
+            {"value": value, "suggestions": context.catalog.suggest(value)},
+        )
+    return title.code
+
+
+class Position(_Strict):
+    title: str
+    org: str | None = None
+    start: IsoDate
+    end: IsoDate | None = None
+
+    _title = field_validator("title")(_resolve_title)
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        return None if value is None else parse_iso_date(value)
+
+    @model_validator(mode="after")
+    def _end_after_start(self):
+        if self.end is not None and self.end < self.start:
+            raise PydanticCustomError(
+                "end_before_start", "end before start",
+                {"end": self.end.isoformat(), "start": self.start.isoformat()},
+            )
+        return self
+
+
+class PlanningEntry(_Strict):
+    title: str
+    term: str
+    decision: str | None = None
+
+    _title = field_validator("title")(_resolve_title)
+
+    @field_validator("term")
+    @classmethod
+    def _term(cls, value: str) -> str:
+        match = _TERM.match(value)
+        if not match or int(match.group(2)) <= int(match.group(1)):
+            raise PydanticCustomError("bad_term", "bad term", {"value": value})
+        return f"{match.group(1)}-{match.group(2)}"
+
+
+class Education(_Strict):
+    professional: Professional | None = None
+    political_theory: PoliticalTheory | None = None
+    state_management: StateManagement | None = None
+
+
+class DisciplineEntry(_Strict):
+    form: DisciplineForm
+    decided: IsoDate
+    until: IsoDate | None = None
+    note: str | None = None
+
+    @field_validator("decided", "until", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        return None if value is None else parse_iso_date(value)
+
+    @model_validator(mode="after")
+    def _until_after_decided(self):
+        if self.until is not None and self.until < self.decided:
+            raise PydanticCustomError(
+                "end_before_start", "until before decided",
+                {"end": self.until.isoformat(), "start": self.decided.isoformat()},
+            )
+        return self
+
+
+class Assessment(_Strict):
+    result: Literal["met", "not_met"]
+    by: str | None = None
+    date: IsoDate | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value):
+        # `trung-thanh: met` is how a clerk types it; it means {result: met}.
+        return {"result": value} if isinstance(value, str) else value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value):
+        return None if value is None else parse_iso_date(value)
+
+
+class Profile(_Strict):
+    id: str
+    full_name: str
+    gender: Literal["male", "female"]
+    birth_date: IsoDate
+    party_joined: IsoDate | None = None
+    positions: list[Position] = []
+    ratings: dict[int, Rating] = {}
+    planning: list[PlanningEntry] = []
+    education: Education | None = None
+    discipline: list[DisciplineEntry] = []
+    assessments: dict[str, Assessment] = {}
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not _PROFILE_ID.match(value):
+            raise PydanticCustomError("bad_id", "bad id", {"value": value})
+        return value
+
+    @field_validator("full_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = _nonempty(value)
+        if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+            raise PydanticCustomError("control_chars", "control characters")
+        return value
+
+    @field_validator("birth_date", "party_joined", mode="before")
+    @classmethod
+    def _dates(cls, value):
+        return None if value is None else parse_iso_date(value)
+
+    @field_validator("ratings", mode="before")
+    @classmethod
+    def _rating_years(cls, value, info: ValidationInfo):
+        """Years come as YAML integers or JSON strings; both mean a calendar year."""
+        if not isinstance(value, dict):
+            return value
+        last = info.context.as_of.year
+        years = {}
+        for key, rating in value.items():
+            year = key if isinstance(key, int) and not isinstance(key, bool) else None
+            if isinstance(key, str) and key.strip().isdigit():
+                year = int(key.strip())
+            if year is None or not 1945 <= year <= last:
+                raise PydanticCustomError("bad_year", "bad year", {"value": str(key), "max": last})
+            years[year] = rating
+        return years
