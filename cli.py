@@ -1,0 +1,315 @@
+"""sangloc command line: the only place that prints or exits.
+
+Exit codes (SPEC §5): 0 every profile screened; 1 some profiles invalid (the
+rest are screened); 2 usage error, unreadable or invalid rule pack, or no
+valid profile at all; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from functools import wraps
+
+import click
+
+DEFAULT_PACK = "pho-bi-thu-tinh-uy-2020"
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _Main(click.Group):
+    """Turns sangloc's errors into one line on stderr and their exit code."""
+
+    def invoke(self, ctx):
+        from engine.errors import SanglocError
+
+        try:
+            return super().invoke(ctx)
+        except SanglocError as err:
+            lang = ctx.meta.get("lang", "vi")
+            click.echo(("Lỗi: " if lang == "vi" else "Error: ") + err.text(lang), err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Đã dừng theo yêu cầu (Ctrl-C); không có kết quả nào được ghi.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+
+
+def _lang_option(func):
+    @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                  help="Ngôn ngữ của văn bản kết quả / language of the output.")
+    @wraps(func)
+    def wrapper(*args, lang, **kwargs):
+        click.get_current_context().meta["lang"] = lang
+        return func(*args, lang=lang, **kwargs)
+
+    return wrapper
+
+
+def _pack_options(func):
+    @click.option("--rules", "rules", default=DEFAULT_PACK, show_default=True, metavar="PACK",
+                  help="Bộ quy tắc: mã bộ quy tắc trong rules/ hoặc đường dẫn.")
+    @click.option("--as-of", "as_of", default=None, metavar="DATE",
+                  help="Ngày xét (YYYY-MM-DD); mặc định là ngày tham chiếu của bộ quy tắc.")
+    @wraps(func)
+    def wrapper(*args, rules, as_of, **kwargs):
+        from engine import load_pack
+        from engine.errors import UsageError
+
+        parsed = None
+        if as_of is not None:
+            try:
+                parsed = date.fromisoformat(as_of)
+            except ValueError:
+                raise UsageError("bad_as_of", {"value": as_of}) from None
+        return func(*args, pack=load_pack(rules), as_of=parsed, **kwargs)
+
+    return wrapper
+
+
+def _write(text: str, output: str | None) -> None:
+    """To stdout, or to ``output`` atomically: a temp file renamed into place."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from engine.errors import UsageError
+
+    folder = os.path.dirname(os.path.abspath(output))
+    try:
+        handle, temp = tempfile.mkstemp(prefix=".sangloc-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp, output)
+        except BaseException:
+            if os.path.exists(temp):
+                os.unlink(temp)
+            raise
+    except OSError as err:
+        raise UsageError("output_unwritable", {"path": output, "reason": err.strerror or str(err)}) from None
+
+
+def _report_problems(batch, lang: str) -> None:
+    for source, profile_id, problem in batch.warnings:
+        prefix = "Cảnh báo" if lang == "vi" else "Warning"
+        click.echo(f"{prefix}: {source} {profile_id or ''}: {problem.text(lang)}", err=True)
+    for entry in batch.invalid:
+        prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
+        who = entry.profile_id or (f"#{entry.index + 1}" if entry.index is not None else "")
+        for problem in entry.problems:
+            click.echo(f"{prefix}: {entry.source} {who}: {problem.text(lang)}".replace("  ", " "), err=True)
+
+
+def _progress(quiet: bool):
+    """A counter on stderr for long runs, only where a person is watching."""
+    if quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= 200 and (done % 100 == 0 or done == total):
+            click.echo(f"\r{done}/{total}", err=True, nl=done == total)
+
+    return show
+
+
+def _exit_code(run) -> int:
+    if not run.decisions:
+        return EXIT_USAGE
+    return EXIT_INVALID if run.invalid else EXIT_OK
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sangloc", prog_name="sangloc")
+def main():
+    """sangloc — sàng lọc hồ sơ cán bộ theo bộ quy tắc (bước 1, giới thiệu nhân sự
+    lần đầu ứng cử chức danh Phó Bí thư Tỉnh ủy).
+
+    Ví dụ / example:
+
+        sangloc screen profiles/
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_pack_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+              show_default=True, help="Dạng kết quả.")
+@_lang_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Ghi kết quả vào tệp (ghi nguyên vẹn hoặc không ghi gì).")
+@click.option("--quiet", "-q", is_flag=True, help="Không hiện tiến độ và cảnh báo.")
+def screen(paths, pack, as_of, fmt, lang, output, quiet):
+    """Sàng lọc mọi hồ sơ theo bộ quy tắc; screen every profile.
+
+    Kết quả chia ba nhóm: đủ tiêu chuẩn, cần xem xét, không đủ tiêu chuẩn.
+
+    Ví dụ: sangloc screen profiles/ --format json --output ket-qua.json
+    """
+    from engine import screen as run_screen
+    from engine.errors import SanglocError
+    from engine.explain import Explainer
+    from engine.render import SCREEN_RENDERERS
+
+    run = run_screen(list(paths), pack, as_of, progress=_progress(quiet))
+    if not quiet:
+        _report_problems(run.batch, lang)
+    ex = Explainer(pack, run.as_of, lang)
+    _write(SCREEN_RENDERERS[fmt](ex, run.decisions, run.invalid), output)
+    if not run.decisions:
+        click.echo(("Lỗi: " if lang == "vi" else "Error: ") + SanglocError("no_valid_profile").text(lang), err=True)
+    sys.exit(_exit_code(run))
+
+
+@main.command()
+@click.argument("profile_id")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_pack_options
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table",
+              show_default=True, help="Dạng kết quả.")
+@_lang_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Ghi vào tệp.")
+def explain(profile_id, paths, pack, as_of, fmt, lang, output):
+    """Giải thích từng quy tắc cho một hồ sơ: kết quả, lý do, chứng cứ, căn cứ.
+
+    Ví dụ: sangloc explain DT-0003 profiles/
+    """
+    import difflib
+
+    from engine import read_profiles
+    from engine.errors import UsageError
+    from engine.evaluate import Screener
+    from engine.explain import Explainer
+    from engine.render import EXPLAIN_RENDERERS
+
+    batch = read_profiles(list(paths), pack, as_of)
+    found = [p for p in batch.profiles if p.profile.id == profile_id]
+    if not found:
+        bad = [i for i in batch.invalid if i.profile_id == profile_id]
+        if bad:
+            _report_problems(type(batch)(invalid=bad), lang)
+            sys.exit(EXIT_INVALID)
+        known = sorted(p.profile.id for p in batch.profiles)
+        raise UsageError("profile_not_found", {
+            "value": profile_id, "suggestions": difflib.get_close_matches(profile_id, known, n=3)})
+    screener = Screener(pack, as_of)
+    decision = screener.decide(found[0].profile, found[0].source)
+    _write(EXPLAIN_RENDERERS[fmt](Explainer(pack, screener.as_of, lang), decision), output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_pack_options
+@_lang_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def validate(paths, pack, as_of, lang, fmt):
+    """Chỉ kiểm tra lỗi nhập liệu của hồ sơ, không sàng lọc.
+
+    Ví dụ: sangloc validate profiles/
+    """
+    from engine import read_profiles
+    from engine.render import dumps, invalid_dict, sort_invalid
+
+    batch = read_profiles(list(paths), pack, as_of)
+    if fmt == "json":
+        click.echo(dumps({"valid": sorted(p.profile.id for p in batch.profiles),
+                          "invalid": [invalid_dict(i, lang) for i in sort_invalid(batch.invalid)]}), nl=False)
+    else:
+        _report_problems(batch, lang)
+        vi = lang == "vi"
+        click.echo(f"{len(batch.profiles)} hồ sơ hợp lệ, {len(batch.invalid)} hồ sơ lỗi ({batch.files} tệp)" if vi
+                   else f"{len(batch.profiles)} valid, {len(batch.invalid)} invalid ({batch.files} files)")
+    if not batch.profiles:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_INVALID if batch.invalid else EXIT_OK)
+
+
+@main.group()
+def rules():
+    """Bộ quy tắc: liệt kê, xem, kiểm tra."""
+
+
+@rules.command("list")
+@_lang_option
+def rules_list(lang):
+    """Liệt kê các bộ quy tắc có sẵn.
+
+    Ví dụ: sangloc rules list
+    """
+    from engine import available_packs, load_pack
+    from engine.errors import RulePackError
+
+    for pack_id in available_packs():
+        try:
+            pack = load_pack(pack_id)
+            click.echo(f"{pack.id}\t{pack.version}\t{pack.digest}\t{pack.spec.title.get(lang)}")
+        except RulePackError as err:
+            click.echo(f"{pack_id}\t-\t-\t{err.text(lang).splitlines()[0]}")
+
+
+@rules.command("show")
+@click.argument("rule_id", required=False)
+@click.option("--rules", "rules_name", default=DEFAULT_PACK, show_default=True, metavar="PACK",
+              help="Bộ quy tắc: mã hoặc đường dẫn.")
+@_lang_option
+def rules_show(rule_id, rules_name, lang):
+    """Xem bộ quy tắc, hoặc một quy tắc (tiêu chí, loại, căn cứ).
+
+    Ví dụ: sangloc rules show do-tuoi
+    """
+    import difflib
+
+    from engine import load_pack
+    from engine.errors import UsageError
+    from engine.explain import Explainer
+    from engine.i18n import fmt_date, label
+
+    pack = load_pack(rules_name)
+    ex = Explainer(pack, pack.reference_date, lang)
+    vi = lang == "vi"
+    if rule_id is None:
+        click.echo(f"{pack.id} — {pack.spec.title.get(lang)}")
+        click.echo(f"{'phiên bản' if vi else 'version'}: {pack.version}")
+        click.echo(f"digest: {pack.digest}")
+        click.echo(f"{'ngày tham chiếu' if vi else 'reference date'}: {fmt_date(pack.reference_date, lang)}")
+        click.echo(f"{'số quy tắc' if vi else 'rules'}: {len(pack.rules)}")
+        for rule in pack.rules:
+            click.echo(f"  {rule.id:<26} {label('kind', rule.kind, lang):<38} {rule.title.get(lang)}")
+        return
+    if rule_id not in {r.id for r in pack.rules}:
+        raise UsageError("rule_not_found", {"value": rule_id, "pack": pack.id, "suggestions":
+                                            difflib.get_close_matches(rule_id, [r.id for r in pack.rules], n=3)})
+    rule = pack.rule(rule_id)
+    click.echo(f"{rule.id} — {rule.title.get(lang)}")
+    click.echo(f"{'loại' if vi else 'kind'}: {label('kind', rule.kind, lang)}")
+    click.echo(f"{'căn cứ' if vi else 'sources'}:")
+    for line in ex.source_text(rule.id):
+        click.echo(f"  - {line}")
+    click.echo(f"{'kết quả khi không khớp điều kiện nào' if vi else 'outcome when nothing matches'}: "
+               f"{label('outcome', rule.otherwise, lang)}")
+    for branch in rule.outcomes:
+        click.echo(f"{label('outcome', branch.outcome, lang)} {'khi' if vi else 'when'}:")
+        for alternative in branch.when:
+            click.echo("  - " + " + ".join(f"{p.fact} {p.where}" for p in alternative.all))
+
+
+@rules.command("check")
+@click.argument("pack_name", metavar="PACK", default=DEFAULT_PACK)
+@_lang_option
+def rules_check(pack_name, lang):
+    """Kiểm tra một bộ quy tắc: cấu trúc, nguồn trích dẫn, điều kiện.
+
+    Ví dụ: sangloc rules check rules/pho-bi-thu-tinh-uy-2020
+    """
+    from engine import load_pack
+
+    pack = load_pack(pack_name)
+    click.echo(f"{pack.id} {pack.version} {pack.digest}: "
+               + (f"hợp lệ, {len(pack.rules)} quy tắc" if lang == "vi" else f"valid, {len(pack.rules)} rules"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Decision -> text a person reads, in Vietnamese or English.
+
+Reasons are the pack's templates filled from the decision's evidence; every
+renderer (table, CSV, Markdown, JSON) reads the same :class:`Decision`.
+Nothing here prints: renderers return strings.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from engine.evaluate import Decision, RuleOutcome
+from engine.i18n import fmt_date, label
+from engine.pack import Pack
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NONE = {"vi": "không có", "en": "none"}
+
+
+def _date(text: str | None, lang: str) -> str:
+    return fmt_date(date.fromisoformat(text) if text else None, lang)
+
+
+class Explainer:
+    """Renders the evidence and reasons of decisions made under one pack."""
+
+    def __init__(self, pack: Pack, as_of: date, lang: str = "vi"):
+        self.pack = pack
+        self.as_of = as_of
+        self.lang = lang
+
+    # -- single values -------------------------------------------------
+    def title(self, code: str | None) -> str:
+        if not code:
+            return "—"
+        title = self.pack.catalog.titles.get(code)
+        return title.name(self.lang) if title else code
+
+    def param(self, value) -> str:
+        if isinstance(value, list):
+            return " / ".join(self.param(v) for v in value)
+        if isinstance(value, str) and value in self.pack.catalog.titles:
+            return self.title(value)
+        if isinstance(value, str) and _ISO.match(value):
+            return _date(value, self.lang)
+        for group in ("professional", "political_theory", "state_management", "discipline"):
+            if isinstance(value, str) and label(group, value, self.lang) != value:
+                return label(group, value, self.lang)
+        return str(value)
+
+    def rule_title(self, rule_id: str) -> str:
+        return self.pack.rule(rule_id).title.get(self.lang)
+
+    # -- evidence ------------------------------------------------------
+    def summary(self, item: dict) -> str:
+        """One line describing one piece of evidence."""
+        vi = self.lang == "vi"
+        kind = item["fact"]
+        if kind == "person":
+            parts = []
+            if "gender" in item or "birth_date" in item:
+                born = ("sinh ngày " if vi else "born ") + _date(item.get("birth_date"), self.lang)
+                parts.append(f"{label('gender', item.get('gender'), self.lang)}, {born}")
+            names = {"professional": ("chuyên môn", "education"),
+                     "political_theory": ("lý luận chính trị", "political theory"),
+                     "state_management": ("quản lý nhà nước", "state management")}
+            for key, (name_vi, name_en) in names.items():
+                if key in item:
+                    value = label(key, item[key], self.lang) if item[key] else ("chưa ghi" if vi else "not recorded")
+                    parts.append(f"{name_vi if vi else name_en}: {value}")
+            return "; ".join(parts)
+        if kind == "position":
+            org = f", {item['org']}" if item.get("org") else ""
+            text = f"{self.title(item['title'])}{org} ({_date(item['start'], self.lang)} – {_date(item['end'], self.lang)})"
+            if "ratings" in item:
+                if item["ratings"]:
+                    marks = ", ".join(
+                        f"{r['year']} {label('rating', r['rating'], self.lang) if r['rating'] else ('chưa có' if vi else 'no rating')}"
+                        for r in item["ratings"])
+                    text += ("; đánh giá: " if vi else "; ratings: ") + marks
+                else:
+                    text += "; chưa có năm đánh giá" if vi else "; no rated year yet"
+            return text
+        if kind == "planning":
+            decision = f" ({item['decision']})" if item.get("decision") else ""
+            prefix = "quy hoạch " if vi else "planned for "
+            term = ("nhiệm kỳ " if vi else "term ") + item["term"]
+            return f"{prefix}{self.title(item['title'])} {term}{decision}"
+        if kind == "discipline":
+            form = label("discipline", item["form"], self.lang)
+            decided = ("quyết định ngày " if vi else "decided ") + _date(item["decided"], self.lang)
+            if item["form"] == "khai_tru" or item.get("effect_end") is None:
+                return f"{form}, {decided}"
+            until = ("hết hiệu lực ngày " if vi else "in effect until ") + _date(item["effect_end"], self.lang)
+            return f"{form}, {decided}, {until}"
+        if kind == "assessment":
+            result = label("assessment", item["result"], self.lang)
+            who = ", ".join(x for x in (item.get("by"), _date(item["date"], self.lang) if item.get("date") else None) if x)
+            note = f" — {item['note']}" if item.get("note") else ""
+            return f"{result}{f' ({who})' if who else ''}{note}"
+        return str(item)
+
+    def evidence_text(self, items) -> str:
+        return "; ".join(self.summary(i) for i in items) if items else _NONE[self.lang]
+
+    # -- reasons -------------------------------------------------------
+    def reason(self, outcome: RuleOutcome) -> str:
+        parts = []
+        for basis in outcome.basis:
+            text = self.fill(basis.template.get(self.lang), basis.evidence)
+            if text not in parts:
+                parts.append(text)
+        return " | ".join(parts)
+
+    def fill(self, template: str, evidence) -> str:
+        values = {"evidence": self.evidence_text(evidence), "as_of": fmt_date(self.as_of, self.lang),
+                  "as_of_year": str(self.as_of.year)}
+
+        def replace(match: re.Match) -> str:
+            name = match.group(1)
+            if name in values:
+                return values[name]
+            if name in self.pack.parameters:
+                return self.param(self.pack.parameters[name])
+            return match.group(0)
+
+        return _PLACEHOLDER.sub(replace, template)
+
+    def short(self, decision: Decision) -> str:
+        """The one line of reasons the screening table shows for a candidate."""
+        vi = self.lang == "vi"
+        failing, pending = decision.failing(), decision.pending()
+        parts = []
+        if failing:
+            parts.append(("Không đạt: " if vi else "Fails: ") + "; ".join(
+                f"{self.rule_title(o.rule_id)} ({self.reason(o)})" for o in failing))
+        judgements = [o for o in pending if o.kind == "judgement"]
+        others = [o for o in pending if o.kind != "judgement"]
+        if others:
+            parts.append(("Cần xem xét: " if vi else "To review: ") + "; ".join(
+                self.rule_title(o.rule_id) for o in others))
+        if judgements:
+            parts.append(f"chờ BTV đánh giá {len(judgements)} tiêu chuẩn" if vi
+                         else f"{len(judgements)} board judgements pending")
+        if not parts:
+            total = len(decision.outcomes)
+            parts.append(f"đạt cả {total} tiêu chí" if vi else f"meets all {total} criteria")
+        return " · ".join(parts)
+
+    def source_text(self, rule_id: str) -> list[str]:
+        """Each source of a rule: the document and its quote (or our summary)."""
+        lines = []
+        for source in self.pack.rule(rule_id).sources:
+            document = self.pack.spec.documents[source.document]
+            where = f" ({document.where})" if document.where else ""
+            if source.quote:
+                lines.append(f"{document.title}{where}: «{source.quote}»")
+            else:
+                tag = "tóm tắt" if self.lang == "vi" else "summary"
+                lines.append(f"{document.title}{where} [{tag}]: {source.summary}")
+        return lines
