@@ -93,14 +93,17 @@ def _write(text: str, output: str | None) -> None:
 
 
 def _report_problems(batch, lang: str) -> None:
+    def where(source, profile_id, index=None) -> str:
+        who = profile_id or (f"#{index + 1}" if index is not None else "")
+        return f"{source} {who}".strip()
+
     for source, profile_id, problem in batch.warnings:
         prefix = "Cảnh báo" if lang == "vi" else "Warning"
-        click.echo(f"{prefix}: {source} {profile_id or ''}: {problem.text(lang)}", err=True)
+        click.echo(f"{prefix}: {where(source, profile_id)}: {problem.text(lang)}", err=True)
     for entry in batch.invalid:
         prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
-        who = entry.profile_id or (f"#{entry.index + 1}" if entry.index is not None else "")
         for problem in entry.problems:
-            click.echo(f"{prefix}: {entry.source} {who}: {problem.text(lang)}".replace("  ", " "), err=True)
+            click.echo(f"{prefix}: {where(entry.source, entry.profile_id, entry.index)}: {problem.text(lang)}", err=True)
 
 
 def _progress(quiet: bool):

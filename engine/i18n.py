@@ -118,8 +118,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "empty_string": ("không được để trống", "must not be empty"),
     "duplicate_key": ("khóa '{key}' xuất hiện hai lần (dòng {line})",
                       "key '{key}' appears twice (line {line})"),
-    "unknown_assessment": ("tiêu chí '{value}' không có trong bộ quy tắc {pack}; bỏ qua",
-                           "criterion '{value}' is not in rule pack {pack}; ignored"),
+    "unknown_assessment": ("tiêu chí '{value}' không có trong bộ quy tắc {pack}, bỏ qua{hint}",
+                           "criterion '{value}' is not in rule pack {pack}, ignored{hint}"),
     # files
     "file_unreadable": ("không đọc được tệp: {reason}", "cannot read the file: {reason}"),
     "file_not_utf8": ("tệp không phải văn bản UTF-8 (byte {offset})",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -203,7 +204,7 @@ def validate_profile(document, context: ProfileContext) -> tuple[Profile | None,
     try:
         return Profile.model_validate(document, context=context), []
     except ValidationError as err:
-        return None, [_problem(e) for e in err.errors(include_url=False)]
+        return None, [_problem(e, document) for e in err.errors(include_url=False)]
 
 
 _EXPECTED = {
@@ -232,16 +233,26 @@ def _type_name(value) -> str:
     return type(value).__name__
 
 
-def field_path(loc) -> str:
-    """('positions', 1, 'end') -> 'positions[1].end'."""
+def field_path(loc, document=None) -> str:
+    """('positions', 1, 'end') -> 'positions[1].end'; a mapping's key is '.key'.
+
+    With the input ``document``, an integer is a list index only where the
+    input holds a list there (``ratings: {2016: ...}`` gives 'ratings.2016').
+    """
     text = ""
+    node = document
     for part in loc:
         if part == "[key]":
             continue
-        if isinstance(part, int):
+        in_list = isinstance(node, list) if document is not None else isinstance(part, int)
+        if in_list and isinstance(part, int):
             text += f"[{part}]"
         else:
             text += f".{part}" if text else str(part)
+        try:
+            node = node[part] if node is not None else None
+        except (KeyError, IndexError, TypeError):
+            node = None
     return text
 
 
@@ -267,7 +278,7 @@ def _model_types(annotation):
         yield from _model_types(arg)
 
 
-def _problem(error: dict) -> Problem:
+def _problem(error: dict, document: dict) -> Problem:
     kind = error["type"]
     loc = list(error["loc"])
     # A union's branch names (e.g. 'function-after[...]') are pydantic's, not the user's.
@@ -275,18 +286,18 @@ def _problem(error: dict) -> Problem:
     ctx = dict(error.get("ctx") or {})
     value = error.get("input")
     if kind == "missing":
-        return Problem(field_path(loc), "missing")
+        return Problem(field_path(loc, document), "missing")
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        return Problem(field_path(loc), "unknown_key", {
+        return Problem(field_path(loc, document), "unknown_key", {
             "key": key, "suggestions": difflib.get_close_matches(key, _fields_at(loc[:-1]), n=2)})
     if kind == "literal_error":
-        allowed = ctx.get("expected", "").replace("'", "")
-        return Problem(field_path(loc), "bad_choice", {"value": value, "allowed": allowed})
+        allowed = ", ".join(re.findall(r"'([^']*)'", ctx.get("expected", "")))
+        return Problem(field_path(loc, document), "bad_choice", {"value": value, "allowed": allowed})
     if kind in _EXPECTED:
-        return Problem(field_path(loc), "wrong_type", {"expected": _EXPECTED[kind], "got": _type_name(value)})
+        return Problem(field_path(loc, document), "wrong_type", {"expected": _EXPECTED[kind], "got": _type_name(value)})
     if kind == "end_before_start":
         loc.append("until" if loc and loc[0] == "discipline" else "end")
     if kind == "bad_year":
         loc.append(ctx["value"])
-    return Problem(field_path(loc), kind, ctx)
+    return Problem(field_path(loc, document), kind, ctx)

@@ -1,0 +1,133 @@
+"""Every input error of SPEC §4: a clear message with file, profile id and
+field path, never a traceback, and never at the cost of the other profiles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cli import main
+from conftest import PROFILES
+
+BROKEN = Path(__file__).resolve().parent / "inputs" / "broken"
+EXPECTED = yaml.safe_load((BROKEN / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_broken_file_has_expectations():
+    files = {p.name for p in BROKEN.iterdir() if p.name != "expected.yaml"}
+    assert files == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
+def test_broken_input_is_reported_precisely(runner, name):
+    result = runner.invoke(main, ["validate", str(BROKEN / name), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 2, result.output  # no valid profile at all
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    report = json.loads(result.stdout)
+    assert len(report["invalid"]) == 1
+    entry = report["invalid"][0]
+    assert entry["source"].endswith(name)
+    message = " ".join(entry["errors"])
+    for words in EXPECTED[name]:
+        assert words in message, f"{words!r} not in {message!r}"
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED), ids=sorted(EXPECTED))
+def test_broken_input_message_in_vietnamese_keeps_the_path(runner, name):
+    result = runner.invoke(main, ["validate", str(BROKEN / name)])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "Hồ sơ lỗi:" in result.stderr
+    first = EXPECTED[name][0]
+    if "." in first or "[" in first or first in ("id", "gender", "birth_date", "full_name"):
+        assert first in result.stderr
+
+
+def test_python_tag_never_runs(runner, tmp_path):
+    marker = tmp_path / "owned"
+    bad = tmp_path / "tag.yaml"
+    bad.write_text(f'id: X\nfull_name: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
+    runner.invoke(main, ["validate", str(bad)])
+    assert not marker.exists()
+
+
+def test_bad_profiles_never_hide_good_ones(runner, tmp_path):
+    batch = tmp_path / "batch"
+    shutil.copytree(PROFILES, batch / "good")
+    shutil.copytree(BROKEN, batch / "broken", ignore=shutil.ignore_patterns("expected.yaml"))
+    result = runner.invoke(main, ["screen", str(batch), "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert len(report["results"]) == len(list(PROFILES.iterdir()))
+    assert len(report["invalid"]) == len(EXPECTED)
+    assert report["counts"]["invalid"] == len(EXPECTED)
+
+
+def test_duplicate_ids_are_both_reported(runner, tmp_path):
+    (tmp_path / "a.yaml").write_text((PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text((PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text((PROFILES / "dt-0001-nguyen-van-hung.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(tmp_path), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [r["profile_id"] for r in report["results"]] == ["DT-0001"]
+    assert [(i["source"][-6:], i["profile_id"]) for i in report["invalid"]] == [("a.yaml", "DT-0003"), ("b.yaml", "DT-0003")]
+    assert "duplicates" in report["invalid"][0]["errors"][0] and "b.yaml" in report["invalid"][0]["errors"][0]
+
+
+def test_jsonl_bad_line_loses_only_that_line(runner, tmp_path):
+    good = json.loads((PROFILES / "dt-0013-luong-van-tam.json").read_text(encoding="utf-8"))
+    lines = [json.dumps(good, ensure_ascii=False), "{not json", json.dumps(dict(good, id="DT-9013"), ensure_ascii=False)]
+    path = tmp_path / "batch.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(path), "--format", "json", "--lang", "en"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert [r["profile_id"] for r in report["results"]] == ["DT-0013", "DT-9013"]
+    assert report["invalid"][0]["errors"][0].startswith("line 2: JSON syntax error")
+
+
+def test_yaml_list_and_multi_document_files(runner, tmp_path):
+    one = yaml.safe_load((PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8"))
+    two = dict(one, id="DT-8003")
+    as_list = tmp_path / "list.yaml"
+    as_list.write_text(yaml.safe_dump([one, two], allow_unicode=True), encoding="utf-8")
+    docs = tmp_path / "docs.yml"
+    docs.write_text(yaml.safe_dump_all([dict(one, id="DT-7003"), dict(one, id="DT-6003")], allow_unicode=True),
+                    encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(as_list), str(docs), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [r["profile_id"] for r in json.loads(result.stdout)["results"]] == ["DT-0003", "DT-6003", "DT-7003", "DT-8003"]
+
+
+def test_unknown_assessment_is_a_warning_not_an_error(runner, tmp_path):
+    text = (PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(text + "assessments:\n  trung-thanhh: {result: met}\n", encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(path), "--lang", "en"])
+    assert result.exit_code == 0
+    assert "assessments.trung-thanhh" in result.stderr and "did you mean 'trung-thanh'" in result.stderr
+
+
+def test_utf8_bom_is_accepted(runner, tmp_path):
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + (PROFILES / "dt-0003-pham-van-duc.yaml").read_bytes())
+    assert runner.invoke(main, ["validate", str(path)]).exit_code == 0
+
+
+@pytest.mark.parametrize("args,words", [
+    (["screen", "does/not/exist"], "does/not/exist"),
+    (["screen", "profiles", "--as-of", "2020-13-01"], "2020-13-01"),
+    (["screen", "profiles", "--rules", "no-such-pack"], "no-such-pack"),
+    (["explain", "DT-9999", "profiles"], "DT-9999"),
+    (["rules", "show", "do-tuoii"], "did you mean 'do-tuoi'"),
+])
+def test_usage_errors_exit_2_with_one_line(runner, args, words):
+    result = runner.invoke(main, [a if a != "profiles" else str(PROFILES) for a in args] + ["--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
