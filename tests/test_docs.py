@@ -1,0 +1,43 @@
+"""The README and the help text cannot drift from the program."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from cli import main
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMANDS = [["screen"], ["explain"], ["validate"], ["rules", "list"], ["rules", "show"], ["rules", "check"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
+def test_every_command_has_help_with_an_example_and_is_in_the_readme(runner, command):
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Ví dụ" in result.stdout
+    assert f"sangloc {' '.join(command)}" in README
+
+
+def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
+    blocks = re.findall(r"```sh\n(.*?)```", README, flags=re.S)
+    setup, tests = blocks[0].strip().splitlines()
+    assert "pip install" in setup and setup.endswith("sangloc screen profiles/")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert tests in ci
+
+
+def test_plain_install_ships_the_rule_packs(tmp_path):
+    """`pip install .` (not only an editable install) must carry rules/ with it."""
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
+                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("sangloc-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ("cli.py", "engine/compiler.py", "rules/pho-bi-thu-tinh-uy-2020/pack.yaml",
+                 "rules/pho-bi-thu-tinh-uy-2020/catalog.yaml", "rules/pho-bi-thu-tinh-uy-2020/source-article.txt"):
+        assert name in names
