@@ -254,49 +254,65 @@ def rules_list(lang):
 
 
 @rules.command("show")
-@click.argument("rule_id", required=False)
+@click.argument("name", metavar="[PACK|RULE]", required=False)
 @click.option("--rules", "rules_name", default=DEFAULT_PACK, show_default=True, metavar="PACK",
-              help="Bộ quy tắc: mã hoặc đường dẫn.")
+              help="Bộ quy tắc chứa quy tắc cần xem.")
 @_lang_option
-def rules_show(rule_id, rules_name, lang):
-    """Xem bộ quy tắc, hoặc một quy tắc (tiêu chí, loại, căn cứ).
+def rules_show(name, rules_name, lang):
+    """Xem một bộ quy tắc (mã, phiên bản, digest, các quy tắc) hoặc một quy tắc.
 
-    Ví dụ: sangloc rules show do-tuoi
+    Ví dụ: sangloc rules show pho-bi-thu-tinh-uy-2020; sangloc rules show do-tuoi
     """
     import difflib
 
     from engine import load_pack
     from engine.errors import UsageError
-    from engine.explain import Explainer
+    from engine.pack import locate
+
+    if name is not None:
+        try:
+            locate(name)
+            rules_name, name = name, None
+        except UsageError:
+            pass
+    pack = load_pack(rules_name)
+    if name is None:
+        _show_pack(pack, lang)
+        return
+    if name not in {r.id for r in pack.rules}:
+        raise UsageError("rule_not_found", {"value": name, "pack": pack.id, "suggestions":
+                                            difflib.get_close_matches(name, [r.id for r in pack.rules], n=3)})
+    _show_rule(pack, pack.rule(name), lang)
+
+
+def _show_pack(pack, lang: str) -> None:
     from engine.i18n import fmt_date, label
 
-    pack = load_pack(rules_name)
-    ex = Explainer(pack, pack.reference_date, lang)
     vi = lang == "vi"
-    if rule_id is None:
-        click.echo(f"{pack.id} — {pack.spec.title.get(lang)}")
-        click.echo(f"{'phiên bản' if vi else 'version'}: {pack.version}")
-        click.echo(f"digest: {pack.digest}")
-        click.echo(f"{'ngày tham chiếu' if vi else 'reference date'}: {fmt_date(pack.reference_date, lang)}")
-        click.echo(f"{'số quy tắc' if vi else 'rules'}: {len(pack.rules)}")
-        for rule in pack.rules:
-            click.echo(f"  {rule.id:<26} {label('kind', rule.kind, lang):<38} {rule.title.get(lang)}")
-        return
-    if rule_id not in {r.id for r in pack.rules}:
-        raise UsageError("rule_not_found", {"value": rule_id, "pack": pack.id, "suggestions":
-                                            difflib.get_close_matches(rule_id, [r.id for r in pack.rules], n=3)})
-    rule = pack.rule(rule_id)
+    click.echo(f"{pack.id} — {pack.spec.title.get(lang)}")
+    click.echo(f"{'phiên bản' if vi else 'version'}: {pack.version}")
+    click.echo(f"digest: {pack.digest}")
+    click.echo(f"{'ngày tham chiếu' if vi else 'reference date'}: {fmt_date(pack.reference_date, lang)}")
+    click.echo(f"{'số quy tắc' if vi else 'rules'}: {len(pack.rules)}")
+    for rule in pack.rules:
+        click.echo(f"  {rule.id:<26} {label('kind', rule.kind, lang):<38} {rule.title.get(lang)}")
+
+
+def _show_rule(pack, rule, lang: str) -> None:
+    from engine.explain import Explainer
+    from engine.i18n import label
+
+    vi = lang == "vi"
     click.echo(f"{rule.id} — {rule.title.get(lang)}")
     click.echo(f"{'loại' if vi else 'kind'}: {label('kind', rule.kind, lang)}")
     click.echo(f"{'căn cứ' if vi else 'sources'}:")
-    for line in ex.source_text(rule.id):
+    for line in Explainer(pack, pack.reference_date, lang).source_text(rule.id):
         click.echo(f"  - {line}")
-    click.echo(f"{'kết quả khi không khớp điều kiện nào' if vi else 'outcome when nothing matches'}: "
-               f"{label('outcome', rule.otherwise, lang)}")
     for branch in rule.outcomes:
         click.echo(f"{label('outcome', branch.outcome, lang)} {'khi' if vi else 'when'}:")
         for alternative in branch.when:
             click.echo("  - " + " + ".join(f"{p.fact} {p.where}" for p in alternative.all))
+    click.echo(f"{'còn lại' if vi else 'otherwise'}: {label('outcome', rule.otherwise, lang)}")
 
 
 @rules.command("check")

@@ -169,6 +169,15 @@ class Profile(_Strict):
     discipline: list[DisciplineEntry] = []
     assessments: dict[str, Assessment] = {}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_none(cls, value):
+        # `positions:` with nothing after it is how YAML says "none", not a type error.
+        if isinstance(value, dict):
+            optional = ("positions", "ratings", "planning", "education", "discipline", "assessments")
+            return {k: v for k, v in value.items() if not (k in optional and v is None)}
+        return value
+
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:

@@ -131,3 +131,12 @@ def test_usage_errors_exit_2_with_one_line(runner, args, words):
     assert result.exit_code == 2, result.output
     assert words in result.stderr and "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_empty_optional_keys_mean_none(runner, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("id: N-1\nfull_name: Trống\ngender: male\nbirth_date: 1970-01-01\n"
+                    "positions:\nratings:\nplanning:\neducation:\ndiscipline:\nassessments:\n", encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(path), "--format", "json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["results"][0]["verdict"] == "ineligible"
