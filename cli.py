@@ -36,15 +36,16 @@ class _Main(click.Group):
             ctx.exit(EXIT_INTERRUPTED)
 
 
-def _lang_option(func):
-    @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
-                  help="Ngôn ngữ của văn bản kết quả / language of the output.")
-    @wraps(func)
-    def wrapper(*args, lang, **kwargs):
-        click.get_current_context().meta["lang"] = lang
-        return func(*args, lang=lang, **kwargs)
+def _remember_lang(ctx, _param, value):
+    # Eager, so that an error raised while other options are processed speaks it too.
+    ctx.meta["lang"] = value
+    return value
 
-    return wrapper
+
+def _lang_option(func):
+    return click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+                        is_eager=True, callback=_remember_lang,
+                        help="Ngôn ngữ của văn bản kết quả / language of the output.")(func)
 
 
 def _pack_options(func):

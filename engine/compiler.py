@@ -22,11 +22,12 @@ in ``shared/DURABLE_RULES.md`` and handled here:
 from __future__ import annotations
 
 import copy
+import difflib
 import itertools
 from dataclasses import dataclass
 from datetime import date
 
-from engine.errors import EngineError, Problem
+from engine.errors import EngineError
 from engine.facts import CATALOG_FIELDS, FACT_FIELDS, Fact
 
 _OPS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "present")
@@ -56,54 +57,66 @@ class CompiledPack:
 
 
 class _Conditions:
-    """Turns one pattern's ``where`` into durable-rules tests, or problems."""
+    """Turns one pattern's ``where`` into durable-rules tests, or problems.
 
-    def __init__(self, parameters: dict, catalog, as_of: date):
+    A problem is ``(path, code, params)``, its path relative to the pack's
+    list of rules: ``(rule index, "outcomes", 0, "when", 1, "all", 0, "where", field, op)``.
+    """
+
+    def __init__(self, parameters: dict, catalog, as_of: date, assessment_ids: set[str]):
         self.parameters = parameters
         self.catalog = catalog
         self.as_of = as_of
-        self.problems: list[Problem] = []
+        self.assessment_ids = assessment_ids
+        self.problems: list[tuple[tuple, str, dict]] = []
         self.tests: set[str] = set()
 
-    def pattern(self, loc: str, fact: str, where: dict) -> dict | None:
+    def pattern(self, path: tuple, fact: str, where: dict) -> dict | None:
         fields = FACT_FIELDS.get(fact)
         if fields is None:
-            self._problem(loc, f"unknown fact '{fact}'; known: {', '.join(FACT_FIELDS)}")
+            self._problem(path + ("fact",), "pack_unknown_fact", value=fact, known=", ".join(FACT_FIELDS),
+                          suggestions=difflib.get_close_matches(fact, list(FACT_FIELDS), n=1))
             return None
         tests: list = [{"type": fact}]
         for name, test in where.items():
             kind = fields.get(name)
             if kind is None:
-                self._problem(f"{loc}.where.{name}", f"fact '{fact}' has no field '{name}'; known: {', '.join(fields)}")
+                self._problem(path + ("where", name), "pack_unknown_field", fact=fact, value=name,
+                              suggestions=difflib.get_close_matches(name, list(fields), n=2))
                 continue
             ops = test if isinstance(test, dict) and "param" not in test else {"eq": test}
             for op, value in ops.items():
-                tests.extend(self._test(f"{loc}.where.{name}.{op}", fact, name, kind, op, value))
+                at = path + ("where", name) + ((op,) if ops is test else ())
+                tests.extend(self._test(at, fact, name, kind, op, value))
         for test in tests:
             self.tests.add(repr(test))
         return tests[0] if len(tests) == 1 else {"$and": tests}
 
-    def _test(self, loc, fact, name, kind, op, value) -> list:
+    def _test(self, path, fact, name, kind, op, value) -> list:
         if op not in _OPS:
-            self._problem(loc, f"unknown operator '{op}'; known: {', '.join(_OPS)}")
+            self._problem(path, "pack_unknown_operator", value=op, known=", ".join(_OPS),
+                          suggestions=difflib.get_close_matches(str(op), _OPS, n=1))
             return []
         if op == "present":
             if kind != "str" or not isinstance(value, bool):
-                self._problem(loc, "`present` takes true or false, on a text field")
+                self._problem(path, "pack_present")
                 return []
             return [{"$neq": {name: ""}}] if value else [{name: ""}]
-        value = self._resolve(loc, value)
+        param = value.get("param") if isinstance(value, dict) else None
+        value = self._resolve(path, value)
+        if value is None:
+            return []
         if op in ("in", "not_in"):
             if not isinstance(value, list) or not value:
-                self._problem(loc, f"`{op}` needs a non-empty list")
+                self._problem(path, "pack_empty_list", value=op)
                 return []
-            values = [self._scalar(loc, fact, name, kind, v) for v in value]
+            values = [self._scalar(path, fact, name, kind, v, param) for v in value]
             if None in values:
                 return []
             if op == "not_in":
                 return [{"$neq": {name: v}} for v in values]
             return [{name: values[0]}] if len(values) == 1 else [{"$or": [{name: v} for v in values]}]
-        scalar = self._scalar(loc, fact, name, kind, value)
+        scalar = self._scalar(path, fact, name, kind, value, param)
         if scalar is None:
             return []
         if op == "eq":
@@ -111,94 +124,101 @@ class _Conditions:
         if op == "ne":
             return [{"$neq": {name: scalar}}]
         if kind == "str":
-            self._problem(loc, f"`{op}` compares numbers or dates, not text")
+            self._problem(path, "pack_compare_text", value=op)
             return []
         return [{_COMPARE[op]: {name: scalar}}]
 
-    def _resolve(self, loc, value):
+    def _resolve(self, path, value):
         if isinstance(value, dict):
             if set(value) != {"param"}:
-                self._problem(loc, "a value is a literal or {param: NAME}")
+                self._problem(path, "pack_value_form")
                 return None
             name = value["param"]
             if name == "as_of":
                 return self.as_of
             if name not in self.parameters:
-                self._problem(loc, f"unknown parameter '{name}'; known: as_of, {', '.join(sorted(self.parameters))}")
+                self._problem(path, "pack_unknown_param", value=name,
+                              suggestions=difflib.get_close_matches(str(name), ["as_of", *self.parameters], n=2))
                 return None
             return self.parameters[name]
         return value
 
-    def _scalar(self, loc, fact, name, kind, value):
-        if value is None:
-            return None
+    def _scalar(self, path, fact, name, kind, value, param):
+        code, extra = ("pack_bad_param_value", {"param": param}) if param else ("pack_bad_value", {})
         if kind == "date":
             if isinstance(value, date):
                 return value.toordinal()
             try:
                 return date.fromisoformat(value).toordinal()
             except (TypeError, ValueError):
-                self._problem(loc, f"'{value}' is not a date (YYYY-MM-DD)")
+                self._problem(path, code, value=value, expected="date", **extra)
                 return None
         if kind == "int":
             if isinstance(value, bool) or not isinstance(value, int):
-                self._problem(loc, f"'{value}' is not an integer")
+                self._problem(path, code, value=value, expected="integer", **extra)
                 return None
             return value
         if not isinstance(value, str):
-            self._problem(loc, f"'{value}' is not text")
+            self._problem(path, code, value=value, expected="string", **extra)
             return None
         table = CATALOG_FIELDS.get((fact, name))
         if table == "title" and value not in self.catalog.titles:
-            self._problem(loc, f"title '{value}' is not in the catalog")
+            self._problem(path, "pack_unknown_title", value=value,
+                          suggestions=difflib.get_close_matches(value, list(self.catalog.titles), n=2))
         if table == "category" and value not in self.catalog.categories:
-            self._problem(loc, f"category '{value}' is not in the catalog")
+            self._problem(path, "pack_unknown_category", value=value,
+                          suggestions=difflib.get_close_matches(value, list(self.catalog.categories), n=2))
+        if (fact, name) == ("assessment", "criterion") and value not in self.assessment_ids:
+            self._problem(path, "pack_unknown_assessment", value=value,
+                          suggestions=difflib.get_close_matches(value, sorted(self.assessment_ids), n=2))
         return value
 
-    def _problem(self, loc: str, detail: str) -> None:
-        self.problems.append(Problem(loc, "pack_field", {"detail": detail}))
+    def _problem(self, path: tuple, code: str, **params) -> None:
+        self.problems.append((path, code, params))
 
 
-def _build(spec, rules, catalog, as_of: date) -> tuple[dict, dict[str, Action], list[Problem]]:
-    conditions = _Conditions(spec.parameters, catalog, as_of)
+def _assessment_ids(spec, rules) -> set[str]:
+    return {a.id for a in spec.assessments} | {r.id for r in rules if r.kind == "judgement"}
+
+
+def _build(spec, rules, catalog, as_of: date) -> tuple[dict, dict[str, Action], list]:
+    conditions = _Conditions(spec.parameters, catalog, as_of, _assessment_ids(spec, rules))
     definition: dict = {}
     actions: dict[str, Action] = {}
 
-    def add(name: str, action: Action, loc: str, patterns) -> None:
-        compiled = [conditions.pattern(f"{loc}[{k}]", p.fact, p.where) for k, p in enumerate(patterns)]
+    def add(name: str, action: Action, path: tuple, patterns) -> None:
+        compiled = [conditions.pattern(path + (k,), p.fact, p.where) for k, p in enumerate(patterns)]
         if len(compiled) > MAX_PATTERNS_PER_RULE:
-            conditions._problem(loc, f"more than {MAX_PATTERNS_PER_RULE} patterns in one alternative")
+            conditions._problem(path, "pack_limit", detail=f"more than {MAX_PATTERNS_PER_RULE} patterns")
         if None in compiled:
             return
         definition[name] = {"all": [{f"f{k}": c} for k, c in enumerate(compiled)], "run": name}
         actions[name] = action
 
     for i, rule in enumerate(rules):
-        loc = f"pack.yaml: rules[{i}] ({rule.id})"
         for k, pattern in enumerate(rule.considers):
-            add(f"{rule.id}/considers/{k}", Action(rule.id, "considers", -1, k), f"{loc}.considers", [pattern])
+            add(f"{rule.id}/considers/{k}", Action(rule.id, "considers", -1, k), (i, "considers"), [pattern])
         for b, branch in enumerate(rule.outcomes):
             for a, alternative in enumerate(branch.when):
                 add(f"{rule.id}/{b}/{a}", Action(rule.id, "outcome", b, a),
-                    f"{loc}.outcomes[{b}].when[{a}].all", alternative.all)
+                    (i, "outcomes", b, "when", a, "all"), alternative.all)
     definition[CLOSE] = {"all": [{"f0": {"type": CLOSE}}], "run": CLOSE}
     if len(definition) > MAX_RULES:
-        conditions._problem("pack.yaml: rules", f"more than {MAX_RULES} compiled rules")
+        conditions._problem((), "pack_limit", detail=f"more than {MAX_RULES} compiled rules")
     if len(conditions.tests) > MAX_DISTINCT_TESTS:
-        conditions._problem("pack.yaml: rules", f"more than {MAX_DISTINCT_TESTS} distinct tests")
+        conditions._problem((), "pack_limit", detail=f"more than {MAX_DISTINCT_TESTS} distinct tests")
     return definition, actions, conditions.problems
 
 
-def check_pack(spec, rules, catalog) -> list[Problem]:
-    """Every problem compiling the pack would meet (at its reference date)."""
-    as_of = date.fromisoformat(spec.reference_date)
+def condition_problems(spec, rules, catalog, as_of: date) -> list[tuple[tuple, str, dict]]:
+    """Every problem compiling the pack's conditions would meet (at ``as_of``)."""
     return _build(spec, rules, catalog, as_of)[2]
 
 
 def compile_pack(pack, as_of: date) -> CompiledPack:
     definition, actions, problems = _build(pack.spec, pack.rules, pack.catalog, as_of)
-    if problems:  # a loaded pack compiled once already; only a bad as-of date gets here
-        raise EngineError("engine_failure", {"profile": "-", "reason": problems[0].text("en")})
+    if problems:  # a loaded pack compiled once already: this is sangloc's bug, not the user's
+        raise EngineError("engine_failure", {"profile": "-", "reason": repr(problems[0])})
     name = f"{pack.id}:{pack.digest[7:23]}:{as_of.isoformat()}"
     return CompiledPack(name, definition, actions)
 

@@ -15,18 +15,34 @@ from engine.i18n import message
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one input, located by its field path."""
+    """One thing wrong with one input, located by its field path.
+
+    Problems in a rule pack also carry the file and the line and column where
+    the offending YAML node starts; a profile's problems are located by the
+    batch entry that holds them.
+    """
 
     loc: str
     code: str
     params: dict = field(default_factory=dict)
+    file: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def where(self) -> str:
+        place = f"{self.file}:{self.line}:{self.column}" if self.file and self.line else self.file
+        return ": ".join(part for part in (place, self.loc) if part)
 
     def text(self, lang: str = "vi") -> str:
         body = message(self.code, lang, self.params)
-        return f"{self.loc}: {body}" if self.loc else body
+        where = self.where()
+        return f"{where}: {body}" if where else body
 
     def as_dict(self, lang: str = "vi") -> dict:
-        return {"loc": self.loc, "code": self.code, "message": message(self.code, lang, self.params)}
+        data = {"loc": self.loc, "code": self.code, "message": message(self.code, lang, self.params)}
+        if self.file:
+            data.update(file=self.file, line=self.line, column=self.column)
+        return data
 
 
 class SanglocError(Exception):
@@ -62,7 +78,7 @@ class RulePackError(SanglocError):
 
     def text(self, lang: str = "vi") -> str:
         head = message(self.code, lang, self.params)
-        return "\n".join([head] + [f"  {self.path}: {p.text(lang)}" for p in self.problems])
+        return "\n".join([head] + [f"  {p.text(lang)}" for p in self.problems])
 
 
 class EngineError(SanglocError):

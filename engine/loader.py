@@ -10,15 +10,15 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from engine.errors import InputFileError, Problem
 from engine.model import Profile, ProfileContext
+from engine.validation import field_path, translate, type_name
 from engine.yamlio import DuplicateKeyError, load_all
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
@@ -200,104 +200,17 @@ def _reject_duplicates(batch: Batch) -> None:
 def validate_profile(document, context: ProfileContext) -> tuple[Profile | None, list[Problem]]:
     """The profile, or every problem pydantic and our validators found in it."""
     if not isinstance(document, dict):
-        return None, [Problem("", "not_mapping", {"got": _type_name(document)})]
+        return None, [Problem("", "not_mapping", {"got": type_name(document)})]
     try:
         return Profile.model_validate(document, context=context), []
     except ValidationError as err:
         return None, [_problem(e, document) for e in err.errors(include_url=False)]
 
 
-_EXPECTED = {
-    "string_type": "string", "int_type": "integer", "int_parsing": "integer",
-    "bool_type": "boolean", "list_type": "list", "dict_type": "mapping",
-    "model_type": "mapping", "model_attributes_type": "mapping", "date_type": "date",
-    "float_type": "number", "none_required": "null",
-}
-
-
-def _type_name(value) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (list, tuple)):
-        return "list"
-    if isinstance(value, dict):
-        return "mapping"
-    return type(value).__name__
-
-
-def field_path(loc, document=None) -> str:
-    """('positions', 1, 'end') -> 'positions[1].end'; a mapping's key is '.key'.
-
-    With the input ``document``, an integer is a list index only where the
-    input holds a list there (``ratings: {2016: ...}`` gives 'ratings.2016').
-    """
-    text = ""
-    node = document
-    for part in loc:
-        if part == "[key]":
-            continue
-        in_list = isinstance(node, list) if document is not None else isinstance(part, int)
-        if in_list and isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-        try:
-            node = node[part] if node is not None else None
-        except (KeyError, IndexError, TypeError):
-            node = None
-    return text
-
-
-def _fields_at(loc) -> list[str]:
-    """The keys a profile allows at ``loc`` (for 'did you mean')."""
-    model: type[BaseModel] | None = Profile
-    for part in loc:
-        if model is None or isinstance(part, int):
-            continue
-        info = model.model_fields.get(part)
-        model = None
-        if info is not None:
-            for candidate in _model_types(info.annotation):
-                model = candidate
-    return list(model.model_fields) if model else []
-
-
-def _model_types(annotation):
-    args = getattr(annotation, "__args__", None)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in args or ():
-        yield from _model_types(arg)
-
-
 def _problem(error: dict, document: dict) -> Problem:
-    kind = error["type"]
-    loc = list(error["loc"])
-    # A union's branch names (e.g. 'function-after[...]') are pydantic's, not the user's.
-    loc = [part for part in loc if not (isinstance(part, str) and "[" in part and part != "[key]")]
-    ctx = dict(error.get("ctx") or {})
-    value = error.get("input")
-    if kind == "missing":
-        return Problem(field_path(loc, document), "missing")
-    if kind == "extra_forbidden":
-        key = str(loc[-1])
-        return Problem(field_path(loc, document), "unknown_key", {
-            "key": key, "suggestions": difflib.get_close_matches(key, _fields_at(loc[:-1]), n=2)})
-    if kind == "literal_error":
-        allowed = ", ".join(re.findall(r"'([^']*)'", ctx.get("expected", "")))
-        return Problem(field_path(loc, document), "bad_choice", {"value": value, "allowed": allowed})
-    if kind in _EXPECTED:
-        return Problem(field_path(loc, document), "wrong_type", {"expected": _EXPECTED[kind], "got": _type_name(value)})
-    if kind == "end_before_start":
+    loc, code, params = translate(error, document, Profile)
+    if code == "end_before_start":
         loc.append("until" if loc and loc[0] == "discipline" else "end")
-    if kind == "bad_year":
-        loc.append(ctx["value"])
-    return Problem(field_path(loc, document), kind, ctx)
+    if code == "bad_year":
+        loc.append(params["value"])
+    return Problem(field_path(loc, document), code, params)

@@ -1,19 +1,20 @@
 """Rule pack: YAML files -> validated, immutable models.
 
 A pack is a folder: ``pack.yaml`` (id, version, reference date, parameters,
-rules), the catalog file it names, and the documents its rules quote.
-Everything is read with the safe loader and validated strictly (unknown keys
-are errors); the meaning of conditions is checked against the fact
-vocabulary by the compiler, which this module calls so that a pack that
-loads is a pack that compiles.
+rules), the catalog file it names, the documents its rules quote, an
+optional ``pack.lock`` (the digest recorded for each released version) and
+optional ``tests/``.  Everything is read with the safe loader and validated
+strictly; every problem is reported with file, line and column, and one bad
+rule never hides the problems of the others.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -24,10 +25,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from engine.catalog import Catalog, Category, Title
 from engine.errors import Problem, RulePackError, UsageError
-from engine.yamlio import DuplicateKeyError, load_one
+from engine.validation import field_path, translate
+from engine.yamlio import DuplicateKeyError, load_one, locate as locate_node, positions
 
 Outcome = Literal["pass", "fail", "review"]
 _ID = r"^[a-z0-9][a-z0-9-]*$"
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+TEMPLATE_VALUES = ("evidence", "as_of", "as_of_year")
+LOCK_FILE = "pack.lock"
 
 
 class _Strict(BaseModel):
@@ -51,7 +56,9 @@ class Document(_Strict):
 
 class Source(_Strict):
     document: str
+    #: Verbatim words of the document (checked against its file when it has one).
     quote: str | None = None
+    #: Our own paraphrase, for a text the pack does not reproduce.
     summary: str | None = None
 
     @model_validator(mode="after")
@@ -71,6 +78,8 @@ class Alternative(_Strict):
 
     all: list[Pattern] = Field(min_length=1)
     reason: Text | None = None
+    #: True when written as a single pattern (no `all:` in the YAML).
+    single: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -78,7 +87,7 @@ class Alternative(_Strict):
         if isinstance(value, dict) and "fact" in value:
             value = dict(value)
             reason = value.pop("reason", None)
-            return {"all": [value], **({"reason": reason} if reason is not None else {})}
+            return {"all": [value], "single": True, **({"reason": reason} if reason is not None else {})}
         return value
 
 
@@ -105,7 +114,9 @@ class AssessmentDecl(_Strict):
     title: Text
 
 
-class PackFile(_Strict):
+class PackHead(_Strict):
+    """Everything of pack.yaml but its rules (validated one by one)."""
+
     id: str = Field(pattern=_ID)
     version: str = Field(min_length=1)
     title: Text
@@ -115,10 +126,15 @@ class PackFile(_Strict):
     parameters: dict[str, Any] = {}
     assessments: list[AssessmentDecl] = []
     judgement_reasons: dict[Outcome, Text] = {}
+
+
+class PackFile(PackHead):
+    """The whole of pack.yaml (for its JSON Schema)."""
+
     rules: list[Rule] = Field(min_length=1)
 
 
-class _CatalogTitle(_Strict):
+class CatalogTitle(_Strict):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     label: str = Field(min_length=1)
     en: str = Field(min_length=1)
@@ -128,7 +144,7 @@ class _CatalogTitle(_Strict):
 
 class CatalogFile(_Strict):
     categories: dict[str, Text]
-    titles: list[_CatalogTitle] = Field(min_length=1)
+    titles: list[CatalogTitle] = Field(min_length=1)
 
 
 @dataclass(frozen=True)
@@ -136,12 +152,15 @@ class Pack:
     """A loaded, checked pack: what the compiler and the renderers read."""
 
     path: Path
-    spec: PackFile
+    spec: PackHead
     catalog: Catalog
     reference_date: date
     rules: tuple[Rule, ...]
     digest: str
     documents_text: dict[str, str]
+    #: The pack's content as read (pack.yaml, catalog), for audit records.
+    content: dict = field(default_factory=dict)
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def id(self) -> str:
@@ -170,8 +189,7 @@ def packs_root() -> Path:
 
 
 def available_packs() -> list[str]:
-    root = packs_root()
-    return sorted(p.parent.name for p in root.glob("*/pack.yaml"))
+    return sorted(p.parent.name for p in packs_root().glob("*/pack.yaml"))
 
 
 def locate(name_or_path: str) -> Path:
@@ -187,127 +205,207 @@ def locate(name_or_path: str) -> Path:
     raise UsageError("pack_not_found", {"name": name_or_path, "available": ", ".join(available_packs())})
 
 
-def _read_yaml(path: Path, problems: list[Problem]):
+class Reporter:
+    """Collects the problems of one YAML file, each located at its line and column."""
+
+    def __init__(self, file: str, text: str = ""):
+        self.file = file
+        self.positions = positions(text) if text else {}
+        self.problems: list[Problem] = []
+
+    def add(self, path: tuple, message_code: str, **params) -> None:
+        line, column = self._locate(path)
+        self.problems.append(Problem(field_path(path), message_code, params, self.file, line, column))
+
+    def _locate(self, path: tuple):
+        # A single-pattern alternative is written without `all:`; find it where it is written.
+        for i in range(len(path) - 1):
+            if path[i] == "all" and path[i + 1] == 0 and path[:i] + path[i + 2:] + ("__key__",) not in self.positions:
+                shorter = path[:i] + path[i + 2:]
+                if any(p[:len(shorter)] == shorter for p in self.positions):
+                    path = shorter
+                    break
+        return locate_node(self.positions, path)
+
+    def pydantic(self, prefix: tuple, err: ValidationError, document, model: type[BaseModel]) -> None:
+        for error in err.errors(include_url=False):
+            loc, code, params = translate(error, document, model)
+            if code == "unknown_key":
+                code = "pack_unknown_key"
+            elif code == "missing" and loc and loc[-1] == "sources":
+                code = "pack_no_source"
+            elif code == "missing":
+                code = "pack_missing"
+            elif loc and loc[-1] == "sources" and code == "pack_schema":
+                code = "pack_no_source"
+            elif code == "pack_schema" and "`quote`" in params.get("detail", ""):
+                code = "pack_source_text"
+            self.add(prefix + tuple(loc), code, **params)
+
+
+def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
     try:
-        return load_one(path.read_text(encoding="utf-8"))
-    except DuplicateKeyError as err:
-        problems.append(Problem(path.name, "duplicate_key", {"key": err.key, "line": err.line}))
-    except yaml.YAMLError as err:
-        problems.append(Problem(path.name, "pack_field", {"detail": f"YAML: {err}"}))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        problems.append(Problem(path.name, "file_unreadable", {"reason": str(err)}))
-    return None
+        reporter.add((), "file_unreadable", reason=str(err))
+        return None, ""
+    reporter.positions = positions(text)
+    try:
+        return load_one(text), text
+    except DuplicateKeyError as err:
+        reporter.problems.append(Problem("", "duplicate_key", {"key": err.key, "line": err.line},
+                                         reporter.file, err.line, None))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        reporter.problems.append(Problem("", "pack_yaml", {"reason": getattr(err, "problem", None) or str(err)},
+                                         reporter.file, mark.line + 1 if mark else None,
+                                         mark.column + 1 if mark else None))
+    return None, text
 
 
-def _pydantic_problems(prefix: str, err: ValidationError) -> list[Problem]:
-    from engine.loader import field_path  # the one field-path syntax of sangloc
-
-    found = []
-    for error in err.errors(include_url=False):
-        loc = [p for p in error["loc"] if not (isinstance(p, str) and "[" in p)]
-        where = f"{prefix}: {field_path(loc)}" if loc else prefix
-        if error["type"] == "extra_forbidden":
-            detail = f"unknown key '{loc[-1]}'"
-        else:
-            detail = error["msg"]
-        found.append(Problem(where, "pack_field", {"detail": detail}))
-    return found
-
-
-def _expand_judgements(spec: PackFile) -> tuple[Rule, ...]:
+def _expand_judgement(rule: Rule, judgement_reasons: dict) -> Rule:
     """A judgement rule is decided by the board's recorded assessment, never guessed."""
-    rules = []
-    for rule in spec.rules:
-        if rule.kind == "judgement" and not rule.outcomes:
-            def recorded(result: str) -> Alternative:
-                return Alternative(all=[Pattern(fact="assessment", where={"criterion": rule.id, "result": result})])
+    if rule.kind != "judgement" or rule.outcomes:
+        return rule
 
-            rule = rule.model_copy(update={
-                "considers": [Pattern(fact="assessment", where={"criterion": rule.id})],
-                "outcomes": [OutcomeBranch(outcome="pass", when=[recorded("met")]),
-                             OutcomeBranch(outcome="fail", when=[recorded("not_met")])],
-                "otherwise": rule.otherwise or "review",
-                "reasons": {**spec.judgement_reasons, **rule.reasons},
-            })
-        rules.append(rule)
-    return tuple(rules)
+    def recorded(result: str) -> Alternative:
+        return Alternative(all=[Pattern(fact="assessment", where={"criterion": rule.id, "result": result})])
+
+    return rule.model_copy(update={
+        "considers": [Pattern(fact="assessment", where={"criterion": rule.id})],
+        "outcomes": [OutcomeBranch(outcome="pass", when=[recorded("met")]),
+                     OutcomeBranch(outcome="fail", when=[recorded("not_met")])],
+        "otherwise": rule.otherwise or "review",
+        "reasons": {**judgement_reasons, **rule.reasons},
+    })
 
 
 def _canonical(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
+def digest_of(content: dict) -> str:
+    return "sha256:" + hashlib.sha256(_canonical(content).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class PackCheck:
+    """Everything known about a pack folder after checking it."""
+
+    folder: Path
+    pack: Pack | None
+    problems: list[Problem]
+    warnings: list[Problem]
+
+
+def check_pack_folder(name_or_path: str) -> PackCheck:
+    """Read and check a pack, collecting every problem rather than stopping at the first."""
+    folder = locate(name_or_path)
+    main = Reporter("pack.yaml")
+    raw, _ = _read(folder / "pack.yaml", main)
+    if main.problems:
+        return PackCheck(folder, None, main.problems, [])
+    if not isinstance(raw, dict):
+        main.add((), "pack_schema", detail="pack.yaml must be a mapping")
+        return PackCheck(folder, None, main.problems, [])
+
+    head = None
+    try:
+        head = PackHead.model_validate({k: v for k, v in raw.items() if k != "rules"})
+    except ValidationError as err:
+        main.pydantic((), err, raw, PackFile)
+    rules = _validate_rules(raw.get("rules"), main)
+
+    catalog, catalog_raw, reporters = None, None, [main]
+    if head is not None and _inside(folder, head.catalog, main, ("catalog",)):
+        side = Reporter(head.catalog)
+        reporters.append(side)
+        catalog_raw, _ = _read(folder / head.catalog, side)
+        if not side.problems:
+            catalog = _catalog(catalog_raw, side)
+
+    documents_text: dict[str, str] = {}
+    reference = None
+    if head is not None:
+        for doc_id, document in sorted(head.documents.items()):
+            path = ("documents", doc_id, "file")
+            if document.file and _inside(folder, document.file, main, path):
+                try:
+                    documents_text[doc_id] = (folder / document.file).read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as err:
+                    main.add(path, "file_unreadable", reason=str(err))
+        try:
+            reference = date.fromisoformat(head.reference_date)
+        except ValueError:
+            main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
+        _check_rules(head, rules, documents_text, main)
+
+    expanded = tuple(_expand_judgement(rule, head.judgement_reasons) if head else rule for _, rule in rules)
+    if head is not None and catalog is not None and reference is not None:
+        from engine.compiler import condition_problems  # conditions are checked where they are compiled
+
+        indices = [i for i, _ in rules]
+        for path, code, params in condition_problems(head, expanded, catalog, reference):
+            main.add(("rules", indices[path[0]]) + path[1:], code, **params)
+
+    problems = [p for r in reporters for p in r.problems]
+    if problems or head is None or catalog is None or reference is None:
+        return PackCheck(folder, None, problems, [])
+    content = {"pack": raw, "catalog": catalog_raw,
+               "documents": {k: hashlib.sha256(v.encode("utf-8")).hexdigest() for k, v in documents_text.items()}}
+    digest = digest_of(content)
+    warnings = _lock_problems(folder, head.version, digest)
+    pack = Pack(folder, head, catalog, reference, expanded, digest, documents_text, content, tuple(warnings))
+    return PackCheck(folder, pack, [], warnings)
+
+
 def load_pack(name_or_path: str) -> Pack:
     """Load and check a pack; raises :class:`RulePackError` listing every problem."""
-    folder = locate(name_or_path)
-    problems: list[Problem] = []
-    raw = _read_yaml(folder / "pack.yaml", problems)
-    if problems:
-        raise RulePackError(str(folder), problems)
-    try:
-        spec = PackFile.model_validate(raw)
-    except ValidationError as err:
-        raise RulePackError(str(folder), _pydantic_problems("pack.yaml", err)) from None
+    checked = check_pack_folder(name_or_path)
+    if checked.pack is None:
+        raise RulePackError(str(checked.folder), checked.problems)
+    return checked.pack
 
-    catalog_raw = _read_yaml(folder / spec.catalog, problems) if _inside(folder, spec.catalog, problems) else None
-    catalog = None
-    if catalog_raw is not None:
+
+def _validate_rules(raw_rules, main: Reporter) -> list[tuple[int, Rule]]:
+    if not isinstance(raw_rules, list) or not raw_rules:
+        main.add(("rules",), "pack_schema", detail="`rules` must be a non-empty list")
+        return []
+    valid = []
+    for i, raw_rule in enumerate(raw_rules):
         try:
-            catalog_file = CatalogFile.model_validate(catalog_raw)
-            catalog = _catalog(catalog_file, spec.catalog, problems)
+            valid.append((i, Rule.model_validate(raw_rule)))
         except ValidationError as err:
-            problems.extend(_pydantic_problems(spec.catalog, err))
-
-    documents_text = {}
-    for doc_id, document in sorted(spec.documents.items()):
-        if document.file and _inside(folder, document.file, problems):
-            try:
-                documents_text[doc_id] = (folder / document.file).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as err:
-                problems.append(Problem(f"documents.{doc_id}.file", "file_unreadable", {"reason": str(err)}))
-
-    try:
-        reference = date.fromisoformat(spec.reference_date)
-    except ValueError:
-        problems.append(Problem("pack.yaml: reference_date", "bad_date", {"value": spec.reference_date}))
-        reference = date.min
-
-    rules = _expand_judgements(spec)
-    problems.extend(_check_rules(spec, rules, documents_text))
-    if catalog is not None and not problems:
-        from engine.compiler import check_pack  # conditions are checked where they are compiled
-
-        problems.extend(check_pack(spec, rules, catalog))
-    if problems or catalog is None:
-        raise RulePackError(str(folder), problems)
-
-    digest = _canonical({"pack": raw, "catalog": catalog_raw,
-                         "documents": {k: hashlib.sha256(v.encode()).hexdigest() for k, v in documents_text.items()}})
-    return Pack(folder, spec, catalog, reference, rules,
-                "sha256:" + hashlib.sha256(digest.encode("utf-8")).hexdigest(), documents_text)
+            main.pydantic(("rules", i), err, raw_rule, Rule)
+    return valid
 
 
-def _inside(folder: Path, name: str, problems: list[Problem]) -> bool:
+def _inside(folder: Path, name: str, reporter: Reporter, path: tuple) -> bool:
     """A pack may only name files in its own folder."""
     target = (folder / name).resolve()
     if folder.resolve() not in target.parents or not target.is_file():
-        problems.append(Problem(name, "pack_field", {"detail": "file must exist inside the pack folder"}))
+        reporter.add(path, "pack_file_outside", value=name)
         return False
     return True
 
 
-def _catalog(catalog_file: CatalogFile, name: str, problems: list[Problem]) -> Catalog:
+def _catalog(raw, reporter: Reporter) -> Catalog | None:
+    try:
+        catalog_file = CatalogFile.model_validate(raw)
+    except ValidationError as err:
+        reporter.pydantic((), err, raw, CatalogFile)
+        return None
     categories = [Category(code, text.vi, text.en) for code, text in catalog_file.categories.items()]
     titles = []
     for i, entry in enumerate(catalog_file.titles):
         if entry.category is not None and entry.category not in catalog_file.categories:
-            problems.append(Problem(f"{name}: titles[{i}].category", "pack_field",
-                                    {"detail": f"unknown category '{entry.category}'"}))
+            reporter.add(("titles", i, "category"), "pack_unknown_category", value=entry.category,
+                         suggestions=difflib.get_close_matches(entry.category, list(catalog_file.categories), n=2))
         titles.append(Title(entry.code, entry.label, entry.en, entry.category, tuple(entry.aliases)))
     catalog = Catalog(titles, categories)
     for spelling, code, other in catalog.conflicts():
-        problems.append(Problem(f"{name}: titles", "pack_field",
-                                {"detail": f"'{spelling}' names both {code} and {other}"}))
+        index = next(i for i, t in enumerate(catalog_file.titles) if t.code == other)
+        reporter.add(("titles", index), "pack_alias_conflict", value=spelling, first=code, other=other)
     return catalog
 
 
@@ -315,33 +413,79 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_rules(spec: PackFile, rules: tuple[Rule, ...], documents_text: dict[str, str]) -> list[Problem]:
-    problems = []
-    seen: set[str] = set()
-    declared = {a.id for a in spec.assessments}
-    for i, rule in enumerate(rules):
-        where = f"pack.yaml: rules[{i}] ({rule.id})"
-        if rule.id in seen or rule.id in declared:
-            problems.append(Problem(where, "pack_field", {"detail": f"duplicate id '{rule.id}'"}))
+def _check_templates(path: tuple, text: Text, parameters: dict, main: Reporter) -> None:
+    known = set(TEMPLATE_VALUES) | set(parameters)
+    for lang in ("vi", "en"):
+        for name in _PLACEHOLDER.findall(text.get(lang)):
+            if name not in known:
+                main.add(path + (lang,), "pack_placeholder", value=name, known=", ".join(sorted(known)))
+
+
+def _check_rules(head: PackHead, rules: list[tuple[int, Rule]], documents_text: dict[str, str],
+                 main: Reporter) -> None:
+    seen: set[str] = {a.id for a in head.assessments}
+    for outcome, text in head.judgement_reasons.items():
+        _check_templates(("judgement_reasons", outcome), text, head.parameters, main)
+    for i, rule in rules:
+        at = ("rules", i)
+        if rule.id in seen:
+            main.add(at + ("id",), "pack_duplicate_id", value=rule.id)
         seen.add(rule.id)
         for j, source in enumerate(rule.sources):
-            if source.document not in spec.documents:
-                problems.append(Problem(f"{where}.sources[{j}]", "pack_field",
-                                        {"detail": f"unknown document '{source.document}'"}))
+            if source.document not in head.documents:
+                main.add(at + ("sources", j, "document"), "pack_unknown_document", value=source.document,
+                         suggestions=difflib.get_close_matches(source.document, list(head.documents), n=2))
             text = documents_text.get(source.document)
             if text is not None and source.quote and _squash(source.quote) not in _squash(text):
-                problems.append(Problem(f"{where}.sources[{j}].quote", "pack_field",
-                                        {"detail": "quote not found verbatim in the document's file"}))
-        if rule.otherwise is None:
-            problems.append(Problem(where, "pack_field", {"detail": "missing `otherwise` outcome"}))
-        if not rule.outcomes:
-            problems.append(Problem(where, "pack_field", {"detail": "no `outcomes`"}))
-        reachable = {b.outcome for b in rule.outcomes} | {rule.otherwise}
-        for outcome in sorted(o for o in reachable if o):
-            branch_reasons = all(alt.reason for b in rule.outcomes if b.outcome == outcome for alt in b.when)
-            if outcome not in rule.reasons and not (branch_reasons and outcome != rule.otherwise):
-                problems.append(Problem(where, "pack_field", {"detail": f"no reason text for outcome '{outcome}'"}))
-        if rule.kind == "advisory" and "fail" in reachable:
-            problems.append(Problem(where, "pack_field", {"detail": "an advisory rule can never fail"}))
-    return problems
+                main.add(at + ("sources", j, "quote"), "pack_misquote", file=head.documents[source.document].file)
+        if rule.kind == "judgement":
+            reasons = {**head.judgement_reasons, **rule.reasons}
+            for outcome in ("pass", "fail", "review"):
+                if outcome not in reasons:
+                    main.add(at, "pack_no_reason", value=outcome)
+        else:
+            _check_outcomes(at, rule, main)
+        for outcome, text in rule.reasons.items():
+            _check_templates(at + ("reasons", outcome), text, head.parameters, main)
+        for b, branch in enumerate(rule.outcomes):
+            for a, alternative in enumerate(branch.when):
+                if alternative.reason:
+                    _check_templates(at + ("outcomes", b, "when", a, "reason"), alternative.reason,
+                                     head.parameters, main)
 
+
+def _check_outcomes(at: tuple, rule: Rule, main: Reporter) -> None:
+    if rule.otherwise is None:
+        main.add(at, "pack_no_otherwise")
+    if not rule.outcomes:
+        main.add(at, "pack_no_outcomes")
+    reachable = {b.outcome for b in rule.outcomes} | ({rule.otherwise} if rule.otherwise else set())
+    for outcome in sorted(reachable):
+        by_branch = outcome != rule.otherwise and all(
+            alt.reason for b in rule.outcomes if b.outcome == outcome for alt in b.when)
+        if outcome not in rule.reasons and not by_branch:
+            main.add(at + ("reasons",), "pack_no_reason", value=outcome)
+    if rule.kind == "advisory" and "fail" in reachable:
+        main.add(at + ("otherwise",), "pack_advisory_fail")
+
+
+def read_lock(folder: Path) -> dict[str, str]:
+    path = folder / LOCK_FILE
+    if not path.is_file():
+        return {}
+    data = load_one(path.read_text(encoding="utf-8")) or {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _lock_problems(folder: Path, version: str, digest: str) -> list[Problem]:
+    """A released version's content must not change: pack.lock remembers its digest."""
+    lock = read_lock(folder)
+    if not (folder / LOCK_FILE).is_file():
+        return []
+    if version not in lock:
+        return [Problem("version", "pack_not_locked", {"version": version}, LOCK_FILE)]
+    if lock[version] != digest:
+        return [Problem("version", "pack_digest_changed",
+                        {"version": version, "recorded": lock[version][:19] + "…", "actual": digest[:19] + "…"},
+                        LOCK_FILE)]
+    return []

@@ -58,3 +58,48 @@ def load_all(text: str) -> list:
 
 def load_one(text: str):
     return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a safe loader
+
+
+def positions(text: str) -> dict[tuple, tuple[int, int]]:
+    """(line, column), 1-based, of every node of a YAML text, by its key path.
+
+    Composing builds no objects, so this is safe on any text; a path such as
+    ``("rules", 3, "kind")`` names the value of ``kind`` in the fourth rule.
+    """
+    found: dict[tuple, tuple[int, int]] = {}
+    try:
+        root = yaml.compose(text, Loader=StrictLoader)  # noqa: S506 - composing only
+    except yaml.YAMLError:
+        return found
+
+    def walk(node, path: tuple) -> None:
+        found.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.tag == "tag:yaml.org,2002:merge":
+                    continue
+                name = key.value
+                if key.tag == "tag:yaml.org,2002:int":
+                    name = int(name)
+                found.setdefault(path + (name, "__key__"), (key.start_mark.line + 1, key.start_mark.column + 1))
+                walk(value, path + (name,))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, path + (index,))
+
+    if root is not None:
+        walk(root, ())
+    return found
+
+
+def locate(found: dict[tuple, tuple[int, int]], path: tuple) -> tuple[int | None, int | None]:
+    """The position of ``path``, or of its nearest ancestor present in the text.
+
+    An unknown key is located at the key itself, where the reader must look.
+    """
+    if path + ("__key__",) in found:
+        return found[path + ("__key__",)]
+    for end in range(len(path), -1, -1):
+        if path[:end] in found:
+            return found[path[:end]]
+    return None, None

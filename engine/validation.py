@@ -1,0 +1,108 @@
+"""Pydantic's validation errors -> sangloc's problems (code, field path, params).
+
+Shared by the profile loader and the rule-pack loader, so that both speak of
+fields the same way ('positions[1].end', 'ratings.2016') and both suggest the
+key a user probably meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from pydantic import BaseModel
+
+_EXPECTED = {
+    "string_type": "string", "int_type": "integer", "int_parsing": "integer",
+    "bool_type": "boolean", "list_type": "list", "dict_type": "mapping",
+    "model_type": "mapping", "model_attributes_type": "mapping", "date_type": "date",
+    "float_type": "number", "none_required": "null",
+}
+
+
+def type_name(value) -> str:
+    """The name, in the profile format's words, of a value's type."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (list, tuple)):
+        return "list"
+    if isinstance(value, dict):
+        return "mapping"
+    return type(value).__name__
+
+
+def field_path(loc, document=None) -> str:
+    """('positions', 1, 'end') -> 'positions[1].end'; a mapping's key is '.key'.
+
+    With the input ``document``, an integer is a list index only where the
+    input holds a list there (``ratings: {2016: ...}`` gives 'ratings.2016').
+    """
+    text = ""
+    node = document
+    for part in loc:
+        if part == "[key]":
+            continue
+        in_list = isinstance(node, list) if document is not None else isinstance(part, int)
+        if in_list and isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+        try:
+            node = node[part] if node is not None else None
+        except (KeyError, IndexError, TypeError):
+            node = None
+    return text
+
+
+def fields_at(model: type[BaseModel], loc) -> list[str]:
+    """The keys ``model`` allows at ``loc`` (for 'did you mean')."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None or isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        current = None
+        if info is not None:
+            for candidate in _model_types(info.annotation):
+                current = candidate
+    return list(current.model_fields) if current else []
+
+
+def _model_types(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in getattr(annotation, "__args__", None) or ():
+        yield from _model_types(arg)
+
+
+def translate(error: dict, document, model: type[BaseModel]) -> tuple[list, str, dict]:
+    """One pydantic error -> (location, message code, parameters)."""
+    kind = error["type"]
+    # A validator's or union branch's name ('function-after[...]') is pydantic's, not the user's.
+    loc = [part for part in error["loc"] if not (isinstance(part, str) and "[" in part and part != "[key]")]
+    ctx = dict(error.get("ctx") or {})
+    value = error.get("input")
+    if kind == "missing":
+        return loc, "missing", {}
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        return loc, "unknown_key", {"key": key,
+                                    "suggestions": difflib.get_close_matches(key, fields_at(model, loc[:-1]), n=2)}
+    if kind == "literal_error":
+        allowed = ", ".join(re.findall(r"'([^']*)'", ctx.get("expected", "")))
+        return loc, "bad_choice", {"value": value, "allowed": allowed}
+    if kind in _EXPECTED:
+        return loc, "wrong_type", {"expected": _EXPECTED[kind], "got": type_name(value)}
+    if kind in ("too_short", "string_too_short"):
+        return loc, "empty_string" if kind == "string_too_short" else "pack_schema", {"detail": error["msg"]}
+    if kind in ("value_error", "string_pattern_mismatch") and kind not in ctx:
+        return loc, "pack_schema", {"detail": error["msg"]}
+    return loc, kind, ctx
