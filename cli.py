@@ -64,7 +64,11 @@ def _pack_options(func):
                 parsed = date.fromisoformat(as_of)
             except ValueError:
                 raise UsageError("bad_as_of", {"value": as_of}) from None
-        return func(*args, pack=load_pack(rules), as_of=parsed, **kwargs)
+        pack = load_pack(rules)
+        lang = click.get_current_context().meta.get("lang", "vi")
+        for warning in pack.warnings:
+            click.echo(("Cảnh báo: " if lang == "vi" else "Warning: ") + warning.text(lang), err=True)
+        return func(*args, pack=pack, as_of=parsed, **kwargs)
 
     return wrapper
 
@@ -320,15 +324,79 @@ def _show_rule(pack, rule, lang: str) -> None:
 @click.argument("pack_name", metavar="PACK", default=DEFAULT_PACK)
 @_lang_option
 def rules_check(pack_name, lang):
-    """Kiểm tra một bộ quy tắc: cấu trúc, nguồn trích dẫn, điều kiện.
+    """Kiểm tra một bộ quy tắc: mọi lỗi kèm tệp, dòng, cột; cảnh báo kết quả chưa có ca kiểm thử.
+
+    Mã thoát 1 nếu có lỗi; cảnh báo không làm hỏng.
 
     Ví dụ: sangloc rules check rules/pho-bi-thu-tinh-uy-2020
     """
+    from engine.pack import check_pack_folder
+    from engine.packreport import problems_text
+    from engine.packtest import run_tests, untested_warnings
+
+    checked = check_pack_folder(pack_name)
+    problems, warnings = list(checked.problems), list(checked.warnings)
+    if checked.pack is not None:
+        run = run_tests(checked.pack)
+        problems += run.problems
+        warnings += untested_warnings(checked.pack, run)
+    click.echo(problems_text(problems, warnings, lang), nl=False)
+    vi = lang == "vi"
+    if problems:
+        click.echo(f"{len(problems)} lỗi, {len(warnings)} cảnh báo" if vi
+                   else f"{len(problems)} errors, {len(warnings)} warnings")
+        sys.exit(EXIT_INVALID)
+    pack = checked.pack
+    click.echo(f"{pack.id} {pack.version} {pack.digest}: "
+               + (f"hợp lệ, {len(pack.rules)} quy tắc, {len(warnings)} cảnh báo" if vi
+                  else f"valid, {len(pack.rules)} rules, {len(warnings)} warnings"))
+
+
+@rules.command("test")
+@click.argument("pack_name", metavar="PACK", default=DEFAULT_PACK)
+@_lang_option
+def rules_test(pack_name, lang):
+    """Chạy các ca kiểm thử của bộ quy tắc (rules/<pack>/tests/*.yaml) và báo độ phủ.
+
+    Ví dụ: sangloc rules test pho-bi-thu-tinh-uy-2020
+    """
     from engine import load_pack
+    from engine.explain import Explainer
+    from engine.packreport import test_report
+    from engine.packtest import run_tests
 
     pack = load_pack(pack_name)
-    click.echo(f"{pack.id} {pack.version} {pack.digest}: "
-               + (f"hợp lệ, {len(pack.rules)} quy tắc" if lang == "vi" else f"valid, {len(pack.rules)} rules"))
+    run = run_tests(pack)
+    click.echo(test_report(run, Explainer(pack, pack.reference_date, lang)), nl=False)
+    if run.failed or run.problems or not run.results:
+        sys.exit(EXIT_INVALID)
+
+
+@rules.command("lock")
+@click.argument("pack_name", metavar="PACK", default=DEFAULT_PACK)
+@_lang_option
+def rules_lock(pack_name, lang):
+    """Ghi digest của phiên bản hiện tại vào pack.lock (khi phát hành một phiên bản).
+
+    Một phiên bản đã ghi thì nội dung không được đổi nữa: muốn sửa, hãy tăng `version`.
+
+    Ví dụ: sangloc rules lock rules/bo-quy-tac-moi
+    """
+    from engine import load_pack
+    from engine.errors import UsageError
+    from engine.pack import LOCK_FILE, read_lock
+
+    pack = load_pack(pack_name)
+    lock = read_lock(pack.path)
+    recorded = lock.get(pack.version)
+    if recorded and recorded != pack.digest:
+        raise UsageError("pack_digest_changed", {"version": pack.version, "recorded": recorded[:19] + "…",
+                                                 "actual": pack.digest[:19] + "…"})
+    lock[pack.version] = pack.digest
+    lines = ["# sangloc rules lock: the digest of each released version of this pack. Do not edit by hand."]
+    lines += [f'"{version}": "{digest}"' for version, digest in lock.items()]
+    _write("\n".join(lines) + "\n", str(pack.path / LOCK_FILE))
+    click.echo(f"{pack.id} {pack.version} {pack.digest}")
 
 
 if __name__ == "__main__":

@@ -190,6 +190,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                             "content changed but version is still {version} (pack.lock records {recorded}, now {actual}); raise `version`, then run `sangloc rules lock`"),
     "pack_not_locked": ("phiên bản {version} chưa được ghi vào pack.lock; chạy `sangloc rules lock`",
                         "version {version} is not recorded in pack.lock; run `sangloc rules lock`"),
+    "never_advisory": ("không thể xảy ra: quy tắc khuyến nghị không bao giờ loại",
+                       "cannot occur: advisory rules never fail"),
+    "never_produced": ("không thể xảy ra: không nhánh nào cho kết quả này và nó không phải kết quả mặc định",
+                       "cannot occur: no branch yields it and it is not the default"),
     "pack_untested": ("không có ca kiểm thử nào đạt tới kết quả '{outcome}' của quy tắc này",
                       "no test case reaches outcome '{outcome}' of this rule"),
     # commands

@@ -214,18 +214,16 @@ class Reporter:
         self.problems: list[Problem] = []
 
     def add(self, path: tuple, message_code: str, **params) -> None:
-        line, column = self._locate(path)
+        path = self._as_written(path)
+        line, column = locate_node(self.positions, path)
         self.problems.append(Problem(field_path(path), message_code, params, self.file, line, column))
 
-    def _locate(self, path: tuple):
-        # A single-pattern alternative is written without `all:`; find it where it is written.
+    def _as_written(self, path: tuple) -> tuple:
+        """A single-pattern alternative is written without `all: [...]`: name it as written."""
         for i in range(len(path) - 1):
-            if path[i] == "all" and path[i + 1] == 0 and path[:i] + path[i + 2:] + ("__key__",) not in self.positions:
-                shorter = path[:i] + path[i + 2:]
-                if any(p[:len(shorter)] == shorter for p in self.positions):
-                    path = shorter
-                    break
-        return locate_node(self.positions, path)
+            if path[i] == "all" and path[i + 1] == 0 and path[:i + 1] not in self.positions:
+                return path[:i] + path[i + 2:]
+        return path
 
     def pydantic(self, prefix: tuple, err: ValidationError, document, model: type[BaseModel]) -> None:
         for error in err.errors(include_url=False):
