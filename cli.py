@@ -48,6 +48,17 @@ def _lang_option(func):
                         help="Ngôn ngữ của văn bản kết quả / language of the output.")(func)
 
 
+def _parse_date(text: str | None) -> date | None:
+    from engine.errors import UsageError
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError("bad_as_of", {"value": text}) from None
+
+
 def _pack_options(func):
     @click.option("--rules", "rules", default=DEFAULT_PACK, show_default=True, metavar="PACK",
                   help="Bộ quy tắc: mã bộ quy tắc trong rules/ hoặc đường dẫn.")
@@ -56,14 +67,8 @@ def _pack_options(func):
     @wraps(func)
     def wrapper(*args, rules, as_of, **kwargs):
         from engine import load_pack
-        from engine.errors import UsageError
 
-        parsed = None
-        if as_of is not None:
-            try:
-                parsed = date.fromisoformat(as_of)
-            except ValueError:
-                raise UsageError("bad_as_of", {"value": as_of}) from None
+        parsed = _parse_date(as_of)
         pack = load_pack(rules)
         lang = click.get_current_context().meta.get("lang", "vi")
         for warning in pack.warnings:
@@ -88,6 +93,10 @@ def _write(text: str, output: str | None) -> None:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())
+            # mkstemp makes the file private; a result is as readable as any file the user writes.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
             os.replace(temp, output)
         except BaseException:
             if os.path.exists(temp):
@@ -193,6 +202,9 @@ def explain(profile_id, paths, pack, as_of, fmt, lang, output):
     from engine.explain import Explainer
     from engine.render import EXPLAIN_RENDERERS
 
+    import unicodedata
+
+    profile_id = unicodedata.normalize("NFC", profile_id)
     batch = read_profiles(list(paths), pack, as_of)
     found = [p for p in batch.profiles if p.profile.id == profile_id]
     if not found:
@@ -233,6 +245,47 @@ def validate(paths, pack, as_of, lang, fmt):
     if not batch.profiles:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_INVALID if batch.invalid else EXIT_OK)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--rules", "packs", multiple=True, required=True, metavar="PACK",
+              help="Hai bộ quy tắc cần so sánh: --rules A --rules B.")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="Ngày xét chung; mặc định mỗi bộ dùng ngày tham chiếu của mình.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
+@_lang_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Ghi vào tệp.")
+def diff(paths, packs, as_of, fmt, lang, output):
+    """So sánh hai bộ quy tắc trên cùng các hồ sơ: ai đổi kết luận, vì quy tắc nào.
+
+    Ví dụ: sangloc diff --rules pho-bi-thu-tinh-uy-2020 --rules rules/bo-moi profiles/
+    """
+    from engine import load_pack, screen as run_screen
+    from engine.compare import DIFF_RENDERERS, compare
+    from engine.errors import UsageError
+
+    if len(packs) != 2:
+        raise UsageError("diff_two_packs", {"count": len(packs)})
+    parsed = _parse_date(as_of)
+    run_a, run_b = (run_screen(list(paths), load_pack(name), parsed) for name in packs)
+    _write(DIFF_RENDERERS[fmt](run_a, run_b, compare(run_a, run_b), lang), output)
+    if not run_a.decisions and not run_b.decisions:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_INVALID if run_a.invalid or run_b.invalid else EXIT_OK)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["profile", "pack", "catalog", "tests"]))
+def schema(kind):
+    """In JSON Schema của hồ sơ hoặc bộ quy tắc, để trình soạn thảo kiểm tra khi gõ.
+
+    Ví dụ: sangloc schema profile > sangloc-profile.schema.json
+    """
+    from engine.render import dumps
+    from engine.schemas import SCHEMAS
+
+    click.echo(dumps(SCHEMAS[kind]()), nl=False)
 
 
 @main.group()
@@ -370,6 +423,45 @@ def rules_test(pack_name, lang):
     click.echo(test_report(run, Explainer(pack, pack.reference_date, lang)), nl=False)
     if run.failed or run.problems or not run.results:
         sys.exit(EXIT_INVALID)
+
+
+@rules.command("new")
+@click.argument("new_id")
+@click.option("--from", "source", default=DEFAULT_PACK, show_default=True, metavar="PACK",
+              help="Bộ quy tắc làm mẫu.")
+@click.option("--dir", "folder", default=".", show_default=True, type=click.Path(file_okay=False),
+              help="Thư mục đặt bộ quy tắc mới.")
+@click.option("--with-tests/--without-tests", default=True, show_default=True,
+              help="Sao chép cả các ca kiểm thử của bộ mẫu.")
+@_lang_option
+def rules_new(new_id, source, folder, with_tests, lang):
+    """Tạo bộ quy tắc mới bằng cách sao chép một bộ có sẵn (đổi mã, phiên bản 1, chưa khóa).
+
+    Ví dụ: sangloc rules new pho-bi-thu-tinh-uy-2025 --from pho-bi-thu-tinh-uy-2020
+    """
+    import re
+    import shutil
+    from pathlib import Path
+
+    from engine import load_pack
+    from engine.errors import UsageError
+    from engine.pack import LOCK_FILE
+
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", new_id):
+        raise UsageError("bad_pack_id", {"value": new_id})
+    pack = load_pack(source)
+    target = Path(folder) / new_id
+    if target.exists():
+        raise UsageError("path_exists", {"path": str(target)})
+    skipped = [LOCK_FILE, "__pycache__"] + ([] if with_tests else ["tests"])
+    shutil.copytree(pack.path, target, ignore=shutil.ignore_patterns(*skipped))
+    pack_yaml = target / "pack.yaml"
+    text = pack_yaml.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^id: .*$", f"id: {new_id}", text, count=1)
+    text = re.sub(r"(?m)^version: .*$", 'version: "1"', text, count=1)
+    pack_yaml.write_text(text, encoding="utf-8")
+    load_pack(str(target))  # the copy must load before anyone edits it
+    click.echo(str(target))
 
 
 @rules.command("lock")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from engine.errors import SanglocError
+from engine.errors import Problem, SanglocError
 from engine.evaluate import Decision, Screener
 from engine.loader import Batch, Invalid, load_batch
 from engine.model import ProfileContext
@@ -51,7 +51,13 @@ def screen(paths: list[str], pack: Pack, as_of: date | None = None,
     decisions = []
     total = len(batch.profiles)
     for done, loaded in enumerate(batch.profiles, start=1):
-        decisions.append(screener.decide(loaded.profile, loaded.source))
+        try:
+            decisions.append(screener.decide(loaded.profile, loaded.source))
+        except Exception as err:  # noqa: BLE001 - one profile's failure must not lose the batch
+            code, params = ((err.code, err.params) if isinstance(err, SanglocError)
+                            else ("engine_failure", {"profile": loaded.profile.id, "reason": repr(err)}))
+            batch.invalid.append(Invalid(loaded.source, loaded.profile.id, [Problem("", code, params)],
+                                         loaded.index))
         if progress:
             progress(done, total)
     return ScreenRun(pack, as_of, batch, decisions)

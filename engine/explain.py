@@ -129,21 +129,14 @@ class Explainer:
         return _PLACEHOLDER.sub(replace, template)
 
     def short(self, decision: Decision) -> str:
-        """The one line of reasons the screening table shows for a candidate."""
+        """The one line of reasons the screening table shows: every failing and pending rule."""
         vi = self.lang == "vi"
         failing, pending = decision.failing(), decision.pending()
-        parts = []
-        if failing:
-            parts.append(("Không đạt: " if vi else "Fails: ") + "; ".join(
-                f"{self.rule_title(o.rule_id)} ({self.reason(o)})" for o in failing))
-        judgements = [o for o in pending if o.kind == "judgement"]
-        others = [o for o in pending if o.kind != "judgement"]
-        if others:
-            parts.append(("Cần xem xét: " if vi else "To review: ") + "; ".join(
-                self.rule_title(o.rule_id) for o in others))
+        parts = [f"✗ {o.rule_id}: {self.reason(o)}" for o in failing]
+        parts += [f"? {o.rule_id}: {self.reason(o)}" for o in pending if o.kind != "judgement"]
+        judgements = [o.rule_id for o in pending if o.kind == "judgement"]
         if judgements:
-            parts.append(f"chờ BTV đánh giá {len(judgements)} tiêu chuẩn" if vi
-                         else f"{len(judgements)} board judgements pending")
+            parts.append(("? chờ Ban Thường vụ đánh giá: " if vi else "? awaiting the board: ") + ", ".join(judgements))
         if not parts:
             total = len(decision.outcomes)
             parts.append(f"đạt cả {total} tiêu chí" if vi else f"meets all {total} criteria")

@@ -18,8 +18,9 @@ from datetime import date
 
 from engine.model import Profile
 
-#: The day number of an open end (a post still held, a bar that never ends).
-OPEN_END = date(9999, 12, 31).toordinal()
+#: The day number of an open end (a post still held, a bar that never ends):
+#: one past the last real date, so that it is later than any as-of date.
+OPEN_END = date.max.toordinal() + 1
 
 #: Field types of each fact type: "str", "int" or "date".
 FACT_FIELDS: dict[str, dict[str, str]] = {
@@ -81,11 +82,20 @@ def rated_years(start: date, end: date | None, as_of: date) -> list[int]:
 
 
 def effect_end(form: str, decided: date, until: date | None, bar_months: dict) -> date | None:
-    """When a discipline stops barring promotion; None when it never does."""
+    """When a discipline stops barring promotion; None when it never does.
+
+    A bar that would end past the last representable day (year 9999) never
+    ends within any as-of date sangloc can be given: it is open.
+    """
     if until is not None:
         return until
     months = bar_months.get(form)
-    return None if months is None else add_months(decided, months)
+    if months is None:
+        return None
+    try:
+        return add_months(decided, months)
+    except (ValueError, OverflowError):
+        return None
 
 
 def _day(value: date | None) -> int:

@@ -32,6 +32,7 @@ class Invalid:
     profile_id: str | None
     problems: list[Problem]
     index: int | None = None
+    full_name: str | None = None
 
 
 @dataclass
@@ -56,9 +57,11 @@ def profile_files(paths: list[str]) -> list[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            # Hidden files (editor backups, .DS_Store, ...) are not profiles.
             inner = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inner:
                 raise InputFileError("no_profile_files", {"path": raw})
@@ -67,9 +70,18 @@ def profile_files(paths: list[str]) -> list[str]:
             if path.suffix.lower() not in PROFILE_SUFFIXES:
                 raise InputFileError("unsupported_file", {"path": raw})
             found.append(path.as_posix())
+        elif path.exists():
+            raise InputFileError("unsupported_file", {"path": raw})
         else:
             raise InputFileError("path_missing", {"path": raw})
-    return found
+    # A file named twice (directly and through its folder, say) is read once.
+    unique, seen = [], set()
+    for name in found:
+        key = os.path.realpath(name)
+        if key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique
 
 
 def _reject_constant(name: str):
@@ -152,14 +164,16 @@ def load_batch(paths: list[str], context: ProfileContext, assessment_ids: set[st
             batch.invalid.append(Invalid(source, None, [Problem("", "file_unreadable",
                                                                 {"reason": err.strerror or str(err)})]))
             continue
+        if not documents:
+            batch.warnings.append((source, None, Problem("", "empty_file")))
         for index, document, problem in documents:
             if problem is not None:
                 batch.invalid.append(Invalid(source, None, [problem], index))
                 continue
-            profile_id = _guess_id(document)
+            profile_id = _guess(document, "id")
             profile, problems = validate_profile(document, context)
             if problems:
-                batch.invalid.append(Invalid(source, profile_id, problems, index))
+                batch.invalid.append(Invalid(source, profile_id, problems, index, _guess(document, "full_name")))
                 continue
             for criterion in sorted(profile.assessments):
                 if criterion not in assessment_ids:
@@ -173,9 +187,10 @@ def load_batch(paths: list[str], context: ProfileContext, assessment_ids: set[st
     return batch
 
 
-def _guess_id(document) -> str | None:
-    if isinstance(document, dict) and isinstance(document.get("id"), str):
-        return document["id"]
+def _guess(document, key: str) -> str | None:
+    """What an invalid profile says its id (or name) is, if it says so in text."""
+    if isinstance(document, dict) and isinstance(document.get(key), str):
+        return document[key]
     return None
 
 
@@ -193,7 +208,7 @@ def _reject_duplicates(batch: Batch) -> None:
         others = ", ".join(f"{t.source} #{t.index + 1}" for t in twins)
         batch.invalid.append(Invalid(loaded.source, loaded.profile.id, [
             Problem("id", "duplicate_id", {"value": loaded.profile.id, "other": others})
-        ], loaded.index))
+        ], loaded.index, loaded.profile.full_name))
     batch.profiles = keep
 
 
@@ -211,6 +226,9 @@ def _problem(error: dict, document: dict) -> Problem:
     loc, code, params = translate(error, document, Profile)
     if code == "end_before_start":
         loc.append("until" if loc and loc[0] == "discipline" else "end")
-    if code == "bad_year":
+    if code in ("bad_year", "not_a_year", "duplicate_year"):
         loc.append(params["value"])
+    if loc and loc[-1] == "result" and loc[0] == "assessments" and len(loc) == 3 \
+            and isinstance(document.get("assessments", {}).get(loc[1]), str):
+        loc.pop()  # written as the shorthand `criterion: value`: no `result` key to point at
     return Problem(field_path(loc, document), code, params)

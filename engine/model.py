@@ -8,6 +8,7 @@ rating years; its assessment ids), passed as pydantic's validation context:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -18,7 +19,8 @@ from pydantic_core import PydanticCustomError
 from engine.catalog import Catalog
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TERM = re.compile(r"^\s*(\d{4})\s*[-\u2013\u2014]\s*(\d{4})\s*$")
+#: Any dash a keyboard or a word processor produces separates the two years.
+_TERM = re.compile(r"^\s*(\d{4})\s*[-\u2010\u2011\u2012\u2013\u2014\u2212]\s*(\d{4})\s*$")
 _PROFILE_ID = re.compile(r"^[\w.\-]+$")
 
 Rating = Literal["xuat_sac", "hoan_thanh_tot", "hoan_thanh", "khong_hoan_thanh"]
@@ -49,6 +51,20 @@ def parse_iso_date(value) -> date:
 #: Dates arrive as text (the YAML reader keeps them so); ``parse_iso_date`` runs
 #: first, so the strict model only ever sees real dates.
 IsoDate = date
+
+
+def _drop_empty(mapping: dict) -> dict:
+    """The mapping without its null values, looking into nested mappings and lists of them."""
+    cleaned = {}
+    for key, value in mapping.items():
+        if value is None:
+            continue
+        if isinstance(value, dict):
+            value = _drop_empty(value)
+        elif isinstance(value, list):
+            value = [_drop_empty(v) if isinstance(v, dict) else v for v in value]
+        cleaned[key] = value
+    return cleaned
 
 
 def _nonempty(value: str) -> str:
@@ -171,16 +187,15 @@ class Profile(_Strict):
 
     @model_validator(mode="before")
     @classmethod
-    def _empty_means_none(cls, value):
-        # `positions:` with nothing after it is how YAML says "none", not a type error.
-        if isinstance(value, dict):
-            optional = ("positions", "ratings", "planning", "education", "discipline", "assessments")
-            return {k: v for k, v in value.items() if not (k in optional and v is None)}
-        return value
+    def _empty_means_absent(cls, value):
+        # `positions:` or `end:` with nothing after it is how YAML says "none":
+        # an empty value means the same as a key not written (a required one is then missing).
+        return _drop_empty(value) if isinstance(value, dict) else value
 
     @field_validator("id")
     @classmethod
     def _id(cls, value: str) -> str:
+        value = unicodedata.normalize("NFC", value)
         if not _PROFILE_ID.match(value):
             raise PydanticCustomError("bad_id", "bad id", {"value": value})
         return value
@@ -188,7 +203,7 @@ class Profile(_Strict):
     @field_validator("full_name")
     @classmethod
     def _name(cls, value: str) -> str:
-        value = _nonempty(value)
+        value = unicodedata.normalize("NFC", _nonempty(value))
         if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
             raise PydanticCustomError("control_chars", "control characters")
         return value
@@ -210,7 +225,12 @@ class Profile(_Strict):
             year = key if isinstance(key, int) and not isinstance(key, bool) else None
             if isinstance(key, str) and key.strip().isdigit():
                 year = int(key.strip())
-            if year is None or not 1945 <= year <= last:
+            if year is None:
+                raise PydanticCustomError("not_a_year", "not a year", {"value": str(key)})
+            if not 1945 <= year <= last:
                 raise PydanticCustomError("bad_year", "bad year", {"value": str(key), "max": last})
+            if year in years:
+                # 2016 and "2016" are one year: keeping either would silently drop the other.
+                raise PydanticCustomError("duplicate_year", "duplicate year", {"value": str(key)})
             years[year] = rating
         return years

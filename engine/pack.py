@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from engine.catalog import Catalog, Category, Title
 from engine.errors import Problem, RulePackError, UsageError
@@ -79,7 +80,7 @@ class Alternative(_Strict):
     all: list[Pattern] = Field(min_length=1)
     reason: Text | None = None
     #: True when written as a single pattern (no `all:` in the YAML).
-    single: bool = False
+    single: SkipJsonSchema[bool] = False
 
     @model_validator(mode="before")
     @classmethod

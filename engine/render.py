@@ -47,6 +47,7 @@ def invalid_dict(entry: Invalid, lang: str) -> dict:
     return {
         "source": entry.source,
         "profile_id": entry.profile_id,
+        "full_name": entry.full_name,
         "index": entry.index,
         "errors": [p.text(lang) for p in entry.problems],
         "details": [p.as_dict(lang) for p in entry.problems],
@@ -112,6 +113,12 @@ def screen_table(ex: Explainer, decisions: list[Decision], invalid: list[Invalid
     return "\n".join(lines) + "\n"
 
 
+def _cell(text: str | None) -> str:
+    """A text cell a spreadsheet will not run as a formula (CSV injection)."""
+    text = text or ""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def screen_csv(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -119,10 +126,11 @@ def screen_csv(ex: Explainer, decisions: list[Decision], invalid: list[Invalid])
     writer.writerow(["profile_id", "full_name", "verdict", "reasons", *rule_ids])
     for d in sort_decisions(decisions):
         outcomes = {o.rule_id: o.outcome for o in d.outcomes}
-        writer.writerow([d.profile_id, d.full_name, d.verdict, ex.short(d), *(outcomes[r] for r in rule_ids)])
+        writer.writerow([_cell(d.profile_id), _cell(d.full_name), d.verdict, _cell(ex.short(d)),
+                         *(outcomes[r] for r in rule_ids)])
     for entry in sort_invalid(invalid):
-        writer.writerow([entry.profile_id or "", "", "invalid",
-                         f"{entry.source}: " + "; ".join(p.text(ex.lang) for p in entry.problems),
+        writer.writerow([_cell(entry.profile_id), _cell(entry.full_name), "invalid",
+                         _cell(f"{entry.source}: " + "; ".join(p.text(ex.lang) for p in entry.problems)),
                          *([""] * len(rule_ids))])
     return buffer.getvalue()
 

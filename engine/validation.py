@@ -98,7 +98,8 @@ def translate(error: dict, document, model: type[BaseModel]) -> tuple[list, str,
                                     "suggestions": difflib.get_close_matches(key, fields_at(model, loc[:-1]), n=2)}
     if kind == "literal_error":
         allowed = ", ".join(re.findall(r"'([^']*)'", ctx.get("expected", "")))
-        return loc, "bad_choice", {"value": value, "allowed": allowed}
+        shown = str(value).lower() if isinstance(value, bool) else value  # YAML's `yes` arrives as True
+        return loc, "bad_choice", {"value": shown, "allowed": allowed}
     if kind in _EXPECTED:
         return loc, "wrong_type", {"expected": _EXPECTED[kind], "got": type_name(value)}
     if kind in ("too_short", "string_too_short"):

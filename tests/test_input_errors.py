@@ -4,6 +4,7 @@ field path, never a traceback, and never at the cost of the other profiles."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -140,3 +141,81 @@ def test_empty_optional_keys_mean_none(runner, tmp_path):
     result = runner.invoke(main, ["screen", str(path), "--format", "json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["results"][0]["verdict"] == "ineligible"
+
+
+def test_far_future_discipline_date_is_screened_not_crashed(runner, tmp_path):
+    text = (PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(text + "discipline:\n  - {form: cach_chuc, decided: 9999-05-01}\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(text.replace("DT-0003", "DT-0103") +
+                                     "discipline:\n  - {form: khien_trach, decided: 2019-01-01}\n", encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(tmp_path), "--format", "json", "--as-of", "9999-12-31"])
+    assert result.exit_code == 0, result.output
+    rules = {r["profile_id"]: {x["id"]: x for x in r["rules"]} for r in json.loads(result.stdout)["results"]}
+    assert rules["DT-0003"]["ky-luat"]["outcome"] == "fail"      # a bar past year 9999 never ends
+    assert rules["DT-0003"]["ky-luat"]["evidence"][0]["effect_end"] is None
+    assert rules["DT-0103"]["ky-luat"]["outcome"] == "pass"
+
+
+def test_empty_values_mean_absent(runner, tmp_path):
+    text = (PROFILES / "dt-0005-vu-dinh-long.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace("  2019: xuat_sac", "  2018:\n  2019: xuat_sac")
+                    + "assessments:\n  trung-thanh:\n", encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rules = {x["id"]: x["outcome"] for x in json.loads(result.stdout)["results"][0]["rules"]}
+    assert rules["hoan-thanh-tot-cap-tinh"] == "review" and rules["trung-thanh"] == "review"
+
+
+def test_same_file_named_twice_is_read_once(runner):
+    one = str(PROFILES / "dt-0001-nguyen-van-hung.yaml")
+    result = runner.invoke(main, ["screen", one, one, str(PROFILES), "--format", "json"])
+    assert result.exit_code == 0
+    assert len(json.loads(result.stdout)["results"]) == len(list(PROFILES.iterdir()))
+
+
+def test_hidden_files_are_skipped_and_empty_files_warned(runner, tmp_path):
+    shutil.copy(PROFILES / "dt-0001-nguyen-van-hung.yaml", tmp_path / "a.yaml")
+    (tmp_path / ".a.yaml.swp.yaml").write_text("not: a profile\n", encoding="utf-8")
+    (tmp_path / "empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(tmp_path), "--lang", "en"])
+    assert result.exit_code == 0
+    assert "empty.yaml: the file holds no profile" in result.stderr
+
+
+def test_decomposed_unicode_id_and_name_are_normalised(runner, tmp_path):
+    import unicodedata
+
+    text = (PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: DT-0003", "id: Đức-0003")
+    (tmp_path / "p.yaml").write_text(unicodedata.normalize("NFD", text), encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["results"][0]
+    assert found["profile_id"] == unicodedata.normalize("NFC", "Đức-0003")
+    assert found["full_name"] == unicodedata.normalize("NFC", "Phạm Văn Đức")
+    assert runner.invoke(main, ["explain", unicodedata.normalize("NFD", "Đức-0003"), str(tmp_path)]).exit_code == 0
+
+
+@pytest.mark.parametrize("term", ["2020\u22122025", "2020 \u2012 2025", "2020\u20102025"])
+def test_every_dash_separates_a_term(runner, tmp_path, term):
+    text = (PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8").replace("term: 2020-2025", f"term: {term}")
+    (tmp_path / "p.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(tmp_path), "--format", "json"])
+    assert json.loads(result.stdout)["results"][0]["rules"][0]["outcome"] == "pass"
+
+
+def test_output_file_has_ordinary_permissions(runner, tmp_path):
+    out = tmp_path / "ket-qua.csv"
+    assert runner.invoke(main, ["screen", str(PROFILES), "--format", "csv", "-o", str(out)]).exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_csv_cells_cannot_become_formulas(runner, tmp_path):
+    text = (PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8")
+    (tmp_path / "p.yaml").write_text(text.replace("full_name: Phạm Văn Đức", "full_name: \"=HYPERLINK(1)\""),
+                                     encoding="utf-8")
+    result = runner.invoke(main, ["screen", str(tmp_path), "--format", "csv"])
+    assert "DT-0003,'=HYPERLINK(1)," in result.stdout
