@@ -13,7 +13,8 @@ from cli import main
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = [["screen"], ["explain"], ["validate"], ["rules", "list"], ["rules", "show"], ["rules", "check"]]
+COMMANDS = [["screen"], ["explain"], ["validate"], ["diff"], ["schema"], ["rules", "list"], ["rules", "show"],
+            ["rules", "check"], ["rules", "test"], ["rules", "new"], ["rules", "lock"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
