@@ -132,6 +132,54 @@ def _progress(quiet: bool):
     return show
 
 
+def _audit_options(func):
+    @click.option("--audit-db", "audit_db", default=None, metavar="PATH",
+                  help="Sổ kiểm toán SQLite (mặc định: $SANGLOC_AUDIT_DB hoặc ./sangloc-audit.sqlite).")
+    @click.option("--no-audit", is_flag=True, help="Không ghi lần chạy này vào sổ kiểm toán.")
+    @wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
+def _record(run, lang: str, audit_db: str | None, no_audit: bool, quiet: bool) -> None:
+    """Record a run in the audit store, or say on stderr that nothing was recorded."""
+    if no_audit:
+        click.echo("Lần chạy này không được ghi vào sổ kiểm toán (--no-audit)." if lang == "vi"
+                   else "This run was not recorded in the audit store (--no-audit).", err=True)
+        return
+    from engine import audit
+    from engine.explain import Explainer
+    from engine.render import decision_dict
+
+    ex = Explainer(run.pack, run.as_of, lang)
+    documents = {(loaded.source, loaded.profile.id): loaded.document for loaded in run.batch.profiles}
+    rows = [(d.profile_id, documents[(d.source, d.profile_id)], decision_dict(d, ex)) for d in run.decisions]
+    header = audit.RunRecord(_command_line(), run.as_of, run.pack.id, run.pack.version, run.pack.digest, lang,
+                             _version())
+    path = audit.store_path(audit_db)
+    run_id = audit.record_run(path, header, run.pack.content, rows)
+    if not quiet:
+        click.echo((f"Đã ghi vào sổ kiểm toán {path}: lần chạy {run_id}" if lang == "vi"
+                    else f"Recorded in the audit store {path}: run {run_id}"), err=True)
+
+
+def _command_line() -> str:
+    import shlex
+
+    return shlex.join(["sangloc", *sys.argv[1:]])
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("sangloc")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def _exit_code(run) -> int:
     if not run.decisions:
         return EXIT_USAGE
@@ -159,7 +207,8 @@ def main():
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Ghi kết quả vào tệp (ghi nguyên vẹn hoặc không ghi gì).")
 @click.option("--quiet", "-q", is_flag=True, help="Không hiện tiến độ và cảnh báo.")
-def screen(paths, pack, as_of, fmt, lang, output, quiet):
+@_audit_options
+def screen(paths, pack, as_of, fmt, lang, output, quiet, audit_db, no_audit):
     """Sàng lọc mọi hồ sơ theo bộ quy tắc; screen every profile.
 
     Kết quả chia ba nhóm: đủ tiêu chuẩn, cần xem xét, không đủ tiêu chuẩn.
@@ -175,7 +224,10 @@ def screen(paths, pack, as_of, fmt, lang, output, quiet):
     if not quiet:
         _report_problems(run.batch, lang)
     ex = Explainer(pack, run.as_of, lang)
-    _write(SCREEN_RENDERERS[fmt](ex, run.decisions, run.invalid), output)
+    text = SCREEN_RENDERERS[fmt](ex, run.decisions, run.invalid)
+    if run.decisions:
+        _record(run, lang, audit_db, no_audit, quiet)
+    _write(text, output)
     if not run.decisions:
         click.echo(("Lỗi: " if lang == "vi" else "Error: ") + SanglocError("no_valid_profile").text(lang), err=True)
     sys.exit(_exit_code(run))
@@ -286,6 +338,151 @@ def schema(kind):
     from engine.schemas import SCHEMAS
 
     click.echo(dumps(SCHEMAS[kind]()), nl=False)
+
+
+@main.group()
+def audit():
+    """Sổ kiểm toán: mọi lần sàng lọc được ghi lại, chạy lại được, phát hiện được sửa đổi."""
+
+
+def _audit_db_option(func):
+    return click.option("--audit-db", "audit_db", default=None, metavar="PATH",
+                        help="Sổ kiểm toán (mặc định: $SANGLOC_AUDIT_DB hoặc ./sangloc-audit.sqlite).")(func)
+
+
+def _open_store(audit_db):
+    from engine import audit as store
+
+    return store.connect(store.store_path(audit_db), create=False)
+
+
+@audit.command("runs")
+@_audit_db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_lang_option
+def audit_runs(audit_db, fmt, lang):
+    """Liệt kê các lần chạy đã ghi (cũ nhất trước; số thứ tự dùng được thay cho mã).
+
+    Ví dụ: sangloc audit runs
+    """
+    from engine import audit as store
+    from engine.auditreport import runs_table
+    from engine.render import dumps
+
+    items = store.runs(_open_store(audit_db))
+    click.echo(dumps(items) if fmt == "json" else runs_table(items, lang), nl=False)
+
+
+@audit.command("show")
+@click.argument("run_ref", metavar="RUN")
+@_audit_db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_lang_option
+def audit_show(run_ref, audit_db, fmt, lang):
+    """Xem một lần chạy: ai chạy, khi nào, lệnh gì, bộ quy tắc nào, kết luận từng người.
+
+    Ví dụ: sangloc audit show 1 --format json
+    """
+    from engine import audit as store
+    from engine.auditreport import show_table
+    from engine.render import dumps
+
+    db = _open_store(audit_db)
+    run_id = store.resolve_run(db, run_ref)
+    header, records = store.run_header(db, run_id), store.run_decisions(db, run_id)
+    click.echo(dumps({"run": header, "records": records}) if fmt == "json" else show_table(header, records, lang),
+               nl=False)
+
+
+@audit.command("why")
+@click.argument("profile_id")
+@_audit_db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_lang_option
+def audit_why(profile_id, audit_db, fmt, lang):
+    """Mọi quyết định đã ghi về một người, mới nhất trước, kèm lý do và digest bộ quy tắc.
+
+    Ví dụ: sangloc audit why DT-0006
+    """
+    import unicodedata
+
+    from engine import audit as store
+    from engine.auditreport import why_table
+    from engine.render import dumps
+
+    profile_id = unicodedata.normalize("NFC", profile_id)
+    history = store.decisions_about(_open_store(audit_db), profile_id)
+    if fmt == "json":
+        click.echo(dumps([{"run": h, **r} for h, r in history]), nl=False)
+    else:
+        click.echo(why_table(profile_id, history, lang), nl=False)
+
+
+@audit.command("replay")
+@click.argument("run_ref", metavar="RUN")
+@_audit_db_option
+@_lang_option
+def audit_replay(run_ref, audit_db, lang):
+    """Chạy lại một lần chạy với dữ liệu vào và bộ quy tắc đã lưu; báo mọi quyết định khác đi (mã 1).
+
+    Ví dụ: sangloc audit replay 1
+    """
+    from engine import audit as store
+    from engine.auditreport import replay
+
+    db = _open_store(audit_db)
+    run_id = store.resolve_run(db, run_ref)
+    header, differences = replay(db, run_id)
+    vi = lang == "vi"
+    for profile_id, what in differences:
+        click.echo(f"{'KHÁC' if vi else 'DIFFERS'}: {profile_id}: {what}")
+    click.echo((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi
+                else f"Run {run_id}: {header['profiles']} decisions, {len(differences)} differ on replay"))
+    sys.exit(EXIT_INVALID if differences else EXIT_OK)
+
+
+@audit.command("diff")
+@click.argument("run_a", metavar="RUN_A")
+@click.argument("run_b", metavar="RUN_B")
+@_audit_db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_lang_option
+def audit_diff(run_a, run_b, audit_db, fmt, lang):
+    """Hai lần chạy đã ghi: ai đổi kết luận, quy tắc nào đổi.
+
+    Ví dụ: sangloc audit diff 1 2
+    """
+    from engine import audit as store
+    from engine.auditreport import run_diff, run_diff_table
+    from engine.render import dumps
+
+    db = _open_store(audit_db)
+    first, second = store.resolve_run(db, run_a), store.resolve_run(db, run_b)
+    changes = run_diff(db, first, second)
+    click.echo(dumps({"a": first, "b": second, "changes": changes}) if fmt == "json"
+               else run_diff_table(first, second, changes, lang), nl=False)
+
+
+@audit.command("verify")
+@_audit_db_option
+@_lang_option
+def audit_verify(audit_db, lang):
+    """Kiểm tra chuỗi băm của sổ: nêu bản ghi đầu tiên bị sửa, xóa, chèn hay đảo (mã 1).
+
+    Ví dụ: sangloc audit verify
+    """
+    from engine import audit as store
+    from engine.auditreport import how_text
+
+    count, head, broken = store.verify(_open_store(audit_db))
+    vi = lang == "vi"
+    if broken:
+        click.echo((f"HỎNG: bản ghi số {broken.seq} {how_text(broken.how, lang)}; {count} bản ghi trước đó còn nguyên"
+                    if vi else f"BROKEN: record {broken.seq} {how_text(broken.how, lang)}; "
+                               f"{count} records before it are intact"))
+        sys.exit(EXIT_INVALID)
+    click.echo((f"Nguyên vẹn: {count} bản ghi; mã băm cuối {head}" if vi
+                else f"Intact: {count} records; head hash {head}"))
 
 
 @main.group()

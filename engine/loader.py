@@ -40,6 +40,8 @@ class Loaded:
     profile: Profile
     source: str
     index: int
+    #: The profile as read, before validation (what an audit record keeps).
+    document: dict | None = None
 
 
 @dataclass
@@ -182,7 +184,7 @@ def load_batch(paths: list[str], context: ProfileContext, assessment_ids: set[st
                         {"value": criterion, "pack": pack_id,
                          "suggestions": difflib.get_close_matches(criterion, sorted(assessment_ids), n=2)},
                     )))
-            batch.profiles.append(Loaded(profile, source, index))
+            batch.profiles.append(Loaded(profile, source, index, document))
     _reject_duplicates(batch)
     return batch
 

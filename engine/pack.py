@@ -284,7 +284,12 @@ def _canonical(value) -> str:
 
 
 def digest_of(content: dict) -> str:
-    return "sha256:" + hashlib.sha256(_canonical(content).encode("utf-8")).hexdigest()
+    """SHA-256 of a pack's canonical content: pack.yaml and catalog as data, each
+    quoted document by its own hash (so a reworded comment changes nothing)."""
+    hashed = {"pack": content["pack"], "catalog": content["catalog"],
+              "documents": {k: hashlib.sha256(v.encode("utf-8")).hexdigest()
+                            for k, v in content["documents"].items()}}
+    return "sha256:" + hashlib.sha256(_canonical(hashed).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -350,12 +355,38 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
     problems = [p for r in reporters for p in r.problems]
     if problems or head is None or catalog is None or reference is None:
         return PackCheck(folder, None, problems, [])
-    content = {"pack": raw, "catalog": catalog_raw,
-               "documents": {k: hashlib.sha256(v.encode("utf-8")).hexdigest() for k, v in documents_text.items()}}
+    content = {"pack": raw, "catalog": catalog_raw, "documents": documents_text}
     digest = digest_of(content)
     warnings = _lock_problems(folder, head.version, digest)
     pack = Pack(folder, head, catalog, reference, expanded, digest, documents_text, content, tuple(warnings))
     return PackCheck(folder, pack, [], warnings)
+
+
+def pack_from_content(content: dict, label: str = "<stored pack>") -> Pack:
+    """A pack rebuilt from the content an audit record kept (no folder needed)."""
+    main = Reporter("pack.yaml")
+    raw = content.get("pack")
+    head = None
+    try:
+        head = PackHead.model_validate({k: v for k, v in (raw or {}).items() if k != "rules"})
+    except ValidationError as err:
+        main.pydantic((), err, raw, PackFile)
+    rules = _validate_rules((raw or {}).get("rules"), main)
+    side = Reporter("catalog.yaml")
+    catalog = _catalog(content.get("catalog"), side)
+    documents_text = dict(content.get("documents") or {})
+    if head is None or catalog is None or main.problems or side.problems:
+        raise RulePackError(label, main.problems + side.problems)
+    _check_rules(head, rules, documents_text, main)
+    expanded = tuple(_expand_judgement(rule, head.judgement_reasons) for _, rule in rules)
+    reference = date.fromisoformat(head.reference_date)
+    from engine.compiler import condition_problems
+
+    for path, code, params in condition_problems(head, expanded, catalog, reference):
+        main.add(("rules",) + path, code, **params)
+    if main.problems:
+        raise RulePackError(label, main.problems)
+    return Pack(Path(label), head, catalog, reference, expanded, digest_of(content), documents_text, content)
 
 
 def load_pack(name_or_path: str) -> Pack:

@@ -39,6 +39,12 @@ BASE_PROFILE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _private_audit_store(tmp_path, monkeypatch):
+    """Every test screens into its own audit store, never into the working tree."""
+    monkeypatch.setenv("SANGLOC_AUDIT_DB", str(tmp_path / "audit.sqlite"))
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the golden files from the current output, on purpose")

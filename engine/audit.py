@@ -1,0 +1,306 @@
+"""The audit store: every screening recorded, replayable, tamper-evident.
+
+An auditor must be able to answer, years later, "why was this person left off
+the list on 25/8/2020, under which rules, and is that record untouched?".
+
+One SQLite file (no server).  Every record — a pack's full content (once per
+digest), a run's header, each profile's canonical input and full decision —
+is a row of one append-only table ``records`` whose ``hash`` is the SHA-256
+of its own content and of the previous row's hash: editing, deleting,
+inserting or reordering a row breaks the chain at that row, which
+:func:`verify` names.  (A chain cannot stop someone who rewrites every later
+hash too; ``audit verify`` prints the head hash, to be written down in the
+minutes, so that a rewritten store no longer matches it.)
+
+Each run is written in one transaction (a killed run leaves nothing); the
+database is in WAL mode with a busy timeout, so concurrent runs queue up
+instead of failing; the file is created readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from engine.errors import SanglocError
+
+SCHEMA_VERSION = 1
+DEFAULT_FILE = "sangloc-audit.sqlite"
+ENV_VAR = "SANGLOC_AUDIT_DB"
+GENESIS = "0" * 64
+BUSY_TIMEOUT_MS = 60_000
+
+#: Migrations from older schema versions: version -> SQL bringing it to version + 1.
+#: Version 1 is the first; an unknown version is refused, never guessed at.
+_MIGRATIONS: dict[int, str] = {}
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (
+    seq        INTEGER PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('pack', 'run', 'decision')),
+    run_id     TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    prev_hash  TEXT NOT NULL,
+    hash       TEXT NOT NULL
+);
+CREATE INDEX records_run ON records (run_id, kind);
+CREATE INDEX records_profile ON records (profile_id, kind);
+"""
+
+
+class AuditError(SanglocError):
+    """The audit store cannot be opened, read or written as asked."""
+
+
+def canonical(value) -> str:
+    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 text."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def record_hash(prev_hash: str, kind: str, run_id: str, profile_id: str, body: str) -> str:
+    joined = "\n".join((prev_hash, kind, run_id, profile_id, body))
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def store_path(option: str | None) -> Path:
+    return Path(option or os.environ.get(ENV_VAR) or DEFAULT_FILE)
+
+
+def _create_private(path: Path) -> None:
+    """Create the file owner-only before SQLite opens it: it holds personal data."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+
+
+def connect(path: Path, create: bool = True) -> sqlite3.Connection:
+    if not path.exists() and not create:
+        raise AuditError("audit_missing", {"path": str(path)})
+    try:
+        _create_private(path)
+    except FileExistsError:
+        pass  # another process created it between our check and our open
+    except OSError as err:
+        raise AuditError("audit_unusable", {"path": str(path), "reason": err.strerror or str(err)}) from None
+    try:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = FULL")
+        _ensure_schema(db, path)
+    except sqlite3.DatabaseError as err:
+        raise AuditError("audit_unusable", {"path": str(path), "reason": str(err)}) from None
+    for suffix in ("-wal", "-shm"):  # SQLite's side files hold the same personal data
+        side = Path(f"{path}{suffix}")
+        if side.exists():
+            try:
+                os.chmod(side, 0o600)
+            except OSError:
+                pass
+    return db
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: executescript() would commit our open transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _ensure_schema(db: sqlite3.Connection, path: Path) -> None:
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
+            _run_script(db, _SCHEMA)
+            db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            db.execute("INSERT INTO meta VALUES ('application', 'sangloc')")
+        elif "meta" not in tables:
+            raise AuditError("audit_foreign", {"path": str(path)})
+        else:
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = int(row[0]) if row else 0
+            while version < SCHEMA_VERSION and version in _MIGRATIONS:
+                _run_script(db, _MIGRATIONS[version])
+                version += 1
+                db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+            if version != SCHEMA_VERSION:
+                raise AuditError("audit_schema", {"path": str(path), "found": version, "expected": SCHEMA_VERSION})
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What one run of ``screen`` (or ``memo``) records about itself."""
+
+    command: str
+    as_of: date
+    pack_id: str
+    pack_version: str
+    pack_digest: str
+    lang: str
+    sangloc_version: str
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name (a container, say) is not an error
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def new_run_id(now: datetime) -> str:
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+def record_run(path: Path, header: RunRecord, pack_content: dict,
+               decisions: list[tuple[str, dict, dict]]) -> str:
+    """Append one run: (profile id, input document, decision dict) for each profile.
+
+    All or nothing: one transaction, taken with the write lock held from the
+    start so that the chain's head cannot move under us.
+    """
+    now = datetime.now(timezone.utc)
+    run_id = new_run_id(now)
+    db = connect(path)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            head = db.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+            prev = head[0] if head else GENESIS
+            rows = []
+
+            def add(kind: str, profile_id: str, body: dict) -> None:
+                nonlocal prev
+                text = canonical(body)
+                digest = record_hash(prev, kind, run_id, profile_id, text)
+                rows.append((kind, run_id, profile_id, text, prev, digest))
+                prev = digest
+
+            known = db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
+                               (header.pack_digest,)).fetchone()
+            if not known:
+                add("pack", header.pack_digest, {"digest": header.pack_digest, "content": pack_content})
+            add("run", "", {
+                "run_id": run_id, "created_utc": now.isoformat(timespec="seconds"), "os_user": _user(),
+                "command": header.command, "as_of": header.as_of.isoformat(), "lang": header.lang,
+                "pack": {"id": header.pack_id, "version": header.pack_version, "digest": header.pack_digest},
+                "sangloc_version": header.sangloc_version, "profiles": len(decisions),
+            })
+            for profile_id, document, decision in decisions:
+                text = canonical(document)
+                add("decision", profile_id, {
+                    "input": json.loads(text), "input_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                    "decision": decision})
+            db.executemany("INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+    except sqlite3.DatabaseError as err:
+        raise AuditError("audit_unusable", {"path": str(path), "reason": str(err)}) from None
+    finally:
+        db.close()
+    return run_id
+
+
+@dataclass
+class Broken:
+    """The first record where the chain does not hold, and how."""
+
+    seq: int
+    how: str  # "altered" | "deleted" | "inserted" | "reordered"
+
+
+def verify(db: sqlite3.Connection) -> tuple[int, str, Broken | None]:
+    """(records checked, hash of the last good record, first break or None)."""
+    rows = db.execute("SELECT seq, kind, run_id, profile_id, body, prev_hash, hash FROM records ORDER BY seq").fetchall()
+    prev, expected_seq = GENESIS, rows[0][0] if rows else 1
+    for i, (seq, kind, run_id, profile_id, body, prev_hash, digest) in enumerate(rows):
+        if seq != expected_seq:
+            return i, prev, Broken(expected_seq, "deleted")
+        consistent = record_hash(prev_hash, kind, run_id, profile_id, body) == digest
+        if prev_hash == prev and consistent:
+            prev, expected_seq = digest, seq + 1
+            continue
+        return i, prev, Broken(seq, _how(rows, i, prev, prev_hash, digest, consistent))
+    return len(rows), prev, None
+
+
+def _how(rows, i: int, prev: str, prev_hash: str, digest: str, consistent: bool) -> str:
+    """Best account of why the chain breaks at row ``i``."""
+    others = {row[6] for j, row in enumerate(rows) if j != i}
+    following = rows[i + 1] if i + 1 < len(rows) else None
+    if digest in others:
+        return "inserted"      # a copy of another record
+    if prev_hash != prev and prev_hash in others:
+        return "reordered"     # it follows a record that stands elsewhere
+    if following is not None and following[5] == prev:
+        return "inserted"      # the chain goes on after it as if it were not there
+    if prev_hash == prev:
+        return "altered"       # in its place, but its content no longer gives its hash
+    if following is None:
+        return "inserted"      # appended outside the chain
+    return "deleted" if consistent else "altered"
+
+
+# -- reading ---------------------------------------------------------------
+
+def _body(row) -> dict:
+    return json.loads(row[0])
+
+
+def resolve_run(db: sqlite3.Connection, ref: str) -> str:
+    """A run by its id, a unique prefix of it, or its number in `audit runs` (1 = oldest)."""
+    ids = [r[0] for r in db.execute("SELECT run_id FROM records WHERE kind = 'run' ORDER BY seq")]
+    if ref.isdigit() and 1 <= int(ref) <= len(ids):
+        return ids[int(ref) - 1]
+    matches = [i for i in ids if i.startswith(ref)]
+    if len(matches) == 1:
+        return matches[0]
+    raise AuditError("audit_no_run", {"value": ref, "count": len(ids)})
+
+
+def runs(db: sqlite3.Connection) -> list[dict]:
+    return [json.loads(r[0]) for r in db.execute("SELECT body FROM records WHERE kind = 'run' ORDER BY seq")]
+
+
+def run_header(db: sqlite3.Connection, run_id: str) -> dict:
+    row = db.execute("SELECT body FROM records WHERE kind = 'run' AND run_id = ?", (run_id,)).fetchone()
+    return _body(row)
+
+
+def run_decisions(db: sqlite3.Connection, run_id: str) -> list[dict]:
+    """Each profile's record of a run: {input, input_sha256, decision}, by profile id."""
+    rows = db.execute("SELECT body FROM records WHERE kind = 'decision' AND run_id = ? ORDER BY profile_id, seq",
+                      (run_id,))
+    return [_body(r) for r in rows]
+
+
+def pack_content(db: sqlite3.Connection, digest: str) -> dict:
+    row = db.execute("SELECT body FROM records WHERE kind = 'pack' AND profile_id = ?", (digest,)).fetchone()
+    if row is None:
+        raise AuditError("audit_no_pack", {"digest": digest})
+    return _body(row)["content"]
+
+
+def decisions_about(db: sqlite3.Connection, profile_id: str) -> list[tuple[dict, dict]]:
+    """(run header, decision record) for every recorded decision about one person, newest first."""
+    rows = db.execute("SELECT run_id, body FROM records WHERE kind = 'decision' AND profile_id = ? "
+                      "ORDER BY seq DESC", (profile_id,)).fetchall()
+    return [(run_header(db, run_id), json.loads(body)) for run_id, body in rows]

@@ -1,0 +1,207 @@
+"""The audit store: recorded, replayable, tamper-evident, safe under
+concurrent and killed runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from cli import main
+from conftest import PROFILES, ROOT
+
+
+@pytest.fixture
+def store(tmp_path):
+    return tmp_path / "audit.sqlite"
+
+
+def _screen(runner, *extra):
+    result = runner.invoke(main, ["screen", str(PROFILES), "--format", "json", *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _verify(runner, store):
+    return runner.invoke(main, ["audit", "verify", "--audit-db", str(store), "--lang", "en"])
+
+
+def test_screen_records_a_run_with_inputs_decisions_and_pack(runner, store):
+    result = _screen(runner)
+    assert "Đã ghi vào sổ kiểm toán" in result.stderr
+    assert store.stat().st_mode & 0o777 == 0o600
+    runs = json.loads(runner.invoke(main, ["audit", "runs", "--format", "json"]).stdout)
+    assert len(runs) == 1
+    run = runs[0]
+    assert run["pack"]["digest"].startswith("sha256:") and run["as_of"] == "2020-08-25"
+    assert run["command"].startswith("sangloc ") and run["os_user"] and run["sangloc_version"]
+    shown = json.loads(runner.invoke(main, ["audit", "show", "1", "--format", "json"]).stdout)
+    assert len(shown["records"]) == 15
+    record = next(r for r in shown["records"] if r["decision"]["profile_id"] == "DT-0006")
+    assert record["input"]["birth_date"] == "1963-04-21"
+    screened = next(r for r in json.loads(result.stdout)["results"] if r["profile_id"] == "DT-0006")
+    assert record["decision"] == screened
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT count(*) FROM records WHERE kind = 'pack'").fetchone()[0] == 1
+        _screen(runner)  # the same pack again is not stored twice
+        assert db.execute("SELECT count(*) FROM records WHERE kind = 'pack'").fetchone()[0] == 1
+
+
+def test_no_audit_records_nothing_and_says_so(runner, store):
+    result = _screen(runner, "--no-audit", "--lang", "en")
+    assert "not recorded" in result.stderr
+    assert not store.exists()
+
+
+def test_audit_db_option_overrides_the_environment(runner, tmp_path):
+    other = tmp_path / "khac.sqlite"
+    _screen(runner, "--audit-db", str(other))
+    assert other.exists()
+    assert runner.invoke(main, ["audit", "runs", "--audit-db", str(other), "--format", "json"]).stdout.count("run_id") == 1
+
+
+def test_why_lists_every_decision_about_a_person_newest_first(runner):
+    _screen(runner)
+    _screen(runner, "--as-of", "2021-02-01")
+    why = json.loads(runner.invoke(main, ["audit", "why", "DT-0010", "--format", "json"]).stdout)
+    assert [w["run"]["as_of"] for w in why] == ["2021-02-01", "2020-08-25"]
+    assert [w["decision"]["verdict"] for w in why] == ["review", "ineligible"]
+    text = runner.invoke(main, ["audit", "why", "DT-0010", "--lang", "en"]).stdout
+    assert "✗ ky-luat: Within the term" not in text  # reasons are kept in the language of the run
+    assert "✗ ky-luat: Đang trong thời hạn kỷ luật" in text and "sha256:" in text
+
+
+def test_audit_diff_between_runs(runner):
+    _screen(runner)
+    _screen(runner, "--as-of", "2021-02-01")
+    report = json.loads(runner.invoke(main, ["audit", "diff", "1", "2", "--format", "json"]).stdout)
+    changed = {c["profile_id"]: c for c in report["changes"]}
+    assert changed["DT-0010"]["verdict_a"] == "ineligible" and changed["DT-0010"]["verdict_b"] == "review"
+    assert {"id": "ky-luat", "a": "fail", "b": "pass"} in changed["DT-0010"]["rules"]
+
+
+def test_replay_reproduces_every_decision_even_after_the_pack_changed(runner, tmp_path, store):
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "pho-bi-thu-tinh-uy-2020", pack)
+    _screen(runner, "--rules", str(pack))
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text.replace('"1965-09-01"', '"1975-09-01"'), encoding="utf-8")
+    result = runner.invoke(main, ["audit", "replay", "1", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "15 decisions, 0 differ on replay" in result.stdout
+
+
+def test_replay_detects_a_decision_edited_in_the_store(runner, store):
+    _screen(runner)
+    with sqlite3.connect(store) as db:
+        seq, body = db.execute("SELECT seq, body FROM records WHERE profile_id = 'DT-0006'").fetchone()
+        db.execute("UPDATE records SET body = ? WHERE seq = ?", (body.replace('"ineligible"', '"eligible"'), seq))
+    result = runner.invoke(main, ["audit", "replay", "1", "--lang", "en"])
+    assert result.exit_code == 1
+    assert "DIFFERS: DT-0006: verdict eligible -> ineligible" in result.stdout
+
+
+def _tamper(store, sql: str, *params):
+    with sqlite3.connect(store) as db:
+        db.execute(sql, params)
+
+
+@pytest.mark.parametrize("tampering,seq,how", [
+    ("edit", 7, "altered"),
+    ("delete", 7, "deleted"),
+    ("insert", 34, "inserted"),
+    ("reorder", 7, "reordered"),
+    ("insert-middle", 7, "inserted"),
+])
+def test_verify_detects_and_locates_tampering(runner, store, tampering, seq, how):
+    _screen(runner)
+    _screen(runner)
+    assert "Intact: 33 records" in _verify(runner, store).stdout
+    if tampering == "edit":
+        _tamper(store, "UPDATE records SET body = replace(body, '\"verdict\":\"', '\"verdict\":\"in') WHERE seq = 7")
+    elif tampering == "delete":
+        _tamper(store, "DELETE FROM records WHERE seq = 7")
+    elif tampering == "insert":
+        _tamper(store, "INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
+                       "SELECT kind, run_id, profile_id, body, prev_hash, hash FROM records WHERE seq = 5")
+    elif tampering == "reorder":
+        with sqlite3.connect(store) as db:
+            a = db.execute("SELECT kind, run_id, profile_id, body, prev_hash, hash FROM records WHERE seq = 7").fetchone()
+            b = db.execute("SELECT kind, run_id, profile_id, body, prev_hash, hash FROM records WHERE seq = 8").fetchone()
+            for target, row in ((7, b), (8, a)):
+                db.execute("UPDATE records SET kind=?, run_id=?, profile_id=?, body=?, prev_hash=?, hash=? "
+                           "WHERE seq = ?", (*row, target))
+    elif tampering == "insert-middle":
+        with sqlite3.connect(store) as db:
+            db.execute("UPDATE records SET seq = seq + 1000 WHERE seq >= 7")
+            db.execute("UPDATE records SET seq = seq - 999 WHERE seq >= 1007")
+            db.execute("INSERT INTO records (seq, kind, run_id, profile_id, body, prev_hash, hash) "
+                       "SELECT 7, kind, run_id, profile_id, replace(body, '\"verdict\"', '\"verdict\" '), prev_hash, hash "
+                       "FROM records WHERE seq = 8")
+    result = _verify(runner, store)
+    assert result.exit_code == 1
+    assert f"BROKEN: record {seq} {how}" in result.stdout, result.stdout
+
+
+def test_two_processes_writing_at_once_both_succeed(tmp_path, store):
+    env = {**os.environ, "SANGLOC_AUDIT_DB": str(store)}
+    command = [sys.executable, str(ROOT / "cli.py"), "screen", str(PROFILES), "--format", "json", "-q"]
+    writers = [subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               for _ in range(4)]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err.decode()
+    with sqlite3.connect(store) as db:
+        assert db.execute("SELECT count(*) FROM records WHERE kind = 'run'").fetchone()[0] == 4
+        assert db.execute("SELECT count(*) FROM records WHERE kind = 'decision'").fetchone()[0] == 60
+    check = subprocess.run([sys.executable, str(ROOT / "cli.py"), "audit", "verify", "--lang", "en"],
+                           env=env, capture_output=True, text=True, check=False)
+    assert check.returncode == 0 and "Intact: 65 records" in check.stdout
+
+
+def test_a_killed_run_leaves_the_store_valid_and_no_partial_run(tmp_path, store):
+    batch = tmp_path / "batch.jsonl"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "1500"], stdout=batch.open("w"), check=True)
+    env = {**os.environ, "SANGLOC_AUDIT_DB": str(store)}
+    command = [sys.executable, str(ROOT / "cli.py"), "screen", str(batch), "--format", "json", "-q"]
+    subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)  # one complete run first
+    for delay in (0.3, 0.8, 1.2, 1.6, 2.0, 2.4):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        with sqlite3.connect(store) as db:
+            for run_id, body in db.execute("SELECT run_id, body FROM records WHERE kind = 'run'").fetchall():
+                decisions = db.execute("SELECT count(*) FROM records WHERE kind = 'decision' AND run_id = ?",
+                                       (run_id,)).fetchone()[0]
+                assert decisions == json.loads(body)["profiles"]
+        check = subprocess.run([sys.executable, str(ROOT / "cli.py"), "audit", "verify"], env=env,
+                               capture_output=True, text=True, check=False)
+        assert check.returncode == 0, check.stdout
+
+
+def test_a_store_of_another_schema_version_is_refused_clearly(runner, store):
+    _screen(runner)
+    _tamper(store, "UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    result = runner.invoke(main, ["screen", str(PROFILES), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "schema version 7" in result.stderr and "cannot migrate" in result.stderr
+
+
+def test_a_foreign_sqlite_file_is_refused(runner, store):
+    with sqlite3.connect(store) as db:
+        db.execute("CREATE TABLE contacts (name TEXT)")
+    result = runner.invoke(main, ["audit", "runs", "--lang", "en"])
+    assert result.exit_code == 2 and "not a sangloc audit store" in result.stderr
+
+
+def test_audit_commands_on_a_missing_store_say_so(runner, store):
+    result = runner.invoke(main, ["audit", "runs", "--lang", "en"])
+    assert result.exit_code == 2 and "no audit store" in result.stderr
