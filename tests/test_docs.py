@@ -14,7 +14,9 @@ from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = [["screen"], ["explain"], ["validate"], ["diff"], ["schema"], ["rules", "list"], ["rules", "show"],
-            ["rules", "check"], ["rules", "test"], ["rules", "new"], ["rules", "lock"]]
+            ["rules", "check"], ["rules", "test"], ["rules", "new"], ["rules", "lock"],
+            ["audit", "runs"], ["audit", "show"], ["audit", "why"], ["audit", "replay"], ["audit", "diff"],
+            ["audit", "verify"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
