@@ -22,6 +22,13 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 class _Main(click.Group):
     """Turns sangloc's errors into one line on stderr and their exit code."""
 
+    #: The arguments of this invocation, as given (recorded in the audit store).
+    invoked_args: list[str] = []
+
+    def main(self, args=None, *rest, **kwargs):
+        self.invoked_args = list(sys.argv[1:] if args is None else args)
+        return super().main(args, *rest, **kwargs)
+
     def invoke(self, ctx):
         from engine.errors import SanglocError
 
@@ -78,10 +85,14 @@ def _pack_options(func):
     return wrapper
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str | bytes, output: str | None) -> None:
     """To stdout, or to ``output`` atomically: a temp file renamed into place."""
     if output is None:
-        click.echo(text, nl=False)
+        if isinstance(text, bytes):
+            sys.stdout.buffer.write(text)
+            sys.stdout.flush()
+        else:
+            click.echo(text, nl=False)
         return
     from engine.errors import UsageError
 
@@ -89,7 +100,8 @@ def _write(text: str, output: str | None) -> None:
     try:
         handle, temp = tempfile.mkstemp(prefix=".sangloc-", suffix=".tmp", dir=folder)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            binary = isinstance(text, bytes)
+            with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as stream:
                 stream.write(text)
                 stream.flush()
                 os.fsync(stream.fileno())
@@ -168,7 +180,8 @@ def _record(run, lang: str, audit_db: str | None, no_audit: bool, quiet: bool) -
 def _command_line() -> str:
     import shlex
 
-    return shlex.join(["sangloc", *sys.argv[1:]])
+    root = click.get_current_context().find_root().command
+    return shlex.join(["sangloc", *getattr(root, "invoked_args", sys.argv[1:])])
 
 
 def _version() -> str:
@@ -201,7 +214,7 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_pack_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
               show_default=True, help="Dạng kết quả.")
 @_lang_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
@@ -224,7 +237,13 @@ def screen(paths, pack, as_of, fmt, lang, output, quiet, audit_db, no_audit):
     if not quiet:
         _report_problems(run.batch, lang)
     ex = Explainer(pack, run.as_of, lang)
-    text = SCREEN_RENDERERS[fmt](ex, run.decisions, run.invalid)
+    if fmt == "html":
+        from engine.memo import MemoOptions, build_memo
+        from engine.memo_render import report_html
+
+        text = report_html(build_memo(run, lang, MemoOptions()))
+    else:
+        text = SCREEN_RENDERERS[fmt](ex, run.decisions, run.invalid)
     if run.decisions:
         _record(run, lang, audit_db, no_audit, quiet)
     _write(text, output)
@@ -270,6 +289,45 @@ def explain(profile_id, paths, pack, as_of, fmt, lang, output):
     screener = Screener(pack, as_of)
     decision = screener.decide(found[0].profile, found[0].source)
     _write(EXPLAIN_RENDERERS[fmt](Explainer(pack, screener.as_of, lang), decision), output)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@_pack_options
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "docx"]), default="md", show_default=True,
+              help="Markdown, HTML (một tệp, in được khổ A4) hoặc Word (.docx, cần --output).")
+@_lang_option
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None, help="Ghi vào tệp.")
+@click.option("--issuer", default="TỈNH ỦY …", show_default=True, help="Cơ quan ban hành (góc trên bên trái).")
+@click.option("--number", default="Số     -TTr/TU", show_default=True, help="Số và ký hiệu văn bản.")
+@click.option("--place", default="…", show_default=True, help="Địa danh trước ngày tháng.")
+@click.option("--date", "memo_date", default=None, metavar="DATE", help="Ngày của tờ trình; mặc định là ngày xét.")
+@click.option("--quiet", "-q", is_flag=True, help="Không hiện cảnh báo.")
+@_audit_options
+def memo(paths, pack, as_of, fmt, lang, output, issuer, number, place, memo_date, quiet, audit_db, no_audit):
+    """Tờ trình Ban Thường vụ về danh sách nhân sự (bước 1): căn cứ, danh sách đề xuất,
+    các trường hợp không đủ tiêu chuẩn kèm lý do và chứng cứ, bảng đối chiếu, số liệu.
+
+    Ví dụ: sangloc memo profiles/ --format docx --output to-trinh.docx --issuer "TỈNH ỦY THÁI BÌNH"
+    """
+    from engine import screen as run_screen
+    from engine.errors import UsageError
+    from engine.memo import MemoOptions, build_memo
+    from engine.memo_render import MEMO_RENDERERS, memo_docx
+
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        raise UsageError("docx_needs_output", {})
+    run = run_screen(list(paths), pack, as_of)
+    if not quiet:
+        _report_problems(run.batch, lang)
+    if not run.decisions:
+        raise UsageError("no_valid_profile", {})
+    options = MemoOptions(issuer=issuer, number=number, place=place, date=_parse_date(memo_date))
+    document = build_memo(run, lang, options)
+    content = memo_docx(document) if fmt == "docx" else MEMO_RENDERERS[fmt](document)
+    _record(run, lang, audit_db, no_audit, quiet)
+    _write(content, output)
+    sys.exit(_exit_code(run))
 
 
 @main.command()
@@ -585,7 +643,8 @@ def rules_check(pack_name, lang):
     from engine.packtest import run_tests, untested_warnings
 
     checked = check_pack_folder(pack_name)
-    problems, warnings = list(checked.problems), list(checked.warnings)
+    # A released version whose content changed is an error here (a warning when screening).
+    problems, warnings = list(checked.problems) + list(checked.warnings), []
     if checked.pack is not None:
         run = run_tests(checked.pack)
         problems += run.problems

@@ -15,7 +15,7 @@ from datetime import date
 from engine.compiler import compile_pack, run_facts
 from engine.facts import Fact, derive
 from engine.model import Profile
-from engine.pack import Pack, Rule, Text
+from engine.pack import Missing, Pack, Rule, Text
 
 _RATING_FIELDS = {"rated_years", "years_xuat_sac", "years_hoan_thanh_tot", "years_hoan_thanh",
                   "years_khong_hoan_thanh", "years_unrated"}
@@ -24,10 +24,11 @@ _POSITION_IDENTITY = ("fact", "path", "title", "category", "org", "start", "end"
 
 @dataclass(frozen=True)
 class Basis:
-    """One reason of an outcome, and the facts it cites."""
+    """One reason of an outcome, the facts it cites, and what would change it."""
 
     template: Text
     evidence: tuple[dict, ...]
+    missing: Missing | None = None
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,10 @@ class Screener:
             for a, alternative in enumerate(branch.when):
                 fids = matched.get((rule.id, b, a))
                 if fids:
-                    basis.append(Basis(alternative.reason or rule.reasons[branch.outcome], cite(fids)))
+                    basis.append(Basis(alternative.reason or rule.reasons[branch.outcome], cite(fids),
+                                       alternative.missing))
             if basis:
                 return RuleOutcome(rule.id, rule.kind, branch.outcome, tuple(basis))
-        basis = Basis(rule.reasons[rule.otherwise], cite(considered.get(rule.id, ())))
+        basis = Basis(rule.reasons[rule.otherwise], cite(considered.get(rule.id, ())),
+                      rule.missing.get(rule.otherwise))
         return RuleOutcome(rule.id, rule.kind, rule.otherwise, (basis,))

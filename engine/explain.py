@@ -16,6 +16,7 @@ from engine.pack import Pack
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TERM = re.compile(r"^\d{4}-\d{4}$")
 _NONE = {"vi": "không có", "en": "none"}
 
 
@@ -45,6 +46,8 @@ class Explainer:
             return self.title(value)
         if isinstance(value, str) and _ISO.match(value):
             return _date(value, self.lang)
+        if isinstance(value, str) and _TERM.match(value):
+            return value.replace("-", "–")
         for group in ("professional", "political_theory", "state_management", "discipline"):
             if isinstance(value, str) and label(group, value, self.lang) != value:
                 return label(group, value, self.lang)
@@ -52,6 +55,9 @@ class Explainer:
 
     def rule_title(self, rule_id: str) -> str:
         return self.pack.rule(rule_id).title.get(self.lang)
+
+    def short_title(self, rule_id: str) -> str:
+        return self.pack.rule(rule_id).short_title(self.lang)
 
     # -- evidence ------------------------------------------------------
     def summary(self, item: dict) -> str:
@@ -86,7 +92,7 @@ class Explainer:
         if kind == "planning":
             decision = f" ({item['decision']})" if item.get("decision") else ""
             prefix = "quy hoạch " if vi else "planned for "
-            term = ("nhiệm kỳ " if vi else "term ") + item["term"]
+            term = ("nhiệm kỳ " if vi else "term ") + self.param(item["term"])
             return f"{prefix}{self.title(item['title'])} {term}{decision}"
         if kind == "discipline":
             form = label("discipline", item["form"], self.lang)
@@ -114,9 +120,9 @@ class Explainer:
                 parts.append(text)
         return " | ".join(parts)
 
-    def fill(self, template: str, evidence) -> str:
+    def fill(self, template: str, evidence, extra: dict | None = None) -> str:
         values = {"evidence": self.evidence_text(evidence), "as_of": fmt_date(self.as_of, self.lang),
-                  "as_of_year": str(self.as_of.year)}
+                  "as_of_year": str(self.as_of.year), **(extra or {})}
 
         def replace(match: re.Match) -> str:
             name = match.group(1)
@@ -128,13 +134,77 @@ class Explainer:
 
         return _PLACEHOLDER.sub(replace, template)
 
+    # -- what would change the outcome -------------------------------------
+    def item_values(self, item: dict) -> dict[str, str]:
+        """The values of one cited fact that a `missing` text may name."""
+        vi = self.lang == "vi"
+        unset = "chưa ghi" if vi else "not recorded"
+        values: dict[str, str] = {}
+        kind = item["fact"]
+        if kind in ("position", "planning"):
+            values["title"] = self.title(item["title"])
+        if kind == "position":
+            values["org"] = item.get("org") or ""
+            values["start"] = _date(item["start"], self.lang)
+            ratings = item.get("ratings", [])
+            values["unrated_years"] = ", ".join(str(r["year"]) for r in ratings if r["rating"] is None)
+            values["bad_years"] = ", ".join(str(r["year"]) for r in ratings
+                                            if r["rating"] in ("hoan_thanh", "khong_hoan_thanh"))
+        if kind == "planning":
+            values["term"] = self.param(item["term"])
+        if kind == "discipline":
+            values["form"] = label("discipline", item["form"], self.lang)
+            values["decided"] = _date(item["decided"], self.lang)
+            values["effect_end"] = (_date(item["effect_end"], self.lang) if item.get("effect_end")
+                                    else ("không có thời hạn" if vi else "no end"))
+        if kind == "person":
+            names = {"professional": ("chuyên môn", "education"),
+                     "political_theory": ("lý luận chính trị", "political theory"),
+                     "state_management": ("quản lý nhà nước", "state management")}
+            absent = []
+            for key, (name_vi, name_en) in names.items():
+                if key in item:
+                    values[key] = label(key, item[key], self.lang) if item[key] else unset
+                    if not item[key]:
+                        absent.append(name_vi if vi else name_en)
+            values["unrecorded"] = (" và " if vi else " and ").join(absent)
+            if "birth_date" in item:
+                values["birth_date"] = _date(item["birth_date"], self.lang)
+        return values
+
+    def missing(self, outcome: RuleOutcome) -> list[dict]:
+        """What would change a failing or pending outcome: [{text, kind}], computed from
+        the rule's `missing` texts and the facts the outcome cites."""
+        if outcome.outcome == "pass":
+            return []
+        found: list[dict] = []
+        rule_title = self.rule_title(outcome.rule_id)
+        for basis in outcome.basis:
+            spec = basis.missing
+            if spec is None:
+                continue
+            names = set(_PLACEHOLDER.findall(spec.get(self.lang)))
+            per_item = bool(names - {"rule_title", "evidence", "as_of", "as_of_year"} - set(self.pack.parameters))
+            if not basis.evidence and spec.empty is not None:
+                texts = [(spec.empty, {})]
+            elif per_item and basis.evidence:
+                texts = [(spec, self.item_values(item)) for item in basis.evidence]
+            else:
+                texts = [(spec, self.item_values(basis.evidence[0]) if basis.evidence else {})]
+            for text_spec, values in texts:
+                text = self.fill(text_spec.get(self.lang), basis.evidence, {"rule_title": rule_title, **values})
+                entry = {"text": text, "kind": text_spec.kind}
+                if entry not in found:
+                    found.append(entry)
+        return found
+
     def short(self, decision: Decision) -> str:
         """The one line of reasons the screening table shows: every failing and pending rule."""
         vi = self.lang == "vi"
         failing, pending = decision.failing(), decision.pending()
-        parts = [f"✗ {o.rule_id}: {self.reason(o)}" for o in failing]
-        parts += [f"? {o.rule_id}: {self.reason(o)}" for o in pending if o.kind != "judgement"]
-        judgements = [o.rule_id for o in pending if o.kind == "judgement"]
+        parts = [f"✗ {self.short_title(o.rule_id)}: {self.reason(o)}" for o in failing]
+        parts += [f"? {self.short_title(o.rule_id)}: {self.reason(o)}" for o in pending if o.kind != "judgement"]
+        judgements = [self.short_title(o.rule_id) for o in pending if o.kind == "judgement"]
         if judgements:
             parts.append(("? chờ Ban Thường vụ đánh giá: " if vi else "? awaiting the board: ") + ", ".join(judgements))
         if not parts:

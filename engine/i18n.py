@@ -65,6 +65,13 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "review": ("Cần xem xét", "Needs review"),
         "ineligible": ("Không đủ tiêu chuẩn", "Ineligible"),
     },
+    "missing": {
+        "record": ("bổ sung hồ sơ", "complete the file"),
+        "board": ("Ban Thường vụ quyết định", "board decision"),
+        "wait": ("chờ đến hạn", "wait"),
+        "planning": ("quyết định quy hoạch", "planning decision"),
+        "none": ("không thể thay đổi", "cannot change"),
+    },
     "kind": {
         "requirement": ("điều kiện bắt buộc", "requirement"),
         "judgement": ("tiêu chuẩn do Ban Thường vụ đánh giá", "board judgement"),
@@ -83,11 +90,32 @@ def label(group: str, code: str | None, lang: str) -> str:
     return pair[0] if lang == "vi" else pair[1]
 
 
+def _vi_parts(value: date) -> tuple[str, str, str]:
+    """Day and month as official documents write them: a day below 10 and the
+    months 1 and 2 take a leading zero (Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+    return f"{value.day:02d}", f"{value.month:02d}" if value.month < 3 else str(value.month), str(value.year)
+
+
 def fmt_date(value: date | None, lang: str) -> str:
-    """25/08/2020 in Vietnamese, 2020-08-25 in English; an open end is a dash."""
+    """25/8/2020 (01/02/2021) in Vietnamese, 2020-08-25 in English; an open end is "nay"/"present"."""
     if value is None:
         return "nay" if lang == "vi" else "present"
-    return value.strftime("%d/%m/%Y") if lang == "vi" else value.isoformat()
+    if lang != "vi":
+        return value.isoformat()
+    day, month, year = _vi_parts(value)
+    return f"{day}/{month}/{year}"
+
+
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")
+
+
+def long_date(value: date, lang: str) -> str:
+    """ngày 25 tháng 8 năm 2020 / 25 August 2020: the date line of a document."""
+    if lang != "vi":
+        return f"{value.day} {_MONTHS_EN[value.month - 1]} {value.year}"
+    day, month, year = _vi_parts(value)
+    return f"ngày {day} tháng {month} năm {year}"
 
 
 _MESSAGES: dict[str, tuple[str, str]] = {
@@ -219,6 +247,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "audit_no_run": ("không có lần chạy '{value}' (sổ có {count} lần chạy; xem `sangloc audit runs`)",
                      "no run '{value}' (the store holds {count} runs; see `sangloc audit runs`)"),
     "audit_no_pack": ("sổ không lưu nội dung bộ quy tắc {digest}", "the store lacks the content of pack {digest}"),
+    "docx_needs_output": ("định dạng docx cần --output TỆP.docx", "the docx format needs --output FILE.docx"),
     "diff_two_packs": ("cần đúng hai lần --rules (A và B), nhận được {count}",
                        "give --rules exactly twice (A and B), got {count}"),
     "bad_as_of": ("--as-of '{value}' không phải ngày hợp lệ (YYYY-MM-DD)",

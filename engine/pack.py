@@ -33,6 +33,9 @@ Outcome = Literal["pass", "fail", "review"]
 _ID = r"^[a-z0-9][a-z0-9-]*$"
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 TEMPLATE_VALUES = ("evidence", "as_of", "as_of_year")
+#: What a `missing` text may name besides those: the rule, and one cited fact's values.
+MISSING_VALUES = ("rule_title", "title", "org", "start", "unrated_years", "bad_years", "effect_end", "decided",
+                  "birth_date", "professional", "political_theory", "state_management", "unrecorded", "form", "term")
 LOCK_FILE = "pack.lock"
 
 
@@ -69,6 +72,27 @@ class Source(_Strict):
         return self
 
 
+MissingKind = Literal["record", "board", "wait", "planning", "none"]
+
+
+class MissingText(_Strict):
+    """What would change an outcome, in plain words, and what kind of change it is:
+    a fact to add to the file (record), a decision of the board (board), a date
+    to wait for (wait), a planning decision (planning), or none possible (none)."""
+
+    kind: MissingKind
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.vi if lang == "vi" else self.en
+
+
+class Missing(MissingText):
+    #: Said instead when the outcome cites no evidence at all.
+    empty: MissingText | None = None
+
+
 class Pattern(_Strict):
     fact: str
     where: dict[str, Any] = {}
@@ -79,6 +103,7 @@ class Alternative(_Strict):
 
     all: list[Pattern] = Field(min_length=1)
     reason: Text | None = None
+    missing: Missing | None = None
     #: True when written as a single pattern (no `all:` in the YAML).
     single: SkipJsonSchema[bool] = False
 
@@ -87,8 +112,8 @@ class Alternative(_Strict):
     def _single_pattern(cls, value):
         if isinstance(value, dict) and "fact" in value:
             value = dict(value)
-            reason = value.pop("reason", None)
-            return {"all": [value], "single": True, **({"reason": reason} if reason is not None else {})}
+            extra = {key: value.pop(key) for key in ("reason", "missing") if key in value}
+            return {"all": [value], "single": True, **extra}
         return value
 
 
@@ -101,6 +126,8 @@ class Rule(_Strict):
     id: str = Field(pattern=_ID)
     kind: Literal["requirement", "judgement", "advisory"]
     title: Text
+    #: A few words for tables and matrices.
+    short: Text | None = None
     sources: list[Source] = Field(min_length=1)
     #: Facts the rule looks at: the evidence of its default outcome.
     considers: list[Pattern] = []
@@ -108,6 +135,11 @@ class Rule(_Strict):
     outcomes: list[OutcomeBranch] = []
     otherwise: Outcome | None = None
     reasons: dict[Outcome, Text] = {}
+    #: What would change the `otherwise` outcome (branch outcomes say it per alternative).
+    missing: dict[Outcome, Missing] = {}
+
+    def short_title(self, lang: str) -> str:
+        return (self.short or self.title).get(lang)
 
 
 class AssessmentDecl(_Strict):
@@ -127,6 +159,9 @@ class PackHead(_Strict):
     parameters: dict[str, Any] = {}
     assessments: list[AssessmentDecl] = []
     judgement_reasons: dict[Outcome, Text] = {}
+    judgement_missing: dict[Outcome, Missing] = {}
+    #: The subject line of the step-1 memo (tờ trình).
+    memo_title: Text | None = None
 
 
 class PackFile(PackHead):
@@ -262,20 +297,23 @@ def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
     return None, text
 
 
-def _expand_judgement(rule: Rule, judgement_reasons: dict) -> Rule:
+def _expand_judgement(rule: Rule, judgement_reasons: dict, judgement_missing: dict | None = None) -> Rule:
     """A judgement rule is decided by the board's recorded assessment, never guessed."""
     if rule.kind != "judgement" or rule.outcomes:
         return rule
+    judgement_missing = judgement_missing or {}
 
-    def recorded(result: str) -> Alternative:
-        return Alternative(all=[Pattern(fact="assessment", where={"criterion": rule.id, "result": result})])
+    def recorded(result: str, outcome: str) -> Alternative:
+        return Alternative(all=[Pattern(fact="assessment", where={"criterion": rule.id, "result": result})],
+                           missing=rule.missing.get(outcome) or judgement_missing.get(outcome))
 
     return rule.model_copy(update={
         "considers": [Pattern(fact="assessment", where={"criterion": rule.id})],
-        "outcomes": [OutcomeBranch(outcome="pass", when=[recorded("met")]),
-                     OutcomeBranch(outcome="fail", when=[recorded("not_met")])],
+        "outcomes": [OutcomeBranch(outcome="pass", when=[recorded("met", "pass")]),
+                     OutcomeBranch(outcome="fail", when=[recorded("not_met", "fail")])],
         "otherwise": rule.otherwise or "review",
         "reasons": {**judgement_reasons, **rule.reasons},
+        "missing": {**judgement_missing, **rule.missing},
     })
 
 
@@ -344,7 +382,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
             main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
         _check_rules(head, rules, documents_text, main)
 
-    expanded = tuple(_expand_judgement(rule, head.judgement_reasons) if head else rule for _, rule in rules)
+    expanded = tuple(_expand_judgement(rule, head.judgement_reasons, head.judgement_missing) if head else rule for _, rule in rules)
     if head is not None and catalog is not None and reference is not None:
         from engine.compiler import condition_problems  # conditions are checked where they are compiled
 
@@ -378,7 +416,7 @@ def pack_from_content(content: dict, label: str = "<stored pack>") -> Pack:
     if head is None or catalog is None or main.problems or side.problems:
         raise RulePackError(label, main.problems + side.problems)
     _check_rules(head, rules, documents_text, main)
-    expanded = tuple(_expand_judgement(rule, head.judgement_reasons) for _, rule in rules)
+    expanded = tuple(_expand_judgement(rule, head.judgement_reasons, head.judgement_missing) for _, rule in rules)
     reference = date.fromisoformat(head.reference_date)
     from engine.compiler import condition_problems
 
@@ -443,12 +481,18 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _check_templates(path: tuple, text: Text, parameters: dict, main: Reporter) -> None:
-    known = set(TEMPLATE_VALUES) | set(parameters)
+def _check_templates(path: tuple, text, parameters: dict, main: Reporter, extra=()) -> None:
+    known = set(TEMPLATE_VALUES) | set(parameters) | set(extra)
     for lang in ("vi", "en"):
         for name in _PLACEHOLDER.findall(text.get(lang)):
             if name not in known:
                 main.add(path + (lang,), "pack_placeholder", value=name, known=", ".join(sorted(known)))
+
+
+def _check_missing(path: tuple, missing: Missing, parameters: dict, main: Reporter) -> None:
+    _check_templates(path, missing, parameters, main, MISSING_VALUES)
+    if missing.empty:
+        _check_templates(path + ("empty",), missing.empty, parameters, main, MISSING_VALUES)
 
 
 def _check_rules(head: PackHead, rules: list[tuple[int, Rule]], documents_text: dict[str, str],
@@ -456,6 +500,8 @@ def _check_rules(head: PackHead, rules: list[tuple[int, Rule]], documents_text: 
     seen: set[str] = {a.id for a in head.assessments}
     for outcome, text in head.judgement_reasons.items():
         _check_templates(("judgement_reasons", outcome), text, head.parameters, main)
+    for outcome, missing in head.judgement_missing.items():
+        _check_missing(("judgement_missing", outcome), missing, head.parameters, main)
     for i, rule in rules:
         at = ("rules", i)
         if rule.id in seen:
@@ -477,11 +523,16 @@ def _check_rules(head: PackHead, rules: list[tuple[int, Rule]], documents_text: 
             _check_outcomes(at, rule, main)
         for outcome, text in rule.reasons.items():
             _check_templates(at + ("reasons", outcome), text, head.parameters, main)
+        for outcome, missing in rule.missing.items():
+            _check_missing(at + ("missing", outcome), missing, head.parameters, main)
         for b, branch in enumerate(rule.outcomes):
             for a, alternative in enumerate(branch.when):
                 if alternative.reason:
                     _check_templates(at + ("outcomes", b, "when", a, "reason"), alternative.reason,
                                      head.parameters, main)
+                if alternative.missing:
+                    _check_missing(at + ("outcomes", b, "when", a, "missing"), alternative.missing,
+                                   head.parameters, main)
 
 
 def _check_outcomes(at: tuple, rule: Rule, main: Reporter) -> None:

@@ -37,7 +37,7 @@ def decision_dict(decision: Decision, ex: Explainer) -> dict:
         "source": decision.source,
         "rules": [
             {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": ex.reason(o),
-             "evidence": o.evidence}
+             "evidence": o.evidence, "missing": ex.missing(o)}
             for o in decision.outcomes
         ],
     }
@@ -59,6 +59,32 @@ def counts(decisions: list[Decision], invalid: list[Invalid]) -> dict:
     for decision in decisions:
         found[decision.verdict] += 1
     return {**found, "invalid": len(invalid)}
+
+
+def cohort(decisions: list[Decision]) -> dict:
+    """Counts per verdict and, per rule, how many candidates it excluded or left pending."""
+    verdicts = {v: 0 for v in VERDICTS}
+    rules: dict[str, dict[str, int]] = {}
+    for decision in decisions:
+        verdicts[decision.verdict] += 1
+        for outcome in decision.outcomes:
+            counts_of = rules.setdefault(outcome.rule_id, {"pass": 0, "fail": 0, "review": 0})
+            counts_of[outcome.outcome] += 1
+    return {"verdicts": verdicts, "rules": rules}
+
+
+def cohort_md(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) -> list[str]:
+    vi = ex.lang == "vi"
+    stats = cohort(decisions)
+    lines = ["", "## " + ("Số liệu tổng hợp" if vi else "Figures"), ""]
+    lines += [f"- {label('verdict', v, ex.lang)}: {stats['verdicts'][v]}" for v in VERDICTS]
+    lines.append(f"- {'Hồ sơ lỗi' if vi else 'Invalid'}: {len(invalid)}")
+    lines += ["", "| Tiêu chí | Số người bị loại | Số người chờ xem xét |" if vi
+              else "| Criterion | Excluded by it | Pending on it |", "|---|---:|---:|"]
+    for rule in ex.pack.rules:
+        counted = stats["rules"].get(rule.id, {"fail": 0, "review": 0})
+        lines.append(f"| {_md_cell(rule.short_title(ex.lang))} | {counted['fail']} | {counted['review']} |")
+    return lines
 
 
 def screen_json(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) -> str:
@@ -156,6 +182,7 @@ def screen_md(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) 
         for entry in sort_invalid(invalid):
             errors = "; ".join(p.text(ex.lang) for p in entry.problems)
             lines.append(f"- `{entry.source}` {entry.profile_id or ''}: {_md_cell(errors)}")
+    lines += cohort_md(ex, decisions, invalid)
     return "\n".join(lines) + "\n"
 
 
@@ -186,6 +213,9 @@ def explain_lines(ex: Explainer, decision: Decision, markdown: bool = False) -> 
             lines.append("")
         lines.append(f"{indent}{'Loại' if vi else 'Kind'}: {label('kind', o.kind, ex.lang)}")
         lines.append(f"{indent}{'Lý do' if vi else 'Reason'}: {ex.reason(o)}")
+        for item in ex.missing(o):
+            lines.append(f"{indent}{'Cần để thay đổi' if vi else 'What would change it'} "
+                         f"({label('missing', item['kind'], ex.lang)}): {item['text']}")
         lines.append(f"{indent}{'Chứng cứ' if vi else 'Evidence'}:")
         evidence = o.evidence
         if not evidence:

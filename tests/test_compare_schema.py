@@ -32,7 +32,7 @@ def test_diff_lists_who_changes_and_why(runner):
     assert (first["verdict_a"], first["verdict_b"]) == ("eligible", "ineligible")
     quy_hoach = next(r for r in first["rules"] if r["id"] == "quy-hoach")
     assert (quy_hoach["a"], quy_hoach["b"]) == ("pass", "fail")
-    assert "2025-2030" in quy_hoach["reason_b"]
+    assert "2025–2030" in quy_hoach["reason_b"]
     assert {"id": "thac-si", "a": None, "b": "pass"} == {k: v for k, v in
                                                         next(r for r in first["rules"] if r["id"] == "thac-si").items()
                                                         if k != "reason_b"}

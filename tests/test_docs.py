@@ -13,7 +13,7 @@ from cli import main
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-COMMANDS = [["screen"], ["explain"], ["validate"], ["diff"], ["schema"], ["rules", "list"], ["rules", "show"],
+COMMANDS = [["screen"], ["explain"], ["memo"], ["validate"], ["diff"], ["schema"], ["rules", "list"], ["rules", "show"],
             ["rules", "check"], ["rules", "test"], ["rules", "new"], ["rules", "lock"],
             ["audit", "runs"], ["audit", "show"], ["audit", "why"], ["audit", "replay"], ["audit", "diff"],
             ["audit", "verify"]]
