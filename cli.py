@@ -85,6 +85,47 @@ def _pack_options(func):
     return wrapper
 
 
+class _open_output:
+    """A text stream to stdout, or to ``output`` through a temp file renamed into place
+    only when the run completes: a run killed midway leaves the previous file intact."""
+
+    def __init__(self, output: str | None):
+        self.output = output
+        self.temp = None
+
+    def __enter__(self):
+        if self.output is None:
+            return sys.stdout
+        from engine.errors import UsageError
+
+        folder = os.path.dirname(os.path.abspath(self.output))
+        try:
+            handle, self.temp = tempfile.mkstemp(prefix=".sangloc-", suffix=".tmp", dir=folder)
+        except OSError as err:
+            raise UsageError("output_unwritable", {"path": self.output, "reason": err.strerror or str(err)}) from None
+        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        return self.stream
+
+    def __exit__(self, kind, value, traceback):
+        if self.output is None:
+            sys.stdout.flush()
+            return False
+        try:
+            if kind is None:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+            self.stream.close()
+            if kind is None:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(self.temp, 0o666 & ~umask)
+                os.replace(self.temp, self.output)
+        finally:
+            if os.path.exists(self.temp):
+                os.unlink(self.temp)
+        return False
+
+
 def _write(text: str | bytes, output: str | None) -> None:
     """To stdout, or to ``output`` atomically: a temp file renamed into place."""
     if output is None:
@@ -118,30 +159,57 @@ def _write(text: str | bytes, output: str | None) -> None:
         raise UsageError("output_unwritable", {"path": output, "reason": err.strerror or str(err)}) from None
 
 
+def _where(source, profile_id, index=None) -> str:
+    who = profile_id or (f"#{index + 1}" if index is not None else "")
+    return f"{source} {who}".strip()
+
+
+def _warn(source, profile_id, problem, lang: str) -> None:
+    prefix = "Cảnh báo" if lang == "vi" else "Warning"
+    click.echo(f"{prefix}: {_where(source, profile_id)}: {problem.text(lang)}", err=True)
+
+
+def _report_invalid(entry, lang: str) -> None:
+    prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
+    for problem in entry.problems:
+        click.echo(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {problem.text(lang)}", err=True)
+
+
 def _report_problems(batch, lang: str) -> None:
-    def where(source, profile_id, index=None) -> str:
-        who = profile_id or (f"#{index + 1}" if index is not None else "")
-        return f"{source} {who}".strip()
-
     for source, profile_id, problem in batch.warnings:
-        prefix = "Cảnh báo" if lang == "vi" else "Warning"
-        click.echo(f"{prefix}: {where(source, profile_id)}: {problem.text(lang)}", err=True)
+        _warn(source, profile_id, problem, lang)
     for entry in batch.invalid:
-        prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
-        for problem in entry.problems:
-            click.echo(f"{prefix}: {where(entry.source, entry.profile_id, entry.index)}: {problem.text(lang)}", err=True)
+        _report_invalid(entry, lang)
 
 
-def _progress(quiet: bool):
-    """A counter on stderr for long runs, only where a person is watching."""
-    if quiet or not sys.stderr.isatty():
-        return None
+class _Progress:
+    """A progress line on stderr for runs longer than a second, only where a person is watching."""
 
-    def show(done: int, total: int) -> None:
-        if total >= 200 and (done % 100 == 0 or done == total):
-            click.echo(f"\r{done}/{total}", err=True, nl=done == total)
+    def __init__(self, quiet: bool):
+        import time
 
-    return show
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.shown = 0.0
+        self.visible = False
+
+    def tick(self, done: int, total: int | None = None) -> None:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self.started < 1.0 or now - self.shown < 0.2:
+            return
+        self.shown = now
+        rate = done / max(now - self.started, 1e-9)
+        share = f" ({100 * done // total}%)" if total else ""
+        click.echo(f"\r  {done}{'/' + str(total) if total else ''} hồ sơ{share} · {rate:,.0f}/s   ", err=True, nl=False)
+        self.visible = True
+
+    def finish(self) -> None:
+        if self.visible:
+            click.echo("", err=True)
+            self.visible = False
 
 
 def _audit_options(func):
@@ -155,26 +223,36 @@ def _audit_options(func):
     return wrapper
 
 
-def _record(run, lang: str, audit_db: str | None, no_audit: bool, quiet: bool) -> None:
-    """Record a run in the audit store, or say on stderr that nothing was recorded."""
-    if no_audit:
+def _audit_writer(pack, as_of, lang: str, audit_db: str | None):
+    from engine import audit
+
+    header = audit.RunRecord(_command_line(), as_of, pack.id, pack.version, pack.digest, lang, _version())
+    return audit.AuditWriter(audit.store_path(audit_db), header, pack.content)
+
+
+def _announce(run_id, path, lang: str, quiet: bool) -> None:
+    if run_id is None:
         click.echo("Lần chạy này không được ghi vào sổ kiểm toán (--no-audit)." if lang == "vi"
                    else "This run was not recorded in the audit store (--no-audit).", err=True)
-        return
-    from engine import audit
-    from engine.explain import Explainer
-    from engine.render import decision_dict
-
-    ex = Explainer(run.pack, run.as_of, lang)
-    documents = {(loaded.source, loaded.profile.id): loaded.document for loaded in run.batch.profiles}
-    rows = [(d.profile_id, documents[(d.source, d.profile_id)], decision_dict(d, ex)) for d in run.decisions]
-    header = audit.RunRecord(_command_line(), run.as_of, run.pack.id, run.pack.version, run.pack.digest, lang,
-                             _version())
-    path = audit.store_path(audit_db)
-    run_id = audit.record_run(path, header, run.pack.content, rows)
-    if not quiet:
+    elif not quiet:
         click.echo((f"Đã ghi vào sổ kiểm toán {path}: lần chạy {run_id}" if lang == "vi"
                     else f"Recorded in the audit store {path}: run {run_id}"), err=True)
+
+
+def _record(pack, as_of, lang: str, audit_db: str | None, no_audit: bool, quiet: bool, rows) -> None:
+    """Record a run's (profile id, input, decision) rows, or say on stderr that nothing was recorded."""
+    if no_audit:
+        _announce(None, None, lang, quiet)
+        return
+    writer = _audit_writer(pack, as_of, lang, audit_db)
+    try:
+        for profile_id, document, decision in rows:
+            writer.add(profile_id, document, decision)
+        run_id = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    _announce(run_id, writer.path, lang, quiet)
 
 
 def _command_line() -> str:
@@ -214,42 +292,109 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @_pack_options
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "html"]), default="table",
-              show_default=True, help="Dạng kết quả.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv", "md", "html"]),
+              default="table", show_default=True,
+              help="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong.")
 @_lang_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Ghi kết quả vào tệp (ghi nguyên vẹn hoặc không ghi gì).")
+@click.option("--engine", type=click.Choice(["durable", "python"]), default="durable", show_default=True,
+              help="Bộ thực thi quy tắc: durable-rules, hoặc trình thông dịch Python của cùng bộ quy tắc đã biên dịch.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Số tiến trình xét song song (kết quả giống hệt --jobs 1).")
 @click.option("--quiet", "-q", is_flag=True, help="Không hiện tiến độ và cảnh báo.")
 @_audit_options
-def screen(paths, pack, as_of, fmt, lang, output, quiet, audit_db, no_audit):
+def screen(paths, pack, as_of, fmt, lang, output, engine, jobs, quiet, audit_db, no_audit):
     """Sàng lọc mọi hồ sơ theo bộ quy tắc; screen every profile.
 
     Kết quả chia ba nhóm: đủ tiêu chuẩn, cần xem xét, không đủ tiêu chuẩn.
 
     Ví dụ: sangloc screen profiles/ --format json --output ket-qua.json
     """
-    from engine import screen as run_screen
-    from engine.errors import SanglocError
+    as_of = as_of or pack.reference_date
+    progress = _Progress(quiet)
+    if fmt == "jsonl":
+        _screen_stream(list(paths), pack, as_of, lang, output, engine, jobs, quiet, audit_db, no_audit, progress)
+        return
+    from engine import ScreenRun, screen_results
     from engine.explain import Explainer
-    from engine.render import SCREEN_RENDERERS
+    from engine.render import SCREEN_RENDERERS, decision_dict, report_json
 
-    run = run_screen(list(paths), pack, as_of, progress=_progress(quiet))
+    results, batch = screen_results(list(paths), pack, as_of, engine=engine, jobs=jobs, lang=lang,
+                                    payload="dict" if fmt == "json" else "decision",
+                                    keep_document=not no_audit, progress=progress.tick)
+    progress.finish()
     if not quiet:
-        _report_problems(run.batch, lang)
-    ex = Explainer(pack, run.as_of, lang)
-    if fmt == "html":
+        _report_problems(batch, lang)
+    ex = Explainer(pack, as_of, lang)
+    if fmt == "json":
+        text = report_json(pack, as_of, lang, [r.data for r in results], batch.invalid)
+    elif fmt == "html":
         from engine.memo import MemoOptions, build_memo
         from engine.memo_render import report_html
 
-        text = report_html(build_memo(run, lang, MemoOptions()))
+        text = report_html(build_memo(ScreenRun(pack, as_of, batch, [r.decision for r in results]), lang,
+                                      MemoOptions()))
     else:
-        text = SCREEN_RENDERERS[fmt](ex, run.decisions, run.invalid)
-    if run.decisions:
-        _record(run, lang, audit_db, no_audit, quiet)
+        text = SCREEN_RENDERERS[fmt](ex, [r.decision for r in results], batch.invalid)
+    if results:
+        _record(pack, as_of, lang, audit_db, no_audit, quiet,
+                ((r.profile_id, r.document, r.data or decision_dict(r.decision, ex)) for r in results))
     _write(text, output)
-    if not run.decisions:
+    if not results:
+        from engine.errors import SanglocError
+
         click.echo(("Lỗi: " if lang == "vi" else "Error: ") + SanglocError("no_valid_profile").text(lang), err=True)
-    sys.exit(_exit_code(run))
+    sys.exit(EXIT_USAGE if not results else EXIT_INVALID if batch.invalid else EXIT_OK)
+
+
+def _screen_stream(paths, pack, as_of, lang, output, engine, jobs, quiet, audit_db, no_audit, progress):
+    """--format jsonl: one line per profile, in input order, written as it is decided."""
+    import json
+
+    from engine import screen_stream
+    from engine.pipeline import jsonl_line
+    from engine.render import VERDICTS
+
+    warnings: list = []
+    total, outcomes = screen_stream(paths, pack, as_of, engine=engine, jobs=jobs, lang=lang,
+                                    keep_document=not no_audit, warnings=warnings)
+    writer = None if no_audit else _audit_writer(pack, as_of, lang, audit_db)
+    counts = {v: 0 for v in (*VERDICTS, "invalid")}
+    try:
+        with _open_output(output) as stream:
+            for done, outcome in enumerate(outcomes, start=1):
+                stream.write(jsonl_line(outcome, lang) + "\n")
+                if outcome.result is not None:
+                    counts[outcome.result.verdict] += 1
+                    if writer:
+                        writer.add(outcome.result.profile_id, outcome.result.document, outcome.result.data)
+                else:
+                    counts["invalid"] += 1
+                    if not quiet:
+                        _report_invalid(outcome.invalid, lang)
+                if not quiet:
+                    for source, profile_id, problem in outcome.warnings:
+                        _warn(source, profile_id, problem, lang)
+                progress.tick(done, total)
+            stream.write(json.dumps({"kind": "summary", "ruleset": {"id": pack.id, "version": pack.version,
+                                                                   "digest": pack.digest},
+                                     "as_of": as_of.isoformat(), "lang": lang, "counts": counts},
+                                    ensure_ascii=False) + "\n")
+        progress.finish()
+        valid = sum(counts[v] for v in VERDICTS)
+        if writer and valid:
+            _announce(writer.commit(), writer.path, lang, quiet)
+            writer = None
+        elif no_audit:
+            _announce(None, None, lang, quiet)
+    finally:
+        if writer:
+            writer.abort()
+    if not quiet:
+        for source, profile_id, problem in warnings:
+            _warn(source, profile_id, problem, lang)
+    sys.exit(EXIT_USAGE if not valid else EXIT_INVALID if counts["invalid"] else EXIT_OK)
 
 
 @main.command()
@@ -325,7 +470,13 @@ def memo(paths, pack, as_of, fmt, lang, output, issuer, number, place, memo_date
     options = MemoOptions(issuer=issuer, number=number, place=place, date=_parse_date(memo_date))
     document = build_memo(run, lang, options)
     content = memo_docx(document) if fmt == "docx" else MEMO_RENDERERS[fmt](document)
-    _record(run, lang, audit_db, no_audit, quiet)
+    from engine.explain import Explainer
+    from engine.render import decision_dict
+
+    ex = Explainer(run.pack, run.as_of, lang)
+    documents = {(loaded.source, loaded.profile.id): loaded.document for loaded in run.batch.profiles}
+    _record(run.pack, run.as_of, lang, audit_db, no_audit, quiet,
+            ((d.profile_id, documents[(d.source, d.profile_id)], decision_dict(d, ex)) for d in run.decisions))
     _write(content, output)
     sys.exit(_exit_code(run))
 

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
+from typing import Callable, Iterator
 
-from engine.errors import Problem, SanglocError
-from engine.evaluate import Decision, Screener
-from engine.loader import Batch, Invalid, load_batch
+from engine.errors import SanglocError
+from engine.evaluate import Decision
+from engine.loader import Batch, Invalid, iter_items, load_batch, profile_files
 from engine.model import ProfileContext
 from engine.pack import Pack, available_packs, load_pack
 
 __all__ = ["Decision", "Invalid", "Pack", "SanglocError", "ScreenRun", "available_packs",
-           "load_pack", "read_profiles", "screen"]
+           "load_pack", "read_profiles", "screen", "screen_results", "screen_stream"]
+
+Progress = Callable[[int, int | None], None]
 
 
 @dataclass
@@ -42,22 +44,57 @@ def read_profiles(paths: list[str], pack: Pack, as_of: date | None = None) -> Ba
     return load_batch(paths, ProfileContext(pack.catalog, as_of), pack.assessment_ids(), pack.id)
 
 
-def screen(paths: list[str], pack: Pack, as_of: date | None = None,
-           progress: Callable[[int, int], None] | None = None) -> ScreenRun:
+def _settings(pack: Pack, as_of: date, engine: str, lang: str, payload: str, keep_document: bool,
+              duplicates: frozenset = frozenset()):
+    from engine.pipeline import Settings
+
+    return Settings(str(pack.path), as_of, engine, lang, payload, keep_document, duplicates)
+
+
+def screen_results(paths: list[str], pack: Pack, as_of: date | None = None, *, engine: str = "durable",
+                   jobs: int = 1, lang: str = "vi", payload: str = "decision", keep_document: bool = False,
+                   progress: Progress | None = None):
+    """(results, batch) for every profile under ``paths``, collected; a duplicated id
+    makes every profile carrying it invalid."""
+    from engine.pipeline import process, split_duplicates
+
+    as_of = as_of or pack.reference_date
+    batch = Batch(files=len(profile_files(paths)))
+    results = []
+    settings = _settings(pack, as_of, engine, lang, payload, keep_document)
+    items = iter_items(paths, batch.warnings)
+    for done, outcome in enumerate(process(items, settings, jobs, pack), start=1):
+        batch.warnings.extend(outcome.warnings)
+        if outcome.invalid is not None:
+            batch.invalid.append(outcome.invalid)
+        else:
+            results.append(outcome.result)
+        if progress:
+            progress(done, None)
+    # Duplicates can only be judged once everything is read.
+    results, twins = split_duplicates(results)
+    batch.invalid.extend(twins)
+    batch.profiles = [r.loaded for r in results if r.loaded is not None]
+    return results, batch
+
+
+def screen(paths: list[str], pack: Pack, as_of: date | None = None, progress: Progress | None = None,
+           engine: str = "durable", jobs: int = 1) -> ScreenRun:
     """Screen every valid profile under ``paths``; invalid ones are listed, not raised."""
     as_of = as_of or pack.reference_date
-    batch = read_profiles(paths, pack, as_of)
-    screener = Screener(pack, as_of)
-    decisions = []
-    total = len(batch.profiles)
-    for done, loaded in enumerate(batch.profiles, start=1):
-        try:
-            decisions.append(screener.decide(loaded.profile, loaded.source))
-        except Exception as err:  # noqa: BLE001 - one profile's failure must not lose the batch
-            code, params = ((err.code, err.params) if isinstance(err, SanglocError)
-                            else ("engine_failure", {"profile": loaded.profile.id, "reason": repr(err)}))
-            batch.invalid.append(Invalid(loaded.source, loaded.profile.id, [Problem("", code, params)],
-                                         loaded.index))
-        if progress:
-            progress(done, total)
-    return ScreenRun(pack, as_of, batch, decisions)
+    results, batch = screen_results(paths, pack, as_of, engine=engine, jobs=jobs, keep_document=True,
+                                    progress=progress)
+    return ScreenRun(pack, as_of, batch, [r.decision for r in results])
+
+
+def screen_stream(paths: list[str], pack: Pack, as_of: date | None = None, *, engine: str = "durable",
+                  jobs: int = 1, lang: str = "vi", keep_document: bool = False,
+                  warnings: list | None = None) -> tuple[int, Iterator]:
+    """(item count, outcomes in input order) for streaming output; a first pass
+    finds duplicated ids so that every profile carrying one is reported."""
+    from engine.pipeline import duplicated_ids, process
+
+    as_of = as_of or pack.reference_date
+    duplicates, count = duplicated_ids(paths)
+    settings = _settings(pack, as_of, engine, lang, "dict", keep_document, duplicates)
+    return count, process(iter_items(paths, warnings), settings, jobs, pack)

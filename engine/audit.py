@@ -167,56 +167,95 @@ def new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
+class AuditWriter:
+    """Appends one run to the store, all or nothing.
+
+    The write lock is taken when the writer opens (so the chain's head cannot
+    move under it) and released by :meth:`commit` or :meth:`abort`; decisions
+    may be added as they are made, so a streamed run needs no memory for them.
+    The run's header is the last record of the run: only then is its profile
+    count known.
+    """
+
+    def __init__(self, path: Path, header: RunRecord, pack_content: dict):
+        self.path = path
+        self.header = header
+        self.now = datetime.now(timezone.utc)
+        self.run_id = new_run_id(self.now)
+        self.count = 0
+        self._pending: list[tuple] = []
+        self.db = connect(path)
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            head = self.db.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+            self.prev = head[0] if head else GENESIS
+            known = self.db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
+                                    (header.pack_digest,)).fetchone()
+            if not known:
+                self._add("pack", header.pack_digest, {"digest": header.pack_digest, "content": pack_content})
+        except BaseException:
+            self.abort()
+            raise
+
+    def _add(self, kind: str, profile_id: str, body: dict) -> None:
+        text = canonical(body)
+        digest = record_hash(self.prev, kind, self.run_id, profile_id, text)
+        self._pending.append((kind, self.run_id, profile_id, text, self.prev, digest))
+        self.prev = digest
+        if len(self._pending) >= 500:
+            self._flush()
+
+    def _flush(self) -> None:
+        try:
+            self.db.executemany("INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+        except sqlite3.DatabaseError as err:
+            raise AuditError("audit_unusable", {"path": str(self.path), "reason": str(err)}) from None
+        self._pending.clear()
+
+    def add(self, profile_id: str, document, decision: dict) -> None:
+        text = canonical(document)
+        self._add("decision", profile_id, {
+            "input": json.loads(text), "input_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "decision": decision})
+        self.count += 1
+
+    def commit(self) -> str:
+        header = self.header
+        self._add("run", "", {
+            "run_id": self.run_id, "created_utc": self.now.isoformat(timespec="seconds"), "os_user": _user(),
+            "command": header.command, "as_of": header.as_of.isoformat(), "lang": header.lang,
+            "pack": {"id": header.pack_id, "version": header.pack_version, "digest": header.pack_digest},
+            "sangloc_version": header.sangloc_version, "profiles": self.count,
+        })
+        self._flush()
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            raise AuditError("audit_unusable", {"path": str(self.path), "reason": str(err)}) from None
+        finally:
+            self.db.close()
+        return self.run_id
+
+    def abort(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # nothing open (already committed, or the connection is gone)
+        self.db.close()
+
+
 def record_run(path: Path, header: RunRecord, pack_content: dict,
                decisions: list[tuple[str, dict, dict]]) -> str:
-    """Append one run: (profile id, input document, decision dict) for each profile.
-
-    All or nothing: one transaction, taken with the write lock held from the
-    start so that the chain's head cannot move under us.
-    """
-    now = datetime.now(timezone.utc)
-    run_id = new_run_id(now)
-    db = connect(path)
+    """Append one run: (profile id, input document, decision dict) for each profile."""
+    writer = AuditWriter(path, header, pack_content)
     try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            head = db.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-            prev = head[0] if head else GENESIS
-            rows = []
-
-            def add(kind: str, profile_id: str, body: dict) -> None:
-                nonlocal prev
-                text = canonical(body)
-                digest = record_hash(prev, kind, run_id, profile_id, text)
-                rows.append((kind, run_id, profile_id, text, prev, digest))
-                prev = digest
-
-            known = db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
-                               (header.pack_digest,)).fetchone()
-            if not known:
-                add("pack", header.pack_digest, {"digest": header.pack_digest, "content": pack_content})
-            add("run", "", {
-                "run_id": run_id, "created_utc": now.isoformat(timespec="seconds"), "os_user": _user(),
-                "command": header.command, "as_of": header.as_of.isoformat(), "lang": header.lang,
-                "pack": {"id": header.pack_id, "version": header.pack_version, "digest": header.pack_digest},
-                "sangloc_version": header.sangloc_version, "profiles": len(decisions),
-            })
-            for profile_id, document, decision in decisions:
-                text = canonical(document)
-                add("decision", profile_id, {
-                    "input": json.loads(text), "input_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                    "decision": decision})
-            db.executemany("INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
-                           "VALUES (?, ?, ?, ?, ?, ?)", rows)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-    except sqlite3.DatabaseError as err:
-        raise AuditError("audit_unusable", {"path": str(path), "reason": str(err)}) from None
-    finally:
-        db.close()
-    return run_id
+        for profile_id, document, decision in decisions:
+            writer.add(profile_id, document, decision)
+        return writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
 
 
 @dataclass

@@ -91,15 +91,35 @@ def _trim(evidence: dict, tested: set[str]) -> dict:
     return evidence
 
 
-class Screener:
-    """Evaluates profiles against one pack at one as-of date."""
+ENGINES = ("durable", "python")
 
-    def __init__(self, pack: Pack, as_of: date | None = None):
+
+class Screener:
+    """Evaluates profiles against one pack at one as-of date.
+
+    ``engine`` chooses the executor of the compiled rules: durable-rules (the
+    default, the inference core) or the plain-Python interpreter of the same
+    compiled definition (``engine/interpreter.py``).
+    """
+
+    def __init__(self, pack: Pack, as_of: date | None = None, engine: str = "durable"):
         self.pack = pack
         self.as_of = as_of or pack.reference_date
+        self.engine = engine
         self.compiled = compile_pack(pack, self.as_of)
+        if engine == "python":
+            from engine.interpreter import Interpreter
+
+            self._execute = Interpreter(self.compiled).run
+        elif engine == "durable":
+            self._execute = self._durable
+        else:
+            raise ValueError(f"unknown engine {engine!r}")
         self._assessment_ids = pack.assessment_ids()
         self._shown = {rule.id: _shown_fields(rule) for rule in pack.rules}
+
+    def _durable(self, facts: list[Fact]):
+        return run_facts(self.compiled, facts)
 
     def _category(self, code: str) -> str | None:
         return self.pack.catalog.title(code).category
@@ -109,7 +129,7 @@ class Screener:
 
     def decide(self, profile: Profile, source: str = "") -> Decision:
         facts = self.facts(profile)
-        fired = run_facts(self.compiled, facts)
+        fired = self._execute(facts)
         considered: dict[str, set[int]] = {}
         matched: dict[tuple[str, int, int], set[int]] = {}
         for action, fids in fired:

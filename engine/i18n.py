@@ -146,6 +146,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate_id": ("mã hồ sơ '{value}' trùng với hồ sơ ở {other}",
                      "profile id '{value}' duplicates the profile in {other}"),
     "control_chars": ("chứa ký tự điều khiển (không in được)", "contains control characters"),
+    "duplicate_id_batch": ("mã hồ sơ '{value}' xuất hiện nhiều lần trong lô; không hồ sơ nào mang mã này được xét",
+                           "profile id '{value}' occurs more than once in the batch; none of them is screened"),
     "empty_string": ("không được để trống", "must not be empty"),
     "duplicate_key": ("khóa '{key}' xuất hiện hai lần (dòng {line})",
                       "key '{key}' appears twice (line {line})"),

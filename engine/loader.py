@@ -113,21 +113,22 @@ def _read_text(source: str) -> str:
         raise InputFileError("file_not_utf8", {"offset": err.start}) from None
 
 
+@dataclass
+class Item:
+    """One profile-shaped item of an input file, before validation."""
+
+    source: str
+    index: int | None
+    document: object = None
+    #: A JSON Lines line not parsed yet (parsing happens where the item is processed).
+    raw: str | None = None
+    problem: Problem | None = None
+
+
 def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
-    """(index, document, problem) for each profile-shaped item of one file."""
+    """(index, document, problem) for each profile-shaped item of a JSON or YAML file."""
     text = _read_text(source)
     suffix = os.path.splitext(source)[1].lower()
-    if suffix == ".jsonl":
-        items = []
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                items.append((number - 1, _json(line), None))
-            except ValueError as err:
-                items.append((number - 1, None, Problem(f"line {number}", "file_syntax",
-                                                        {"fmt": "JSON", "reason": str(err)})))
-        return items
     if suffix == ".json":
         try:
             data = _json(text)
@@ -146,6 +147,76 @@ def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
     return [(i, doc, None) for i, doc in enumerate(docs)]
 
 
+def _jsonl_items(source: str):
+    """A JSON Lines file, line by line: memory does not grow with the file."""
+    with open(source, "rb") as stream:
+        for number, data in enumerate(stream, start=1):
+            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield Item(source, number - 1, problem=Problem(f"line {number}", "file_not_utf8", {"offset": err.start}))
+                continue
+            if line.strip():
+                yield Item(source, number - 1, raw=line)
+
+
+def iter_items(paths: list[str], warnings: list | None = None):
+    """Every item of every file under ``paths``, in order; a file that cannot be
+    read at all is one item carrying the problem."""
+    for source in profile_files(paths):
+        try:
+            if source.lower().endswith(".jsonl"):
+                empty = True
+                for item in _jsonl_items(source):
+                    empty = False
+                    yield item
+            else:
+                documents = _documents(source)
+                empty = not documents
+                for index, document, _ in documents:
+                    yield Item(source, index, document)
+        except InputFileError as err:
+            yield Item(source, None, problem=Problem("", err.code, err.params))
+            continue
+        except OSError as err:
+            yield Item(source, None, problem=Problem("", "file_unreadable", {"reason": err.strerror or str(err)}))
+            continue
+        if empty and warnings is not None:
+            warnings.append((source, None, Problem("", "empty_file")))
+
+
+def item_document(item: Item):
+    """The item's document, parsing a JSON Lines line now; raises ValueError on bad JSON."""
+    return _json(item.raw) if item.raw is not None else item.document
+
+
+def check_item(item: Item, context: ProfileContext, assessment_ids: set[str], pack_id: str):
+    """(Loaded or None, Invalid or None, warnings) for one item."""
+    if item.problem is not None:
+        return None, Invalid(item.source, None, [item.problem], item.index), []
+    try:
+        document = item_document(item)
+    except ValueError as err:
+        number = (item.index or 0) + 1
+        return None, Invalid(item.source, None, [Problem(f"line {number}", "file_syntax",
+                                                         {"fmt": "JSON", "reason": str(err)})], item.index), []
+    profile, problems = validate_profile(document, context)
+    if problems:
+        return None, Invalid(item.source, _guess(document, "id"), problems, item.index,
+                             _guess(document, "full_name")), []
+    warnings = []
+    for criterion in sorted(profile.assessments):
+        if criterion not in assessment_ids:
+            warnings.append((item.source, profile.id, Problem(
+                f"assessments.{criterion}", "unknown_assessment",
+                {"value": criterion, "pack": pack_id,
+                 "suggestions": difflib.get_close_matches(criterion, sorted(assessment_ids), n=2)},
+            )))
+    return Loaded(profile, item.source, item.index, document), None, warnings
+
+
 def _yaml_reason(err: yaml.YAMLError) -> str:
     mark = getattr(err, "problem_mark", None)
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
@@ -155,37 +226,15 @@ def _yaml_reason(err: yaml.YAMLError) -> str:
 def load_batch(paths: list[str], context: ProfileContext, assessment_ids: set[str], pack_id: str) -> Batch:
     """Read and validate every profile under ``paths``."""
     batch = Batch()
-    for source in profile_files(paths):
-        batch.files += 1
-        try:
-            documents = _documents(source)
-        except InputFileError as err:
-            batch.invalid.append(Invalid(source, None, [Problem("", err.code, err.params)]))
-            continue
-        except OSError as err:
-            batch.invalid.append(Invalid(source, None, [Problem("", "file_unreadable",
-                                                                {"reason": err.strerror or str(err)})]))
-            continue
-        if not documents:
-            batch.warnings.append((source, None, Problem("", "empty_file")))
-        for index, document, problem in documents:
-            if problem is not None:
-                batch.invalid.append(Invalid(source, None, [problem], index))
-                continue
-            profile_id = _guess(document, "id")
-            profile, problems = validate_profile(document, context)
-            if problems:
-                batch.invalid.append(Invalid(source, profile_id, problems, index, _guess(document, "full_name")))
-                continue
-            for criterion in sorted(profile.assessments):
-                if criterion not in assessment_ids:
-                    batch.warnings.append((source, profile.id, Problem(
-                        f"assessments.{criterion}", "unknown_assessment",
-                        {"value": criterion, "pack": pack_id,
-                         "suggestions": difflib.get_close_matches(criterion, sorted(assessment_ids), n=2)},
-                    )))
-            batch.profiles.append(Loaded(profile, source, index, document))
-    _reject_duplicates(batch)
+    batch.files = len(profile_files(paths))
+    for item in iter_items(paths, batch.warnings):
+        loaded, invalid, warnings = check_item(item, context, assessment_ids, pack_id)
+        batch.warnings.extend(warnings)
+        if invalid is not None:
+            batch.invalid.append(invalid)
+        else:
+            batch.profiles.append(loaded)
+    reject_duplicates(batch)
     return batch
 
 
@@ -196,7 +245,7 @@ def _guess(document, key: str) -> str | None:
     return None
 
 
-def _reject_duplicates(batch: Batch) -> None:
+def reject_duplicates(batch: Batch) -> None:
     """A duplicated id makes every profile carrying it invalid: none may win silently."""
     seen: dict[str, list[Loaded]] = {}
     for loaded in batch.profiles:

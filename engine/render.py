@@ -87,16 +87,39 @@ def cohort_md(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) 
     return lines
 
 
-def screen_json(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) -> str:
-    pack = ex.pack
-    return dumps({
+def report_json(pack, as_of, lang: str, results: list[dict], invalid: list[Invalid]) -> str:
+    """The screening JSON: sorted by profile id, one result per line, byte-identical
+    for the same inputs whatever their order (and fast: the C encoder per line)."""
+    results = sorted(results, key=lambda r: r["profile_id"])
+    found = {v: 0 for v in VERDICTS}
+    for result in results:
+        found[result["verdict"]] += 1
+    head = {
         "ruleset": {"id": pack.id, "version": pack.version, "digest": pack.digest},
-        "as_of": ex.as_of.isoformat(),
-        "lang": ex.lang,
-        "counts": counts(decisions, invalid),
-        "results": [decision_dict(d, ex) for d in sort_decisions(decisions)],
-        "invalid": [invalid_dict(i, ex.lang) for i in sort_invalid(invalid)],
-    })
+        "as_of": as_of.isoformat(),
+        "lang": lang,
+        "counts": {**found, "invalid": len(invalid)},
+    }
+    lines = ["{"]
+    lines += [f"  {json.dumps(key)}: {_compact(value)}," for key, value in head.items()]
+    for key, items in (("results", results), ("invalid", [invalid_dict(i, lang) for i in sort_invalid(invalid)])):
+        closing = "]," if key == "results" else "]"
+        if not items:
+            lines.append(f'  "{key}": [' + closing)
+            continue
+        lines.append(f'  "{key}": [')
+        lines.append(",\n".join(f"    {_compact(item)}" for item in items))
+        lines.append(f"  {closing}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def screen_json(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) -> str:
+    return report_json(ex.pack, ex.as_of, ex.lang, [decision_dict(d, ex) for d in decisions], invalid)
 
 
 def _heading(ex: Explainer, decisions, invalid) -> list[str]:

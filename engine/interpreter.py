@@ -1,0 +1,78 @@
+"""A second executor of the compiled rules: durable-rules' JSON condition form,
+interpreted in plain Python (``--engine python``).
+
+It reads the very definition the compiler registers with durable-rules — no
+second translation of the pack — and reports the same ``(action, fact ids)``
+matches, so decisions and evidence are identical by construction of the
+evaluation step, and any difference between the two executors is a bug in
+one of them (the differential tests look for exactly that).  It is also
+much faster: no JSON round trip per fact and per action.
+
+Supported, because it is all the compiler emits: ``{field: value}``
+equality, ``$and``, ``$or``, ``$neq``, ``$lt``, ``$lte``, ``$gt``, ``$gte``,
+and rules of one or more independent patterns (``all``).  Anything else is
+refused when the definition is loaded, never silently misread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from typing import Callable
+
+from engine.compiler import CLOSE, Action, CompiledPack
+from engine.errors import EngineError
+from engine.facts import Fact
+
+_COMPARE = {"$neq": operator.ne, "$lt": operator.lt, "$lte": operator.le, "$gt": operator.gt,
+            "$gte": operator.ge}
+
+Predicate = Callable[[dict], bool]
+
+
+def _condition(node) -> Predicate:
+    """A predicate over one fact's message, from one JSON condition node."""
+    if not isinstance(node, dict) or len(node) != 1:
+        raise EngineError("engine_failure", {"profile": "-", "reason": f"unsupported condition {node!r}"})
+    (key, value), = node.items()
+    if key == "$and":
+        parts = [_condition(part) for part in value]
+        return lambda fact: all(part(fact) for part in parts)
+    if key == "$or":
+        parts = [_condition(part) for part in value]
+        return lambda fact: any(part(fact) for part in parts)
+    if key in _COMPARE:
+        (name, expected), = value.items()
+        compare = _COMPARE[key]
+        return lambda fact: name in fact and compare(fact[name], expected)
+    if key.startswith("$"):
+        raise EngineError("engine_failure", {"profile": "-", "reason": f"unsupported operator {key}"})
+    return lambda fact: key in fact and fact[key] == value
+
+
+class Interpreter:
+    """Evaluates one compiled pack's rules over one profile's facts."""
+
+    def __init__(self, compiled: CompiledPack):
+        self.rules: list[tuple[Action, list[Predicate]]] = []
+        for name, rule in compiled.definition.items():
+            if name == CLOSE:
+                continue
+            patterns = rule.get("all")
+            if not patterns or set(rule) - {"all", "run"}:
+                raise EngineError("engine_failure", {"profile": "-", "reason": f"unsupported rule {name}"})
+            predicates = []
+            for k, pattern in enumerate(patterns):
+                if list(pattern) != [f"f{k}"]:
+                    raise EngineError("engine_failure", {"profile": "-", "reason": f"unsupported pattern in {name}"})
+                predicates.append(_condition(pattern[f"f{k}"]))
+            self.rules.append((compiled.actions[name], predicates))
+
+    def run(self, facts: list[Fact]) -> list[tuple[Action, tuple[int, ...]]]:
+        messages = [(fact.fid, {"type": fact.type, **fact.fields}) for fact in facts]
+        fired = []
+        for action, predicates in self.rules:
+            candidates = [[fid for fid, message in messages if predicate(message)] for predicate in predicates]
+            if all(candidates):
+                fired.extend((action, combination) for combination in itertools.product(*candidates))
+        return fired
