@@ -368,7 +368,8 @@ def _screen_stream(paths, pack, as_of, lang, output, engine, jobs, quiet, audit_
                 if outcome.result is not None:
                     counts[outcome.result.verdict] += 1
                     if writer:
-                        writer.add(outcome.result.profile_id, outcome.result.document, outcome.result.data)
+                        writer.add_canonical(outcome.result.profile_id, outcome.result.audit_input,
+                                             outcome.result.audit_decision)
                 else:
                     counts["invalid"] += 1
                     if not quiet:

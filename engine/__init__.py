@@ -96,5 +96,5 @@ def screen_stream(paths: list[str], pack: Pack, as_of: date | None = None, *, en
 
     as_of = as_of or pack.reference_date
     duplicates, count = duplicated_ids(paths)
-    settings = _settings(pack, as_of, engine, lang, "dict", keep_document, duplicates)
+    settings = _settings(pack, as_of, engine, lang, "line", keep_document, duplicates)
     return count, process(iter_items(paths, warnings), settings, jobs, pack)

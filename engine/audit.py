@@ -214,10 +214,18 @@ class AuditWriter:
         self._pending.clear()
 
     def add(self, profile_id: str, document, decision: dict) -> None:
-        text = canonical(document)
-        self._add("decision", profile_id, {
-            "input": json.loads(text), "input_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            "decision": decision})
+        self.add_canonical(profile_id, canonical(document), canonical(decision))
+
+    def add_canonical(self, profile_id: str, input_text: str, decision_text: str) -> None:
+        """Add a decision whose input and decision are already canonical JSON (made
+        in a worker process): the record is the same as :meth:`add` would write."""
+        sha = hashlib.sha256(input_text.encode("utf-8")).hexdigest()
+        body = f'{{"decision":{decision_text},"input":{input_text},"input_sha256":"{sha}"}}'
+        digest = record_hash(self.prev, "decision", self.run_id, profile_id, body)
+        self._pending.append(("decision", self.run_id, profile_id, body, self.prev, digest))
+        self.prev = digest
+        if len(self._pending) >= 500:
+            self._flush()
         self.count += 1
 
     def commit(self) -> str:

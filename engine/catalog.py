@@ -58,6 +58,7 @@ class Catalog:
         self.titles = {t.code: t for t in titles}
         self.categories = {c.code: c for c in categories}
         self._index: dict[str, str] = {}
+        self._resolved: dict[str, str] = {}
         for title in titles:
             for spelling in (title.code, title.label, *title.aliases):
                 self._index.setdefault(normalise(spelling), title.code)
@@ -75,7 +76,11 @@ class Catalog:
         return found
 
     def resolve(self, text: str) -> Title | None:
-        code = self._index.get(normalise(text))
+        code = self._resolved.get(text)
+        if code is None:
+            code = self._index.get(normalise(text), "")
+            if len(self._resolved) < 10_000:  # titles repeat across profiles; the cache stays small
+                self._resolved[text] = code
         return self.titles[code] if code else None
 
     def suggest(self, text: str, n: int = 3) -> list[str]:

@@ -52,8 +52,15 @@ class Action:
 @dataclass(frozen=True)
 class CompiledPack:
     name: str
+    #: Every compiled rule: outcome branches and the `considers` evidence filters.
     definition: dict
     actions: dict[str, Action]
+
+    def decisive(self) -> dict:
+        """The rules that decide outcomes (what durable-rules runs); `considers`
+        rules only select the evidence of a default outcome."""
+        return {name: rule for name, rule in self.definition.items()
+                if name == CLOSE or self.actions[name].role == "outcome"}
 
 
 class _Conditions:
@@ -203,6 +210,7 @@ def _build(spec, rules, catalog, as_of: date) -> tuple[dict, dict[str, Action], 
                 add(f"{rule.id}/{b}/{a}", Action(rule.id, "outcome", b, a),
                     (i, "outcomes", b, "when", a, "all"), alternative.all)
     definition[CLOSE] = {"all": [{"f0": {"type": CLOSE}}], "run": CLOSE}
+    actions[CLOSE] = Action(CLOSE, "close", -1, -1)
     if len(definition) > MAX_RULES:
         conditions._problem((), "pack_limit", detail=f"more than {MAX_RULES} compiled rules")
     if len(conditions.tests) > MAX_DISTINCT_TESTS:
@@ -264,11 +272,12 @@ _sessions = itertools.count(1)
 
 
 def run_facts(compiled: CompiledPack, facts: list[Fact]) -> list[tuple[Action, tuple[int, ...]]]:
-    """Assert one profile's facts in a fresh session; the (action, fids) that fired."""
+    """Assert one profile's facts in a fresh session; the (action, fids) of the
+    decisive rules that fired."""
     host = _Host.get()
     durable = host.durable
     if compiled.name not in host.registered:
-        host.register_rulesets({compiled.name: copy.deepcopy(compiled.definition)})
+        host.register_rulesets({compiled.name: copy.deepcopy(compiled.decisive())})
         host.registered.add(compiled.name)
     sid = f"s{next(_sessions)}"
     host.sink.clear()

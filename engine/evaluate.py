@@ -107,11 +107,13 @@ class Screener:
         self.as_of = as_of or pack.reference_date
         self.engine = engine
         self.compiled = compile_pack(pack, self.as_of)
-        if engine == "python":
-            from engine.interpreter import Interpreter
+        from engine.interpreter import Interpreter
 
+        if engine == "python":
             self._execute = Interpreter(self.compiled).run
         elif engine == "durable":
+            # durable-rules decides; the same compiled `considers` filters pick the evidence.
+            self._evidence = Interpreter(self.compiled, roles=("considers",)).run
             self._execute = self._durable
         else:
             raise ValueError(f"unknown engine {engine!r}")
@@ -119,7 +121,7 @@ class Screener:
         self._shown = {rule.id: _shown_fields(rule) for rule in pack.rules}
 
     def _durable(self, facts: list[Fact]):
-        return run_facts(self.compiled, facts)
+        return run_facts(self.compiled, facts) + self._evidence(facts)
 
     def _category(self, code: str) -> str | None:
         return self.pack.catalog.title(code).category

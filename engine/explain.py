@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from engine.evaluate import Decision, RuleOutcome
 from engine.i18n import fmt_date, label
@@ -20,6 +21,7 @@ _TERM = re.compile(r"^\d{4}-\d{4}$")
 _NONE = {"vi": "không có", "en": "none"}
 
 
+@lru_cache(maxsize=8192)
 def _date(text: str | None, lang: str) -> str:
     return fmt_date(date.fromisoformat(text) if text else None, lang)
 

@@ -36,10 +36,21 @@ def _condition(node) -> Predicate:
         raise EngineError("engine_failure", {"profile": "-", "reason": f"unsupported condition {node!r}"})
     (key, value), = node.items()
     if key == "$and":
-        parts = [_condition(part) for part in value]
+        flat = [_simple(part) for part in value]
+        if all(flat):  # the common case: a conjunction of field tests, checked in one loop
+            tests = tuple(flat)
+
+            def conjunction(fact):
+                for name, compare, expected in tests:
+                    if name not in fact or not compare(fact[name], expected):
+                        return False
+                return True
+
+            return conjunction
+        parts = tuple(_condition(part) for part in value)
         return lambda fact: all(part(fact) for part in parts)
     if key == "$or":
-        parts = [_condition(part) for part in value]
+        parts = tuple(_condition(part) for part in value)
         return lambda fact: any(part(fact) for part in parts)
     if key in _COMPARE:
         (name, expected), = value.items()
@@ -50,13 +61,39 @@ def _condition(node) -> Predicate:
     return lambda fact: key in fact and fact[key] == value
 
 
+def _simple(node):
+    """(field, comparison, value) for a single field test, else None."""
+    if not isinstance(node, dict) or len(node) != 1:
+        return None
+    (key, value), = node.items()
+    if key in _COMPARE and isinstance(value, dict) and len(value) == 1:
+        (name, expected), = value.items()
+        return name, _COMPARE[key], expected
+    if not key.startswith("$"):
+        return key, operator.eq, value
+    return None
+
+
+def _pattern(node) -> tuple[str | None, Predicate]:
+    """(fact type the pattern requires, predicate for the rest): facts are indexed by type."""
+    if isinstance(node, dict) and list(node) == ["type"]:
+        return node["type"], lambda fact: True
+    if isinstance(node, dict) and list(node) == ["$and"]:
+        parts = node["$and"]
+        types = [p["type"] for p in parts if isinstance(p, dict) and list(p) == ["type"]]
+        if len(types) == 1:
+            rest = [p for p in parts if not (isinstance(p, dict) and list(p) == ["type"])]
+            return types[0], _condition({"$and": rest})
+    return None, _condition(node)
+
+
 class Interpreter:
     """Evaluates one compiled pack's rules over one profile's facts."""
 
-    def __init__(self, compiled: CompiledPack):
-        self.rules: list[tuple[Action, list[Predicate]]] = []
+    def __init__(self, compiled: CompiledPack, roles: tuple[str, ...] = ("considers", "outcome")):
+        self.rules: list[tuple[Action, list[tuple[str | None, Predicate]]]] = []
         for name, rule in compiled.definition.items():
-            if name == CLOSE:
+            if name == CLOSE or compiled.actions[name].role not in roles:
                 continue
             patterns = rule.get("all")
             if not patterns or set(rule) - {"all", "run"}:
@@ -65,14 +102,23 @@ class Interpreter:
             for k, pattern in enumerate(patterns):
                 if list(pattern) != [f"f{k}"]:
                     raise EngineError("engine_failure", {"profile": "-", "reason": f"unsupported pattern in {name}"})
-                predicates.append(_condition(pattern[f"f{k}"]))
+                predicates.append(_pattern(pattern[f"f{k}"]))
             self.rules.append((compiled.actions[name], predicates))
 
     def run(self, facts: list[Fact]) -> list[tuple[Action, tuple[int, ...]]]:
-        messages = [(fact.fid, {"type": fact.type, **fact.fields}) for fact in facts]
+        by_type: dict[str | None, list[tuple[int, dict]]] = {None: []}
+        for fact in facts:
+            message = (fact.fid, {"type": fact.type, **fact.fields})
+            by_type.setdefault(fact.type, []).append(message)
+            by_type[None].append(message)
         fired = []
         for action, predicates in self.rules:
-            candidates = [[fid for fid, message in messages if predicate(message)] for predicate in predicates]
-            if all(candidates):
+            candidates = []
+            for fact_type, predicate in predicates:
+                matching = [fid for fid, message in by_type.get(fact_type, ()) if predicate(message)]
+                if not matching:
+                    break
+                candidates.append(matching)
+            else:
                 fired.extend((action, combination) for combination in itertools.product(*candidates))
         return fired

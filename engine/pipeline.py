@@ -34,7 +34,8 @@ class Settings:
     as_of: date
     engine: str = "durable"
     lang: str = "vi"
-    #: "decision": keep Decision objects; "dict": the JSON-ready decision only
+    #: "decision": keep Decision objects; "dict": the JSON-ready decision only;
+    #: "line": the finished JSON Lines text (cheapest to send between processes)
     payload: str = "decision"
     keep_document: bool = False
     #: Profile ids that occur more than once in the batch (known before streaming).
@@ -50,8 +51,12 @@ class Result:
     verdict: str
     decision: Decision | None = None
     data: dict | None = None
+    line: str | None = None
     loaded: Loaded | None = None
     document: object = None
+    #: Canonical JSON of the input and of the decision, made where the work is done.
+    audit_input: str | None = None
+    audit_decision: str | None = None
 
 
 @dataclass
@@ -94,7 +99,15 @@ class Worker:
         if self.settings.payload == "decision":
             result.decision, result.loaded = decision, loaded
         else:
-            result.data = decision_dict(decision, self.explainer)
+            data = decision_dict(decision, self.explainer)
+            if self.settings.payload == "line":
+                result.line = json.dumps({"kind": "result", **data}, ensure_ascii=False)
+            else:
+                result.data = data
+            if self.settings.keep_document:
+                from engine.audit import canonical
+
+                result.audit_input, result.audit_decision = canonical(loaded.document), canonical(data)
         if self.settings.keep_document:
             result.document = loaded.document
         return Outcome(result=result, warnings=warnings)
@@ -178,5 +191,5 @@ def jsonl_line(outcome: Outcome, lang: str) -> str:
     from engine.render import invalid_dict
 
     if outcome.result is not None:
-        return json.dumps({"kind": "result", **outcome.result.data}, ensure_ascii=False)
+        return outcome.result.line or json.dumps({"kind": "result", **outcome.result.data}, ensure_ascii=False)
     return json.dumps({"kind": "invalid", **invalid_dict(outcome.invalid, lang)}, ensure_ascii=False)
