@@ -239,15 +239,22 @@ def _announce(run_id, path, lang: str, quiet: bool) -> None:
                     else f"Recorded in the audit store {path}: run {run_id}"), err=True)
 
 
+def audit_canonical(value) -> str:
+    from engine.audit import canonical
+
+    return canonical(value)
+
+
 def _record(pack, as_of, lang: str, audit_db: str | None, no_audit: bool, quiet: bool, rows) -> None:
-    """Record a run's (profile id, input, decision) rows, or say on stderr that nothing was recorded."""
+    """Record a run's (profile id, canonical input, canonical decision) rows, or say on
+    stderr that nothing was recorded."""
     if no_audit:
         _announce(None, None, lang, quiet)
         return
     writer = _audit_writer(pack, as_of, lang, audit_db)
     try:
-        for profile_id, document, decision in rows:
-            writer.add(profile_id, document, decision)
+        for profile_id, input_text, decision_text in rows:
+            writer.add_canonical(profile_id, input_text, decision_text)
         run_id = writer.commit()
     except BaseException:
         writer.abort()
@@ -321,14 +328,14 @@ def screen(paths, pack, as_of, fmt, lang, output, engine, jobs, quiet, audit_db,
     from engine.render import SCREEN_RENDERERS, decision_dict, report_json
 
     results, batch = screen_results(list(paths), pack, as_of, engine=engine, jobs=jobs, lang=lang,
-                                    payload="dict" if fmt == "json" else "decision",
+                                    payload="json" if fmt == "json" else "decision",
                                     keep_document=not no_audit, progress=progress.tick)
     progress.finish()
     if not quiet:
         _report_problems(batch, lang)
     ex = Explainer(pack, as_of, lang)
     if fmt == "json":
-        text = report_json(pack, as_of, lang, [r.data for r in results], batch.invalid)
+        text = report_json(pack, as_of, lang, [(r.profile_id, r.verdict, r.line) for r in results], batch.invalid)
     elif fmt == "html":
         from engine.memo import MemoOptions, build_memo
         from engine.memo_render import report_html
@@ -338,8 +345,10 @@ def screen(paths, pack, as_of, fmt, lang, output, engine, jobs, quiet, audit_db,
     else:
         text = SCREEN_RENDERERS[fmt](ex, [r.decision for r in results], batch.invalid)
     if results:
-        _record(pack, as_of, lang, audit_db, no_audit, quiet,
-                ((r.profile_id, r.document, r.data or decision_dict(r.decision, ex)) for r in results))
+        _record(pack, as_of, lang, audit_db, no_audit, quiet, (
+            (r.profile_id, r.audit_input, r.audit_decision) if r.audit_input is not None
+            else (r.profile_id, audit_canonical(r.document), audit_canonical(decision_dict(r.decision, ex)))
+            for r in results))
     _write(text, output)
     if not results:
         from engine.errors import SanglocError
@@ -477,7 +486,8 @@ def memo(paths, pack, as_of, fmt, lang, output, issuer, number, place, memo_date
     ex = Explainer(run.pack, run.as_of, lang)
     documents = {(loaded.source, loaded.profile.id): loaded.document for loaded in run.batch.profiles}
     _record(run.pack, run.as_of, lang, audit_db, no_audit, quiet,
-            ((d.profile_id, documents[(d.source, d.profile_id)], decision_dict(d, ex)) for d in run.decisions))
+            ((d.profile_id, audit_canonical(documents[(d.source, d.profile_id)]), audit_canonical(decision_dict(d, ex)))
+             for d in run.decisions))
     _write(content, output)
     sys.exit(_exit_code(run))
 

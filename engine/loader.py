@@ -23,6 +23,12 @@ from engine.yamlio import DuplicateKeyError, load_all
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 
+#: Bounds on what one input may cost (README, "Limits"): a YAML or JSON file is
+#: read whole, so it is capped; a JSON Lines file streams, so only a line is.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+
 
 @dataclass
 class Invalid:
@@ -100,17 +106,42 @@ def _no_duplicate_pairs(pairs):
 
 
 def _json(text: str):
-    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs)
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
 def _read_text(source: str) -> str:
+    size = Path(source).stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputFileError("file_too_large", {"size": size // (1024 * 1024), "max": MAX_FILE_BYTES // (1024 * 1024)})
     data = Path(source).read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    _refuse_utf16(data)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputFileError("file_not_utf8", {"offset": err.start}) from None
+
+
+def _refuse_utf16(data: bytes) -> None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 3 and (data[1] == 0 or data[0] == 0)):
+        raise InputFileError("file_utf16", {})
+
+
+def _depth(value, limit: int = MAX_DEPTH) -> int:
+    """How deeply a document nests (stops counting past ``limit``), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            if level > limit:
+                return level
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 @dataclass
@@ -142,15 +173,40 @@ def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
             raise InputFileError("duplicate_key", {"key": err.key, "line": err.line}) from None
         except yaml.YAMLError as err:
             raise InputFileError("file_syntax", {"fmt": "YAML", "reason": _yaml_reason(err)}) from None
+        except RecursionError:
+            raise InputFileError("file_syntax", {"fmt": "YAML", "reason": f"nested deeper than {MAX_DEPTH} levels"}) from None
         loaded = [doc for doc in loaded if doc is not None]
         docs = loaded[0] if len(loaded) == 1 and isinstance(loaded[0], list) else loaded
     return [(i, doc, None) for i, doc in enumerate(docs)]
 
 
+def _lines(stream):
+    """The lines of a binary stream, each at most MAX_LINE_BYTES (a longer one is
+    skipped to its end and given as None): memory stays bounded whatever the file."""
+    while True:
+        data = stream.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            return
+        if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+            while True:
+                rest = stream.readline(MAX_LINE_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield data
+
+
 def _jsonl_items(source: str):
     """A JSON Lines file, line by line: memory does not grow with the file."""
     with open(source, "rb") as stream:
-        for number, data in enumerate(stream, start=1):
+        _refuse_utf16(stream.read(4))
+        stream.seek(0)
+        for number, data in enumerate(_lines(stream), start=1):
+            if data is None:
+                yield Item(source, number - 1, problem=Problem(f"line {number}", "line_too_long",
+                                                              {"max": MAX_LINE_BYTES // 1024}))
+                continue
             if number == 1 and data.startswith(b"\xef\xbb\xbf"):
                 data = data[3:]
             try:
@@ -202,6 +258,8 @@ def check_item(item: Item, context: ProfileContext, assessment_ids: set[str], pa
         number = (item.index or 0) + 1
         return None, Invalid(item.source, None, [Problem(f"line {number}", "file_syntax",
                                                          {"fmt": "JSON", "reason": str(err)})], item.index), []
+    if _depth(document) > MAX_DEPTH:
+        return None, Invalid(item.source, None, [Problem("", "too_deep", {"max": MAX_DEPTH})], item.index), []
     profile, problems = validate_profile(document, context)
     if problems:
         return None, Invalid(item.source, _guess(document, "id"), problems, item.index,

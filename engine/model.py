@@ -11,9 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from engine.catalog import Catalog
@@ -88,9 +88,15 @@ def _resolve_title(value: str, info: ValidationInfo) -> str:
     return title.code
 
 
+#: Bounds on free text: generous for any real name or decision number, and a
+#: cap on what one malformed profile can make the engine carry.
+ShortText = Annotated[str, Field(max_length=300)]
+LongText = Annotated[str, Field(max_length=4000)]
+
+
 class Position(_Strict):
-    title: str
-    org: str | None = None
+    title: ShortText
+    org: ShortText | None = None
     start: IsoDate
     end: IsoDate | None = None
 
@@ -112,9 +118,9 @@ class Position(_Strict):
 
 
 class PlanningEntry(_Strict):
-    title: str
-    term: str
-    decision: str | None = None
+    title: ShortText
+    term: ShortText
+    decision: ShortText | None = None
 
     _title = field_validator("title")(_resolve_title)
 
@@ -137,7 +143,7 @@ class DisciplineEntry(_Strict):
     form: DisciplineForm
     decided: IsoDate
     until: IsoDate | None = None
-    note: str | None = None
+    note: LongText | None = None
 
     @field_validator("decided", "until", mode="before")
     @classmethod
@@ -156,9 +162,9 @@ class DisciplineEntry(_Strict):
 
 class Assessment(_Strict):
     result: Literal["met", "not_met"]
-    by: str | None = None
+    by: ShortText | None = None
     date: IsoDate | None = None
-    note: str | None = None
+    note: LongText | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -173,8 +179,8 @@ class Assessment(_Strict):
 
 
 class Profile(_Strict):
-    id: str
-    full_name: str
+    id: Annotated[str, Field(max_length=64)]
+    full_name: ShortText
     gender: Literal["male", "female"]
     birth_date: IsoDate
     party_joined: IsoDate | None = None

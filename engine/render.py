@@ -87,13 +87,13 @@ def cohort_md(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) 
     return lines
 
 
-def report_json(pack, as_of, lang: str, results: list[dict], invalid: list[Invalid]) -> str:
-    """The screening JSON: sorted by profile id, one result per line, byte-identical
-    for the same inputs whatever their order (and fast: the C encoder per line)."""
-    results = sorted(results, key=lambda r: r["profile_id"])
+def report_json(pack, as_of, lang: str, results: list[tuple[str, str, str]], invalid: list[Invalid]) -> str:
+    """The screening JSON from (profile id, verdict, result as compact JSON): sorted by
+    profile id, one result per line, byte-identical whatever the input order."""
+    results = sorted(results)
     found = {v: 0 for v in VERDICTS}
-    for result in results:
-        found[result["verdict"]] += 1
+    for _, verdict, _ in results:
+        found[verdict] += 1
     head = {
         "ruleset": {"id": pack.id, "version": pack.version, "digest": pack.digest},
         "as_of": as_of.isoformat(),
@@ -102,13 +102,15 @@ def report_json(pack, as_of, lang: str, results: list[dict], invalid: list[Inval
     }
     lines = ["{"]
     lines += [f"  {json.dumps(key)}: {_compact(value)}," for key, value in head.items()]
-    for key, items in (("results", results), ("invalid", [invalid_dict(i, lang) for i in sort_invalid(invalid)])):
+    texts = {"results": [text for _, _, text in results],
+             "invalid": [_compact(invalid_dict(i, lang)) for i in sort_invalid(invalid)]}
+    for key, items in texts.items():
         closing = "]," if key == "results" else "]"
         if not items:
             lines.append(f'  "{key}": [' + closing)
             continue
         lines.append(f'  "{key}": [')
-        lines.append(",\n".join(f"    {_compact(item)}" for item in items))
+        lines.append(",\n".join(f"    {item}" for item in items))
         lines.append(f"  {closing}")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -119,7 +121,8 @@ def _compact(value) -> str:
 
 
 def screen_json(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) -> str:
-    return report_json(ex.pack, ex.as_of, ex.lang, [decision_dict(d, ex) for d in decisions], invalid)
+    return report_json(ex.pack, ex.as_of, ex.lang,
+                       [(d.profile_id, d.verdict, _compact(decision_dict(d, ex))) for d in decisions], invalid)
 
 
 def _heading(ex: Explainer, decisions, invalid) -> list[str]:

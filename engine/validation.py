@@ -83,17 +83,36 @@ def _model_types(annotation):
         yield from _model_types(arg)
 
 
+def _user_path(loc, document) -> list:
+    """The error's location in the user's document: pydantic also names its own
+    validators and union branches ('function-after[...]'), which the user never wrote."""
+    path, node = [], document
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif part == "[key]" or (isinstance(part, str) and "[" in part and part.endswith("]")
+                                 and not (isinstance(node, dict) and part in node)):
+            continue  # pydantic's own step
+        else:
+            path.append(part)  # a key the user did not write (a missing one): still theirs to see
+            node = None
+    return path
+
+
 def translate(error: dict, document, model: type[BaseModel]) -> tuple[list, str, dict]:
     """One pydantic error -> (location, message code, parameters)."""
     kind = error["type"]
-    # A validator's or union branch's name ('function-after[...]') is pydantic's, not the user's.
-    loc = [part for part in error["loc"] if not (isinstance(part, str) and "[" in part and part != "[key]")]
+    loc = _user_path(error["loc"], document)
     ctx = dict(error.get("ctx") or {})
     value = error.get("input")
     if kind == "missing":
         return loc, "missing", {}
     if kind == "extra_forbidden":
-        key = str(loc[-1])
+        key = str(loc[-1]) if loc else ""
         return loc, "unknown_key", {"key": key,
                                     "suggestions": difflib.get_close_matches(key, fields_at(model, loc[:-1]), n=2)}
     if kind == "literal_error":
@@ -102,6 +121,8 @@ def translate(error: dict, document, model: type[BaseModel]) -> tuple[list, str,
         return loc, "bad_choice", {"value": shown, "allowed": allowed}
     if kind in _EXPECTED:
         return loc, "wrong_type", {"expected": _EXPECTED[kind], "got": type_name(value)}
+    if kind == "string_too_long":
+        return loc, "too_long", {"max_length": ctx.get("max_length")}
     if kind in ("too_short", "string_too_short"):
         return loc, "empty_string" if kind == "string_too_short" else "pack_schema", {"detail": error["msg"]}
     if kind in ("value_error", "string_pattern_mismatch") and kind not in ctx:

@@ -22,8 +22,20 @@ class DuplicateKeyError(yaml.constructor.ConstructorError):
         super().__init__(None, None, f"duplicate key {key!r}", mark)
 
 
+#: How many nodes one document may expand to once its aliases are followed: a
+#: "billion laughs" document is refused before anything walks it.
+MAX_EXPANDED_NODES = 200_000
+
+
+class AliasBombError(yaml.YAMLError):
+    def __init__(self, what: str):
+        self.problem = what
+        super().__init__(what)
+
+
 class StrictLoader(_Base):  # type: ignore[misc, valid-type]
     """Safe loader with timestamps left as text and duplicate keys refused."""
+
 
     yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -51,13 +63,45 @@ StrictLoader.add_constructor(
 )
 
 
+def expanded_size(value, limit: int = MAX_EXPANDED_NODES) -> int:
+    """Nodes of ``value`` counted as a walk would meet them (aliases followed),
+    computed once per shared object, so a bomb is measured without being walked."""
+    sizes: dict[int, int] = {}
+    order, stack = [], [value]
+    while stack:  # children first, without recursion (depth is bounded elsewhere)
+        node = stack.pop()
+        if id(node) in sizes or not isinstance(node, (dict, list)):
+            continue
+        sizes[id(node)] = -1
+        order.append(node)
+        stack.extend(node.values() if isinstance(node, dict) else node)
+    for node in reversed(order):
+        children = node.values() if isinstance(node, dict) else node
+        total = 1 + sum(sizes.get(id(c), 1) if isinstance(c, (dict, list)) else 1 for c in children)
+        sizes[id(node)] = min(total, limit + 1)
+    return sizes.get(id(value), 1)
+
+
+def _checked(document):
+    if expanded_size(document) > MAX_EXPANDED_NODES:
+        raise AliasBombError(f"the document expands to more than {MAX_EXPANDED_NODES:,} nodes")
+    return document
+
+
 def load_all(text: str) -> list:
-    """Every document of ``text``; raises ``yaml.YAMLError`` on bad syntax."""
-    return list(yaml.load_all(text, Loader=StrictLoader))  # noqa: S506 - a safe loader
+    """Every document of ``text``; raises ``yaml.YAMLError`` on bad syntax or an alias bomb."""
+    loader = StrictLoader(text)
+    try:
+        documents = []
+        while loader.check_data():
+            documents.append(_checked(loader.get_data()))
+        return documents
+    finally:
+        loader.dispose()
 
 
 def load_one(text: str):
-    return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - a safe loader
+    return _checked(yaml.load(text, Loader=StrictLoader))  # noqa: S506 - a safe loader
 
 
 def positions(text: str) -> dict[tuple, tuple[int, int]]:

@@ -1,0 +1,142 @@
+"""Fuzzing the profile loader and the pack loader, for a bounded time.
+
+A seeded mutator (byte flips, cut and repeated slices, splices, and tokens of
+YAML and JSON that break parsers) feeds both loaders; anything other than a
+reported input error is a crash, saved under tests/inputs/fuzz-regressions/
+so that it stays a regression test once fixed. Time per loader:
+SANGLOC_FUZZ_SECONDS (60 in CI, 5 elsewhere).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import PROFILES, ROOT
+from engine import load_pack
+from engine.evaluate import Screener
+from engine.loader import load_batch
+from engine.model import ProfileContext
+from engine.pack import check_pack_folder
+
+SECONDS = float(os.environ.get("SANGLOC_FUZZ_SECONDS", "60" if os.environ.get("CI") else "5"))
+REGRESSIONS = Path(__file__).resolve().parent / "inputs" / "fuzz-regressions"
+BROKEN = Path(__file__).resolve().parent / "inputs" / "broken"
+PACK_DIR = ROOT / "rules" / "pho-bi-thu-tinh-uy-2020"
+TOKENS = [b":", b": ", b"- ", b"{", b"}", b"[", b"]", b",", b"&a ", b"*a", b"!!python/object:os.system ",
+          b"!!binary ", b"\x00", b"\xff\xfe", b"\xc3", b'"', b"'", b"\n", b"\n  ", b"\t", b"2020-02-30",
+          b"1e999", b"NaN", b"-Infinity", b"~", b"null", b"---\n", b"...", b"<<: *a", b"? ", b"%YAML 1.1\n",
+          b"9999-12-31", b"0000-01-01", b"\\u0000", b"\xe2\x80\xa8", b"yes", b"0x1F", b"-1", b"1" * 40]
+
+
+def _mutate(data: bytes, seeds: list[bytes], rnd: random.Random) -> bytes:
+    for _ in range(rnd.randint(1, 4)):
+        if not data:
+            data = rnd.choice(seeds)
+        at = rnd.randrange(len(data) + 1)
+        choice = rnd.randrange(6)
+        if choice == 0 and data:
+            data = data[:at] + bytes([rnd.randrange(256)]) + data[at + 1:]
+        elif choice == 1:
+            data = data[:at] + data[at + rnd.randint(1, 40):]
+        elif choice == 2:
+            data = data[:at] + data[at:at + rnd.randint(1, 60)] * rnd.randint(2, 5) + data[at:]
+        elif choice == 3:
+            other = rnd.choice(seeds)
+            cut = rnd.randrange(len(other) + 1)
+            data = data[:at] + other[cut:cut + rnd.randint(1, 200)] + data[at:]
+        elif choice == 4:
+            data = data[:at]
+        else:
+            data = data[:at] + rnd.choice(TOKENS) + data[at:]
+    return data
+
+
+def _save(kind: str, suffix: str, data: bytes) -> Path:
+    REGRESSIONS.mkdir(parents=True, exist_ok=True)
+    path = REGRESSIONS / f"{kind}-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return load_pack("pho-bi-thu-tinh-uy-2020")
+
+
+def _screen_file(path: Path, pack, screener) -> None:
+    batch = load_batch([str(path)], ProfileContext(pack.catalog, pack.reference_date), pack.assessment_ids(), pack.id)
+    for loaded in batch.profiles:
+        screener.decide(loaded.profile, loaded.source)
+
+
+def test_fuzz_the_profile_loader(tmp_path, pack, capsys):
+    seeds = [p.read_bytes() for p in sorted(PROFILES.iterdir())]
+    seeds += [p.read_bytes() for p in sorted(BROKEN.iterdir()) if p.stat().st_size < 100_000]
+    screener = Screener(pack, engine="python")
+    rnd = random.Random(1945)
+    deadline, executions = time.monotonic() + SECONDS, 0
+    while time.monotonic() < deadline:
+        data = _mutate(rnd.choice(seeds), seeds, rnd)
+        suffix = rnd.choice([".yaml", ".yml", ".json", ".jsonl"])
+        path = tmp_path / f"fuzz{suffix}"
+        path.write_bytes(data)
+        try:
+            _screen_file(path, pack, screener)
+        except Exception:
+            saved = _save("profile", suffix, data)
+            raise AssertionError(f"the profile loader crashed; input kept as {saved}")
+        executions += 1
+    with capsys.disabled():
+        print(f"\n  fuzz profile loader: {executions} executions in {SECONDS:.0f} s, no crash")
+    assert executions > 0
+
+
+def test_fuzz_the_pack_loader(tmp_path, capsys):
+    original = (PACK_DIR / "pack.yaml").read_bytes()
+    catalog = (PACK_DIR / "catalog.yaml").read_bytes()
+    seeds = [original, catalog]
+    rnd = random.Random(2020)
+    deadline, executions, loaded = time.monotonic() + SECONDS, 0, 0
+    folder = tmp_path / "pack"
+    shutil.copytree(PACK_DIR, folder)
+    while time.monotonic() < deadline:
+        target = rnd.choice(["pack.yaml", "catalog.yaml"])
+        data = _mutate(original if target == "pack.yaml" else catalog, seeds, rnd)
+        (folder / "pack.yaml").write_bytes(data if target == "pack.yaml" else original)
+        (folder / "catalog.yaml").write_bytes(data if target == "catalog.yaml" else catalog)
+        try:
+            checked = check_pack_folder(str(folder))
+            if checked.pack is not None:
+                loaded += 1
+                _screen_file(PROFILES / "dt-0004-le-thi-huong.yaml", checked.pack,
+                             Screener(checked.pack, engine="python"))
+        except Exception:
+            saved = _save(f"pack-{target.split('.')[0]}", ".yaml", data)
+            raise AssertionError(f"the pack loader crashed; input kept as {saved}")
+        executions += 1
+    with capsys.disabled():
+        print(f"\n  fuzz pack loader: {executions} executions ({loaded} loaded) in {SECONDS:.0f} s, no crash")
+    assert executions > 0
+
+
+@pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*")) or [None], ids=lambda p: p.name if p else "none")
+def test_fuzz_regressions_stay_fixed(tmp_path, pack, path):
+    if path is None:
+        pytest.skip("no crash has been found by fuzzing yet")
+    if path.name.startswith("pack-"):
+        folder = tmp_path / "pack"
+        shutil.copytree(PACK_DIR, folder)
+        (folder / ("catalog.yaml" if path.name.startswith("pack-catalog") else "pack.yaml")).write_bytes(
+            path.read_bytes())
+        check_pack_folder(str(folder))
+    else:
+        target = tmp_path / f"input{path.suffix}"
+        target.write_bytes(path.read_bytes())
+        _screen_file(target, pack, Screener(pack, engine="python"))
