@@ -147,6 +147,11 @@ _worker: Worker | None = None
 
 
 def _start(settings: Settings) -> None:
+    import signal
+
+    # Ctrl-C reaches the whole process group: the main process handles it (exit 130,
+    # one line) and ends the pool; a worker must not print its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
     _worker = Worker(settings)
 
