@@ -86,16 +86,17 @@ def _pack_options(func):
 
 
 class _open_output:
-    """A text stream to stdout, or to ``output`` through a temp file renamed into place
+    """A stream to stdout, or to ``output`` through a temp file renamed into place
     only when the run completes: a run killed midway leaves the previous file intact."""
 
-    def __init__(self, output: str | None):
+    def __init__(self, output: str | None, binary: bool = False):
         self.output = output
+        self.binary = binary
         self.temp = None
 
     def __enter__(self):
         if self.output is None:
-            return sys.stdout
+            return sys.stdout.buffer if self.binary else sys.stdout
         from engine.errors import UsageError
 
         folder = os.path.dirname(os.path.abspath(self.output))
@@ -103,23 +104,29 @@ class _open_output:
             handle, self.temp = tempfile.mkstemp(prefix=".sangloc-", suffix=".tmp", dir=folder)
         except OSError as err:
             raise UsageError("output_unwritable", {"path": self.output, "reason": err.strerror or str(err)}) from None
-        self.stream = os.fdopen(handle, "w", encoding="utf-8", newline="")
+        self.stream = (os.fdopen(handle, "wb") if self.binary
+                       else os.fdopen(handle, "w", encoding="utf-8", newline=""))
         return self.stream
 
     def __exit__(self, kind, value, traceback):
         if self.output is None:
-            sys.stdout.flush()
+            (sys.stdout.buffer if self.binary else sys.stdout).flush()
             return False
+        from engine.errors import UsageError
+
         try:
             if kind is None:
                 self.stream.flush()
                 os.fsync(self.stream.fileno())
             self.stream.close()
             if kind is None:
+                # mkstemp makes the file private; a result is as readable as any file the user writes.
                 umask = os.umask(0)
                 os.umask(umask)
                 os.chmod(self.temp, 0o666 & ~umask)
                 os.replace(self.temp, self.output)
+        except OSError as err:
+            raise UsageError("output_unwritable", {"path": self.output, "reason": err.strerror or str(err)}) from None
         finally:
             if os.path.exists(self.temp):
                 os.unlink(self.temp)
@@ -127,36 +134,12 @@ class _open_output:
 
 
 def _write(text: str | bytes, output: str | None) -> None:
-    """To stdout, or to ``output`` atomically: a temp file renamed into place."""
-    if output is None:
-        if isinstance(text, bytes):
-            sys.stdout.buffer.write(text)
-            sys.stdout.flush()
-        else:
-            click.echo(text, nl=False)
+    """To stdout, or to ``output`` atomically."""
+    if output is None and not isinstance(text, bytes):
+        click.echo(text, nl=False)
         return
-    from engine.errors import UsageError
-
-    folder = os.path.dirname(os.path.abspath(output))
-    try:
-        handle, temp = tempfile.mkstemp(prefix=".sangloc-", suffix=".tmp", dir=folder)
-        try:
-            binary = isinstance(text, bytes)
-            with os.fdopen(handle, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            # mkstemp makes the file private; a result is as readable as any file the user writes.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temp, 0o666 & ~umask)
-            os.replace(temp, output)
-        except BaseException:
-            if os.path.exists(temp):
-                os.unlink(temp)
-            raise
-    except OSError as err:
-        raise UsageError("output_unwritable", {"path": output, "reason": err.strerror or str(err)}) from None
+    with _open_output(output, binary=isinstance(text, bytes)) as stream:
+        stream.write(text)
 
 
 def _where(source, profile_id, index=None) -> str:
@@ -325,17 +308,18 @@ def screen(paths, pack, as_of, fmt, lang, output, engine, jobs, quiet, audit_db,
         return
     from engine import ScreenRun, screen_results
     from engine.explain import Explainer
-    from engine.render import SCREEN_RENDERERS, decision_dict, report_json
+    from engine.render import SCREEN_RENDERERS, decision_dict, report_json_chunks
 
     results, batch = screen_results(list(paths), pack, as_of, engine=engine, jobs=jobs, lang=lang,
                                     payload="json" if fmt == "json" else "decision",
                                     keep_document=not no_audit, progress=progress.tick)
     progress.finish()
+    screened = len(results)
     if not quiet:
         _report_problems(batch, lang)
     ex = Explainer(pack, as_of, lang)
     if fmt == "json":
-        text = report_json(pack, as_of, lang, [(r.profile_id, r.verdict, r.line) for r in results], batch.invalid)
+        text = None  # streamed below, after the run is recorded
     elif fmt == "html":
         from engine.memo import MemoOptions, build_memo
         from engine.memo_render import report_html
@@ -349,12 +333,19 @@ def screen(paths, pack, as_of, fmt, lang, output, engine, jobs, quiet, audit_db,
             (r.profile_id, r.audit_input, r.audit_decision) if r.audit_input is not None
             else (r.profile_id, audit_canonical(r.document), audit_canonical(decision_dict(r.decision, ex)))
             for r in results))
-    _write(text, output)
-    if not results:
+    if text is None:
+        rows = [(r.profile_id, r.verdict, r.line) for r in results]
+        del results[:]  # the rows now hold what the report needs
+        with _open_output(output) as stream:
+            for chunk in report_json_chunks(pack, as_of, lang, rows, batch.invalid):
+                stream.write(chunk)
+    else:
+        _write(text, output)
+    if not screened:
         from engine.errors import SanglocError
 
         click.echo(("Lỗi: " if lang == "vi" else "Error: ") + SanglocError("no_valid_profile").text(lang), err=True)
-    sys.exit(EXIT_USAGE if not results else EXIT_INVALID if batch.invalid else EXIT_OK)
+    sys.exit(EXIT_USAGE if not screened else EXIT_INVALID if batch.invalid else EXIT_OK)
 
 
 def _screen_stream(paths, pack, as_of, lang, output, engine, jobs, quiet, audit_db, no_audit, progress):

@@ -253,19 +253,6 @@ class AuditWriter:
         self.db.close()
 
 
-def record_run(path: Path, header: RunRecord, pack_content: dict,
-               decisions: list[tuple[str, dict, dict]]) -> str:
-    """Append one run: (profile id, input document, decision dict) for each profile."""
-    writer = AuditWriter(path, header, pack_content)
-    try:
-        for profile_id, document, decision in decisions:
-            writer.add(profile_id, document, decision)
-        return writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-
-
 @dataclass
 class Broken:
     """The first record where the chain does not hold, and how."""

@@ -87,10 +87,11 @@ def cohort_md(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) 
     return lines
 
 
-def report_json(pack, as_of, lang: str, results: list[tuple[str, str, str]], invalid: list[Invalid]) -> str:
-    """The screening JSON from (profile id, verdict, result as compact JSON): sorted by
-    profile id, one result per line, byte-identical whatever the input order."""
-    results = sorted(results)
+def report_json_chunks(pack, as_of, lang: str, results: list[tuple[str, str, str]], invalid: list[Invalid]):
+    """The screening JSON, piece by piece, from (profile id, verdict, result as compact
+    JSON): sorted by profile id, one result a line, byte-identical whatever the input
+    order. Written as it is produced, a large report is never held twice in memory."""
+    results.sort()
     found = {v: 0 for v in VERDICTS}
     for _, verdict, _ in results:
         found[verdict] += 1
@@ -100,20 +101,23 @@ def report_json(pack, as_of, lang: str, results: list[tuple[str, str, str]], inv
         "lang": lang,
         "counts": {**found, "invalid": len(invalid)},
     }
-    lines = ["{"]
-    lines += [f"  {json.dumps(key)}: {_compact(value)}," for key, value in head.items()]
-    texts = {"results": [text for _, _, text in results],
-             "invalid": [_compact(invalid_dict(i, lang)) for i in sort_invalid(invalid)]}
-    for key, items in texts.items():
+    yield "{\n" + "".join(f"  {json.dumps(key)}: {_compact(value)},\n" for key, value in head.items())
+    invalid_texts = [_compact(invalid_dict(i, lang)) for i in sort_invalid(invalid)]
+    for key, count, texts in (("results", len(results), (text for _, _, text in results)),
+                              ("invalid", len(invalid_texts), iter(invalid_texts))):
         closing = "]," if key == "results" else "]"
-        if not items:
-            lines.append(f'  "{key}": [' + closing)
+        if not count:
+            yield f'  "{key}": [{closing}\n'
             continue
-        lines.append(f'  "{key}": [')
-        lines.append(",\n".join(f"    {item}" for item in items))
-        lines.append(f"  {closing}")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+        yield f'  "{key}": [\n'
+        for number, text in enumerate(texts, start=1):
+            yield f"    {text}{',' if number < count else ''}\n"
+        yield f"  {closing}\n"
+    yield "}\n"
+
+
+def report_json(pack, as_of, lang: str, results: list[tuple[str, str, str]], invalid: list[Invalid]) -> str:
+    return "".join(report_json_chunks(pack, as_of, lang, list(results), invalid))
 
 
 def _compact(value) -> str:
