@@ -162,7 +162,9 @@ def _candidate(ex: Explainer, decision, loaded, outcomes=("fail", "review")) -> 
         if outcome.outcome not in outcomes:
             continue
         evidence = [ex.summary(item) for item in outcome.evidence]
-        missing = [(m["text"], label("missing", m["kind"], ex.lang)) for m in ex.missing(outcome)]
+        # A pack without `missing` texts for a rule still says why, in the rule's reason.
+        missing = [(m["text"], label("missing", m["kind"], ex.lang)) for m in ex.missing(outcome)] \
+            or [(ex.reason(outcome), "")]
         candidate.items.append((ex.short_title(outcome.rule_id), ex.reason(outcome), evidence, missing))
     return candidate
 

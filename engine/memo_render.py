@@ -45,8 +45,8 @@ def memo_md(memo: Memo) -> str:
     for n, c in enumerate(memo.review, 1):
         lines.append(f"{n}. **{c.full_name}** ({c.profile_id}), {c.about}. {s['review_note']}")
         for short, _reason, _evidence, missing in c.items:
-            for needed, kind in missing or [("", "")]:
-                lines.append(f"   - {short}: {_md(needed)} *({kind})*")
+            for needed, kind in missing:
+                lines.append(f"   - {short}: {_md(needed)}" + (f" *({kind})*" if kind else ""))
         if c.pending_judgements:
             lines.append(f"   - {_pending(memo, c)}")
     lines += ["", f"## {text(memo.lang, 'excluded', count=len(memo.excluded))}", ""]
@@ -57,7 +57,8 @@ def memo_md(memo: Memo) -> str:
         for short, reason, evidence, missing in c.items:
             lines.append(f"   - **{short}**: {_md(reason)}")
             lines += [f"     - {s['evidence']}: {_md(e)}" for e in evidence]
-            lines += [f"     - {s['needs']} {_md(needed)} *({kind})*" for needed, kind in missing]
+            lines += [f"     - {s['needs']} {_md(needed)}" + (f" *({kind})*" if kind else "")
+                      for needed, kind in missing if needed != reason]
         if c.pending_judgements:
             lines.append(f"   - {_pending(memo, c)}")
     if memo.invalid:
