@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -44,3 +45,14 @@ def test_plain_install_ships_the_rule_packs(tmp_path):
     for name in ("cli.py", "engine/compiler.py", "rules/pho-bi-thu-tinh-uy-2020/pack.yaml",
                  "rules/pho-bi-thu-tinh-uy-2020/catalog.yaml", "rules/pho-bi-thu-tinh-uy-2020/source-article.txt"):
         assert name in names
+
+
+def test_readme_quotes_the_latest_benchmark_run():
+    """The README's figures are those bench/run.py wrote last, not remembered ones."""
+    results = json.loads((ROOT / "bench" / "results.json").read_text(encoding="utf-8"))
+    for row in results["rows"]:
+        if row["kind"] == "help":
+            continue
+        line = (f"| {row['name']} | {row['profiles']:,} | {row['seconds']:.2f} | {row['per_second']:,} | "
+                f"{row['peak_rss_mb']:,} MB |")
+        assert line in README, line
