@@ -1,18 +1,23 @@
 """Fuzzing the profile loader and the pack loader, for a bounded time.
 
-A seeded mutator (byte flips, cut and repeated slices, splices, and tokens of
-YAML and JSON that break parsers) feeds both loaders; anything other than a
-reported input error is a crash, saved under tests/inputs/fuzz-regressions/
-so that it stays a regression test once fixed. Time per loader:
-SANGLOC_FUZZ_SECONDS (60 in CI, 5 elsewhere).
+Two fuzzers for each loader: a seeded mutator (byte flips, cut and repeated
+slices, splices, and tokens of YAML and JSON that break parsers), and atheris,
+coverage-guided (tests/fuzz/targets.py). Anything other than a reported input
+error is a crash, saved under tests/inputs/fuzz-regressions/ so that it stays
+a regression test once fixed. Time per loader and fuzzer: SANGLOC_FUZZ_SECONDS
+(60 in CI, 5 elsewhere).
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import random
+import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -126,10 +131,57 @@ def test_fuzz_the_pack_loader(tmp_path, capsys):
     assert executions > 0
 
 
+TARGETS = Path(__file__).resolve().parent / "fuzz" / "targets.py"
+
+
+def _atheris_available() -> bool:
+    """atheris is in the test extras where it ships a wheel (x86_64, Python 3.11)."""
+    if importlib.util.find_spec("atheris") is not None:
+        return True
+    import platform
+
+    if os.environ.get("CI") and platform.machine() == "x86_64" and sys.version_info < (3, 12):
+        pytest.fail("atheris is not installed; the test extras must install it")
+    pytest.skip("atheris is not installed here")
+
+
+@pytest.mark.parametrize("target", ["profile", "pack"])
+def test_atheris_coverage_guided_fuzzing(tmp_path, target, capsys):
+    _atheris_available()
+    corpus, crashes = tmp_path / "corpus", tmp_path / "crashes"
+    corpus.mkdir()
+    crashes.mkdir()
+    if target == "profile":  # the first byte picks the file type (.yaml, .json, .jsonl)
+        for number, path in enumerate(sorted(PROFILES.iterdir())):
+            selector = b"\x01" if path.suffix == ".json" else b"\x00"
+            (corpus / f"seed-{number}").write_bytes(selector + path.read_bytes())
+    else:  # the first byte picks the file to fuzz (pack.yaml, catalog.yaml)
+        (corpus / "pack").write_bytes(b"\x00" + (PACK_DIR / "pack.yaml").read_bytes())
+        (corpus / "catalog").write_bytes(b"\x01" + (PACK_DIR / "catalog.yaml").read_bytes())
+    run = subprocess.run([sys.executable, str(TARGETS), target, f"-max_total_time={int(SECONDS)}",
+                          f"-artifact_prefix={crashes}/", "-rss_limit_mb=2048", str(corpus)],
+                         capture_output=True, text=True, timeout=SECONDS + 300, check=False)
+    found = sorted(crashes.iterdir())
+    for crash in found:
+        shutil.copy(crash, REGRESSIONS / f"atheris-{target}-{crash.name}")
+    runs = re.search(r"Done (\d+) runs", run.stderr)
+    with capsys.disabled():
+        print(f"\n  atheris {target} loader: {runs.group(1) if runs else '?'} executions in {SECONDS:.0f} s, "
+              f"{len(found)} crash(es)")
+    assert run.returncode == 0 and not found, run.stderr[-3000:]
+
+
 @pytest.mark.parametrize("path", sorted(REGRESSIONS.glob("*")) or [None], ids=lambda p: p.name if p else "none")
 def test_fuzz_regressions_stay_fixed(tmp_path, pack, path):
     if path is None:
         pytest.skip("no crash has been found by fuzzing yet")
+    if path.name.startswith("atheris-"):
+        _atheris_available()
+        target = path.name.split("-")[1]
+        run = subprocess.run([sys.executable, str(TARGETS), target, str(path)], capture_output=True, text=True,
+                             timeout=120, check=False)
+        assert run.returncode == 0, run.stderr[-3000:]
+        return
     if path.name.startswith("pack-"):
         folder = tmp_path / "pack"
         shutil.copytree(PACK_DIR, folder)

@@ -1,0 +1,64 @@
+"""Coverage-guided fuzz targets (atheris) for the profile loader and the pack loader.
+
+    python tests/fuzz/targets.py profile -max_total_time=60 -artifact_prefix=crash/ CORPUS_DIR
+    python tests/fuzz/targets.py pack -max_total_time=60 -artifact_prefix=crash/ CORPUS_DIR
+
+A target raises on anything that is not a reported input error; atheris then
+writes the input that did it under -artifact_prefix. tests/test_fuzz.py runs
+both for SANGLOC_FUZZ_SECONDS and keeps any such input as a regression file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import atheris
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+with atheris.instrument_imports(include=["engine"]):
+    from engine import load_pack
+    from engine.evaluate import Screener
+    from engine.loader import load_batch
+    from engine.model import ProfileContext
+    from engine.pack import check_pack_folder
+
+WORK = Path(tempfile.mkdtemp(prefix="sangloc-fuzz-"))
+PACK = load_pack("pho-bi-thu-tinh-uy-2020")
+SCREENER = Screener(PACK, engine="python")
+PACK_COPY = WORK / "pack"
+shutil.copytree(PACK.path, PACK_COPY)
+ORIGINAL = {name: (PACK.path / name).read_bytes() for name in ("pack.yaml", "catalog.yaml")}
+SUFFIXES = (".yaml", ".json", ".jsonl")
+
+
+def profile_input(data: bytes) -> None:
+    provider = atheris.FuzzedDataProvider(data)
+    path = WORK / f"input{SUFFIXES[provider.ConsumeIntInRange(0, 2)]}"
+    path.write_bytes(provider.ConsumeBytes(provider.remaining_bytes()))
+    batch = load_batch([str(path)], ProfileContext(PACK.catalog, PACK.reference_date), PACK.assessment_ids(),
+                       PACK.id)
+    for loaded in batch.profiles:
+        SCREENER.decide(loaded.profile, loaded.source)
+
+
+def pack_input(data: bytes) -> None:
+    provider = atheris.FuzzedDataProvider(data)
+    target = ("pack.yaml", "catalog.yaml")[provider.ConsumeIntInRange(0, 1)]
+    for name, content in ORIGINAL.items():
+        (PACK_COPY / name).write_bytes(provider.ConsumeBytes(provider.remaining_bytes()) if name == target
+                                       else content)
+    checked = check_pack_folder(str(PACK_COPY))
+    if checked.pack is not None:
+        Screener(checked.pack, engine="python")
+
+
+if __name__ == "__main__":
+    TARGETS = {"profile": profile_input, "pack": pack_input}
+    which = sys.argv.pop(1)
+    atheris.Setup(sys.argv, TARGETS[which])
+    atheris.Fuzz()
