@@ -55,7 +55,7 @@ def _lang_option(func):
                         help="Ngôn ngữ của văn bản kết quả / language of the output.")(func)
 
 
-def _parse_date(text: str | None) -> date | None:
+def _parse_date(text: str | None, option: str = "--as-of") -> date | None:
     from engine.errors import UsageError
 
     if text is None:
@@ -63,7 +63,7 @@ def _parse_date(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError("bad_as_of", {"value": text}) from None
+        raise UsageError("bad_date_option", {"value": text, "option": option}) from None
 
 
 def _pack_options(func):
@@ -228,7 +228,7 @@ def audit_canonical(value) -> str:
     return canonical(value)
 
 
-def _record(pack, as_of, lang: str, audit_db: str | None, no_audit: bool, quiet: bool, rows) -> None:
+def _record(pack, as_of, lang: str, audit_db: str | None, no_audit: bool, quiet: bool, rows, invalid=()) -> None:
     """Record a run's (profile id, canonical input, canonical decision) rows, or say on
     stderr that nothing was recorded."""
     if no_audit:
@@ -238,6 +238,8 @@ def _record(pack, as_of, lang: str, audit_db: str | None, no_audit: bool, quiet:
     try:
         for profile_id, input_text, decision_text in rows:
             writer.add_canonical(profile_id, input_text, decision_text)
+        for entry in invalid:
+            writer.add_invalid(entry.source, entry.profile_id, entry.index, [p.text(lang) for p in entry.problems])
         run_id = writer.commit()
     except BaseException:
         writer.abort()
@@ -332,7 +334,7 @@ def screen(paths, pack, as_of, fmt, lang, output, engine, jobs, quiet, audit_db,
         _record(pack, as_of, lang, audit_db, no_audit, quiet, (
             (r.profile_id, r.audit_input, r.audit_decision) if r.audit_input is not None
             else (r.profile_id, audit_canonical(r.document), audit_canonical(decision_dict(r.decision, ex)))
-            for r in results))
+            for r in results), batch.invalid)
     if text is None:
         rows = [(r.profile_id, r.verdict, r.line) for r in results]
         del results[:]  # the rows now hold what the report needs
@@ -372,6 +374,10 @@ def _screen_stream(paths, pack, as_of, lang, output, engine, jobs, quiet, audit_
                                              outcome.result.audit_decision)
                 else:
                     counts["invalid"] += 1
+                    if writer:
+                        entry = outcome.invalid
+                        writer.add_invalid(entry.source, entry.profile_id, entry.index,
+                                           [p.text(lang) for p in entry.problems])
                     if not quiet:
                         _report_invalid(outcome.invalid, lang)
                 if not quiet:
@@ -468,7 +474,7 @@ def memo(paths, pack, as_of, fmt, lang, output, issuer, number, place, memo_date
         _report_problems(run.batch, lang)
     if not run.decisions:
         raise UsageError("no_valid_profile", {})
-    options = MemoOptions(issuer=issuer, number=number, place=place, date=_parse_date(memo_date))
+    options = MemoOptions(issuer=issuer, number=number, place=place, date=_parse_date(memo_date, "--date"))
     document = build_memo(run, lang, options)
     content = memo_docx(document) if fmt == "docx" else MEMO_RENDERERS[fmt](document)
     from engine.explain import Explainer
@@ -478,7 +484,7 @@ def memo(paths, pack, as_of, fmt, lang, output, issuer, number, place, memo_date
     documents = {(loaded.source, loaded.profile.id): loaded.document for loaded in run.batch.profiles}
     _record(run.pack, run.as_of, lang, audit_db, no_audit, quiet,
             ((d.profile_id, audit_canonical(documents[(d.source, d.profile_id)]), audit_canonical(decision_dict(d, ex)))
-             for d in run.decisions))
+             for d in run.decisions), run.invalid)
     _write(content, output)
     sys.exit(_exit_code(run))
 
@@ -692,8 +698,14 @@ def audit_verify(audit_db, lang):
                     if vi else f"BROKEN: record {broken.seq} {how_text(broken.how, lang)}; "
                                f"{count} records before it are intact"))
         sys.exit(EXIT_INVALID)
-    click.echo((f"Nguyên vẹn: {count} bản ghi; mã băm cuối {head}" if vi
-                else f"Intact: {count} records; head hash {head}"))
+    from engine import audit as store_module
+
+    items = store_module.runs(_open_store(audit_db))
+    last = items[-1]["run_id"] if items else "—"
+    click.echo((f"Nguyên vẹn: {count} bản ghi, {len(items)} lần chạy (lần cuối {last}); mã băm cuối {head} — "
+                "đối chiếu với mã đã ghi vào biên bản để biết không có lần chạy nào bị xóa khỏi cuối sổ" if vi
+                else f"Intact: {count} records, {len(items)} runs (last {last}); head hash {head} — compare it "
+                     "with the one written in the minutes to know that no run was removed from the end"))
 
 
 @main.group()
@@ -893,10 +905,11 @@ def rules_lock(pack_name, lang):
     if recorded and recorded != pack.digest:
         raise UsageError("pack_digest_changed", {"version": pack.version, "recorded": recorded[:19] + "…",
                                                  "actual": pack.digest[:19] + "…"})
-    lock[pack.version] = pack.digest
-    lines = ["# sangloc rules lock: the digest of each released version of this pack. Do not edit by hand."]
-    lines += [f'"{version}": "{digest}"' for version, digest in lock.items()]
-    _write("\n".join(lines) + "\n", str(pack.path / LOCK_FILE))
+    if recorded != pack.digest:  # an unchanged lock file is left as it is
+        lock[pack.version] = pack.digest
+        lines = ["# sangloc rules lock: the digest of each released version of this pack. Do not edit by hand."]
+        lines += [f'"{version}": "{digest}"' for version, digest in lock.items()]
+        _write("\n".join(lines) + "\n", str(pack.path / LOCK_FILE))
     click.echo(f"{pack.id} {pack.version} {pack.digest}")
 
 

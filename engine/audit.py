@@ -85,7 +85,8 @@ def _create_private(path: Path) -> None:
 
 
 def connect(path: Path, create: bool = True) -> sqlite3.Connection:
-    if not path.exists() and not create:
+    if not create and (not path.exists() or path.stat().st_size == 0):
+        # Reading never creates a store: an empty file is not one.
         raise AuditError("audit_missing", {"path": str(path)})
     try:
         _create_private(path)
@@ -183,6 +184,7 @@ class AuditWriter:
         self.now = datetime.now(timezone.utc)
         self.run_id = new_run_id(self.now)
         self.count = 0
+        self.invalid: list[dict] = []
         self._pending: list[tuple] = []
         self.db = connect(path)
         try:
@@ -228,6 +230,10 @@ class AuditWriter:
             self._flush()
         self.count += 1
 
+    def add_invalid(self, source: str, profile_id: str | None, index: int | None, errors: list[str]) -> None:
+        """A profile of the batch that could not be screened, and why (kept in the run's header)."""
+        self.invalid.append({"source": source, "profile_id": profile_id, "index": index, "errors": errors})
+
     def commit(self) -> str:
         header = self.header
         self._add("run", "", {
@@ -235,6 +241,7 @@ class AuditWriter:
             "command": header.command, "as_of": header.as_of.isoformat(), "lang": header.lang,
             "pack": {"id": header.pack_id, "version": header.pack_version, "digest": header.pack_digest},
             "sangloc_version": header.sangloc_version, "profiles": self.count,
+            "invalid": self.invalid,
         })
         self._flush()
         try:
@@ -264,7 +271,7 @@ class Broken:
 def verify(db: sqlite3.Connection) -> tuple[int, str, Broken | None]:
     """(records checked, hash of the last good record, first break or None)."""
     rows = db.execute("SELECT seq, kind, run_id, profile_id, body, prev_hash, hash FROM records ORDER BY seq").fetchall()
-    prev, expected_seq = GENESIS, rows[0][0] if rows else 1
+    prev, expected_seq = GENESIS, 1  # records are numbered from 1, without gaps
     for i, (seq, kind, run_id, profile_id, body, prev_hash, digest) in enumerate(rows):
         if seq != expected_seq:
             return i, prev, Broken(expected_seq, "deleted")
@@ -272,7 +279,10 @@ def verify(db: sqlite3.Connection) -> tuple[int, str, Broken | None]:
         if prev_hash == prev and consistent:
             prev, expected_seq = digest, seq + 1
             continue
-        return i, prev, Broken(seq, _how(rows, i, prev, prev_hash, digest, consistent))
+        how = _how(rows, i, prev, prev_hash, digest, consistent)
+        if how == "rehashed":  # the record before this one was edited and its own hash recomputed
+            return i - 1, prev, Broken(seq - 1, "altered")
+        return i, prev, Broken(seq, how)
     return len(rows), prev, None
 
 
@@ -290,13 +300,22 @@ def _how(rows, i: int, prev: str, prev_hash: str, digest: str, consistent: bool)
         return "altered"       # in its place, but its content no longer gives its hash
     if following is None:
         return "inserted"      # appended outside the chain
+    if consistent and i > 0:
+        return "rehashed"      # numbers run on without a gap: the previous record changed, hash and all
     return "deleted" if consistent else "altered"
 
 
 # -- reading ---------------------------------------------------------------
 
-def _body(row) -> dict:
-    return json.loads(row[0])
+def _body(row, *keys: str) -> dict:
+    """A record's body; a damaged one is an error that points at `audit verify`."""
+    try:
+        body = json.loads(row[0])
+        for key in keys:
+            body[key]  # noqa: B018 - presence check
+        return body
+    except (ValueError, TypeError, KeyError):
+        raise AuditError("audit_damaged", {}) from None
 
 
 def resolve_run(db: sqlite3.Connection, ref: str) -> str:
@@ -310,31 +329,47 @@ def resolve_run(db: sqlite3.Connection, ref: str) -> str:
     raise AuditError("audit_no_run", {"value": ref, "count": len(ids)})
 
 
+_HEADER_KEYS = ("run_id", "created_utc", "os_user", "command", "as_of", "lang", "pack", "sangloc_version", "profiles")
+
+
 def runs(db: sqlite3.Connection) -> list[dict]:
-    return [json.loads(r[0]) for r in db.execute("SELECT body FROM records WHERE kind = 'run' ORDER BY seq")]
+    return [_body(r, *_HEADER_KEYS) for r in db.execute("SELECT body FROM records WHERE kind = 'run' ORDER BY seq")]
 
 
 def run_header(db: sqlite3.Connection, run_id: str) -> dict:
     row = db.execute("SELECT body FROM records WHERE kind = 'run' AND run_id = ?", (run_id,)).fetchone()
-    return _body(row)
+    if row is None:
+        raise AuditError("audit_damaged", {})
+    return _body(row, *_HEADER_KEYS)
 
 
 def run_decisions(db: sqlite3.Connection, run_id: str) -> list[dict]:
     """Each profile's record of a run: {input, input_sha256, decision}, by profile id."""
     rows = db.execute("SELECT body FROM records WHERE kind = 'decision' AND run_id = ? ORDER BY profile_id, seq",
                       (run_id,))
-    return [_body(r) for r in rows]
+    return [_body(r, "input", "input_sha256", "decision") for r in rows]
 
 
 def pack_content(db: sqlite3.Connection, digest: str) -> dict:
     row = db.execute("SELECT body FROM records WHERE kind = 'pack' AND profile_id = ?", (digest,)).fetchone()
     if row is None:
         raise AuditError("audit_no_pack", {"digest": digest})
-    return _body(row)["content"]
+    return _body(row, "content")["content"]
 
 
 def decisions_about(db: sqlite3.Connection, profile_id: str) -> list[tuple[dict, dict]]:
-    """(run header, decision record) for every recorded decision about one person, newest first."""
-    rows = db.execute("SELECT run_id, body FROM records WHERE kind = 'decision' AND profile_id = ? "
-                      "ORDER BY seq DESC", (profile_id,)).fetchall()
-    return [(run_header(db, run_id), json.loads(body)) for run_id, body in rows]
+    """(run header, record) for everything recorded about one person, newest first: each
+    decision, and each run in which the person's profile could not be screened (the
+    record then holds `invalid`: its source and errors instead of a decision)."""
+    found = []
+    rows = db.execute("SELECT seq, run_id, body FROM records WHERE kind = 'decision' AND profile_id = ?",
+                      (profile_id,)).fetchall()
+    for seq, run_id, body in rows:
+        found.append((seq, run_header(db, run_id), _body((body,), "decision", "input_sha256")))
+    for seq, body in db.execute("SELECT seq, body FROM records WHERE kind = 'run' AND body LIKE ?",
+                                (f"%{json.dumps(profile_id, ensure_ascii=False)[1:-1]}%",)).fetchall():
+        header = _body((body,), *_HEADER_KEYS)
+        for entry in header.get("invalid", []):
+            if entry.get("profile_id") == profile_id:
+                found.append((seq, header, {"invalid": entry}))
+    return [(header, record) for _, header, record in sorted(found, key=lambda item: -item[0])]

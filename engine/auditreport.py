@@ -75,18 +75,24 @@ def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str) -> s
                 else f"No decision recorded about {profile_id}\n")
     lines = []
     for header, record in history:
-        decision = record["decision"]
-        lines += [
+        lines.append(
             f"{_dt(header['created_utc'], lang)} · {'lần chạy' if vi else 'run'} {header['run_id']} · "
             f"{'ngày xét' if vi else 'as of'} {fmt_date(date.fromisoformat(header['as_of']), lang)} · "
-            f"{header['pack']['id']} {header['pack']['version']} ({header['pack']['digest']})",
-            f"  {decision['profile_id']} {decision['full_name']}: {label('verdict', decision['verdict'], lang)}",
-        ]
+            f"{header['pack']['id']} {header['pack']['version']} ({header['pack']['digest']})")
+        if "invalid" in record:
+            entry = record["invalid"]
+            lines.append(f"  {entry['profile_id']}: " + ("hồ sơ lỗi, không được xét" if vi else "invalid, not screened")
+                         + f" ({entry['source']})")
+            lines += [f"    ✗ {error}" for error in entry["errors"]]
+            lines.append("")
+            continue
+        decision = record["decision"]
+        lines.append(f"  {decision['profile_id']} {decision['full_name']}: {label('verdict', decision['verdict'], lang)}")
         for rule in decision["rules"]:
             if rule["outcome"] != "pass":
                 mark = "✗" if rule["outcome"] == "fail" else "?"
                 lines.append(f"    {mark} {rule['id']}: {rule['reason']}")
-        lines.append(f"  input sha256: {record['input_sha256']}")
+        lines.append(f"  {'mã băm SHA-256 của dữ liệu vào' if vi else 'input SHA-256'}: {record['input_sha256']}")
         lines.append("")
     return "\n".join(lines)
 

@@ -30,7 +30,9 @@ class Problem:
     column: int | None = None
 
     def where(self) -> str:
-        place = f"{self.file}:{self.line}:{self.column}" if self.file and self.line else self.file
+        place = self.file
+        if self.file and self.line:
+            place = f"{self.file}:{self.line}" + (f":{self.column}" if self.column else "")
         return ": ".join(part for part in (place, self.loc) if part)
 
     def text(self, lang: str = "vi") -> str:

@@ -451,8 +451,11 @@ def _validate_rules(raw_rules, main: Reporter) -> list[tuple[int, Rule]]:
 def _inside(folder: Path, name: str, reporter: Reporter, path: tuple) -> bool:
     """A pack may only name files in its own folder."""
     target = (folder / name).resolve()
-    if folder.resolve() not in target.parents or not target.is_file():
+    if folder.resolve() not in target.parents:
         reporter.add(path, "pack_file_outside", value=name)
+        return False
+    if not target.is_file():
+        reporter.add(path, "pack_file_missing", value=name)
         return False
     return True
 
@@ -465,7 +468,11 @@ def _catalog(raw, reporter: Reporter) -> Catalog | None:
         return None
     categories = [Category(code, text.vi, text.en) for code, text in catalog_file.categories.items()]
     titles = []
+    codes: set[str] = set()
     for i, entry in enumerate(catalog_file.titles):
+        if entry.code in codes:
+            reporter.add(("titles", i, "code"), "pack_duplicate_id", value=entry.code)
+        codes.add(entry.code)
         if entry.category is not None and entry.category not in catalog_file.categories:
             reporter.add(("titles", i, "category"), "pack_unknown_category", value=entry.category,
                          suggestions=difflib.get_close_matches(entry.category, list(catalog_file.categories), n=2))
@@ -484,9 +491,13 @@ def _squash(text: str) -> str:
 def _check_templates(path: tuple, text, parameters: dict, main: Reporter, extra=()) -> None:
     known = set(TEMPLATE_VALUES) | set(parameters) | set(extra)
     for lang in ("vi", "en"):
-        for name in _PLACEHOLDER.findall(text.get(lang)):
+        template = text.get(lang)
+        for name in _PLACEHOLDER.findall(template):
             if name not in known:
                 main.add(path + (lang,), "pack_placeholder", value=name, known=", ".join(sorted(known)))
+        # Every brace must belong to a {name}: anything else would be printed as it stands.
+        if "{" in _PLACEHOLDER.sub("", template) or "}" in _PLACEHOLDER.sub("", template):
+            main.add(path + (lang,), "pack_braces")
 
 
 def _check_missing(path: tuple, missing: Missing, parameters: dict, main: Reporter) -> None:
@@ -495,8 +506,28 @@ def _check_missing(path: tuple, missing: Missing, parameters: dict, main: Report
         _check_templates(path + ("empty",), missing.empty, parameters, main, MISSING_VALUES)
 
 
+DISCIPLINE_FORMS_WITH_BAR = ("khien_trach", "canh_cao", "cach_chuc")
+
+
+def _check_parameters(head: PackHead, main: Reporter) -> None:
+    if "as_of" in head.parameters:
+        main.add(("parameters", "as_of"), "pack_reserved_param")
+    bars = head.parameters.get("discipline_bar_months")
+    if bars is None:
+        return
+    if not isinstance(bars, dict):
+        main.add(("parameters", "discipline_bar_months"), "pack_bars", value=bars)
+        return
+    for form in sorted(set(bars) | set(DISCIPLINE_FORMS_WITH_BAR)):
+        months = bars.get(form)
+        if form not in DISCIPLINE_FORMS_WITH_BAR or isinstance(months, bool) or not isinstance(months, int) \
+                or not 1 <= months <= 600:
+            main.add(("parameters", "discipline_bar_months", form), "pack_bar", form=form, value=months)
+
+
 def _check_rules(head: PackHead, rules: list[tuple[int, Rule]], documents_text: dict[str, str],
                  main: Reporter) -> None:
+    _check_parameters(head, main)
     seen: set[str] = {a.id for a in head.assessments}
     for outcome, text in head.judgement_reasons.items():
         _check_templates(("judgement_reasons", outcome), text, head.parameters, main)
@@ -514,6 +545,8 @@ def _check_rules(head: PackHead, rules: list[tuple[int, Rule]], documents_text: 
             text = documents_text.get(source.document)
             if text is not None and source.quote and _squash(source.quote) not in _squash(text):
                 main.add(at + ("sources", j, "quote"), "pack_misquote", file=head.documents[source.document].file)
+        if rule.kind == "judgement" and rule.otherwise not in (None, "review"):
+            main.add(at + ("otherwise",), "pack_judgement_guess", value=rule.otherwise)
         if rule.kind == "judgement":
             reasons = {**head.judgement_reasons, **rule.reasons}
             for outcome in ("pass", "fail", "review"):

@@ -38,7 +38,12 @@ def test_report(run: PackTestRun, ex: Explainer) -> str:
             for item in actual.evidence:
                 lines.append(f"        {item['path'] or '·'}: {ex.summary(item)}")
     passed = len(run.results) - len(run.failed)
-    lines += ["", (f"{passed}/{len(run.results)} ca kiểm thử đạt" if vi else f"{passed}/{len(run.results)} cases passed"),
+    summary = f"{passed}/{len(run.results)} ca kiểm thử đạt" if vi else f"{passed}/{len(run.results)} cases passed"
+    if run.problems:
+        files = len({p.file for p in run.problems})
+        summary += (f"; {files} tệp kiểm thử lỗi, các ca trong đó không chạy được" if vi
+                    else f"; {files} test file(s) could not be read and their cases did not run")
+    lines += ["", summary,
               "", ("ĐỘ PHỦ (kết quả mà một ca kiểm thử đạt tới)" if vi else "COVERAGE (outcomes some passing case asserts)")]
     width = max(len(r) for r in run.coverage) if run.coverage else 10
     header = f"  {'':<{width}}  " + "  ".join(f"{label('outcome', o, ex.lang):<12}" for o in OUTCOMES)

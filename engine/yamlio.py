@@ -109,30 +109,33 @@ def positions(text: str) -> dict[tuple, tuple[int, int]]:
 
     Composing builds no objects, so this is safe on any text; a path such as
     ``("rules", 3, "kind")`` names the value of ``kind`` in the fourth rule.
+    An alias is not followed (it is located where it is written), so a
+    "billion laughs" costs no more than its text.
     """
     found: dict[tuple, tuple[int, int]] = {}
     try:
         root = yaml.compose(text, Loader=StrictLoader)  # noqa: S506 - composing only
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):
         return found
-
-    def walk(node, path: tuple) -> None:
+    if root is None:
+        return found
+    seen: set[int] = set()
+    stack = [(root, ())]
+    while stack:
+        node, path = stack.pop()
         found.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if id(node) in seen or len(found) > MAX_EXPANDED_NODES:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                if key.tag == "tag:yaml.org,2002:merge":
+                if key.tag == "tag:yaml.org,2002:merge" or not isinstance(key, yaml.ScalarNode):
                     continue
-                name = key.value
-                if key.tag == "tag:yaml.org,2002:int":
-                    name = int(name)
+                name = int(key.value) if key.tag == "tag:yaml.org,2002:int" and key.value.isdigit() else key.value
                 found.setdefault(path + (name, "__key__"), (key.start_mark.line + 1, key.start_mark.column + 1))
-                walk(value, path + (name,))
+                stack.append((value, path + (name,)))
         elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                walk(item, path + (index,))
-
-    if root is not None:
-        walk(root, ())
+            stack.extend((item, path + (index,)) for index, item in enumerate(node.value))
     return found
 
 

@@ -205,3 +205,50 @@ def test_a_foreign_sqlite_file_is_refused(runner, store):
 def test_audit_commands_on_a_missing_store_say_so(runner, store):
     result = runner.invoke(main, ["audit", "runs", "--lang", "en"])
     assert result.exit_code == 2 and "no audit store" in result.stderr
+
+
+def test_a_damaged_record_is_reported_not_crashed_on(runner, store):
+    _screen(runner)
+    _tamper(store, """UPDATE records SET body = '{"x":1}' WHERE seq = 3""")
+    assert "BROKEN: record 3 altered" in _verify(runner, store).stdout
+    for args in (["audit", "show", "1"], ["audit", "why", "DT-0002"], ["audit", "replay", "1"]):
+        result = runner.invoke(main, [*args, "--lang", "en"])
+        assert result.exit_code == 2 and "damaged" in result.stderr and "Traceback" not in result.stderr, args
+
+
+@pytest.mark.parametrize("tampering,expected", [
+    ("DELETE FROM records WHERE seq = 1", "BROKEN: record 1 deleted"),
+    ("rehash", "BROKEN: record 6 altered"),
+])
+def test_verify_names_the_record_that_was_changed(runner, store, tampering, expected):
+    from engine.audit import record_hash
+
+    _screen(runner)
+    if tampering == "rehash":  # an edit whose own hash was recomputed: the next link breaks
+        with sqlite3.connect(store) as db:
+            kind, run_id, profile_id, body, prev_hash = db.execute(
+                "SELECT kind, run_id, profile_id, body, prev_hash FROM records WHERE seq = 6").fetchone()
+            body = body.replace('"verdict":"', '"verdict":"x')
+            db.execute("UPDATE records SET body = ?, hash = ? WHERE seq = 6",
+                       (body, record_hash(prev_hash, kind, run_id, profile_id, body)))
+    else:
+        _tamper(store, tampering)
+    assert expected in _verify(runner, store).stdout
+
+
+def test_invalid_profiles_are_recorded_with_their_errors(runner, tmp_path):
+    shutil.copytree(PROFILES, tmp_path / "batch")
+    (tmp_path / "batch" / "bad.yaml").write_text("id: B-11\nfull_name: Lỗi\ngender: nam\nbirth_date: 1970-01-01\n",
+                                                 encoding="utf-8")
+    assert runner.invoke(main, ["screen", str(tmp_path / "batch")]).exit_code == 1
+    why = runner.invoke(main, ["audit", "why", "B-11", "--lang", "en"]).stdout
+    assert "invalid, not screened" in why and "gender" in why
+    runs = json.loads(runner.invoke(main, ["audit", "runs", "--format", "json"]).stdout)
+    assert runs[0]["invalid"][0]["profile_id"] == "B-11"
+
+
+def test_reading_an_empty_file_never_makes_it_a_store(runner, tmp_path):
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    result = runner.invoke(main, ["audit", "verify", "--audit-db", str(empty), "--lang", "en"])
+    assert result.exit_code == 2 and empty.stat().st_size == 0

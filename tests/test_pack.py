@@ -115,3 +115,50 @@ def test_pack_yaml_cannot_run_code(pack_copy, tmp_path):
     with pytest.raises(RulePackError):
         load_pack(str(pack_copy))
     assert not marker.exists()
+
+
+@pytest.mark.parametrize("old,new,words", [
+    ("discipline_bar_months: {khien_trach: 12, canh_cao: 12, cach_chuc: 24}",
+     "discipline_bar_months: {khien_trach: twelve, canh_cao: 12, cach_chuc: 24}", "bar of form 'khien_trach'"),
+    ("discipline_bar_months: {khien_trach: 12, canh_cao: 12, cach_chuc: 24}",
+     "discipline_bar_months: {khien_trach: 12, cach_chuc: 24}", "bar of form 'canh_cao'"),
+    ("discipline_bar_months: {khien_trach: 12, canh_cao: 12, cach_chuc: 24}",
+     "discipline_bar_months: {khien_trach: -5, canh_cao: 12, cach_chuc: 24}", "1 to 600 months"),
+    ("  state_management_level: chuyen_vien_cao_cap", "  state_management_level: chuyen_vien_cao_cap\n  as_of: \"2020-01-01\"",
+     "'as_of' is reserved"),
+    ('        vi: "Có trong quy hoạch: {evidence}"', '        vi: "Có trong quy hoạch: {evidence"', "braces { }"),
+    ("  - id: trung-thanh\n    kind: judgement\n", "  - id: trung-thanh\n    kind: judgement\n    otherwise: pass\n",
+     "must stay pending while unassessed"),
+])
+def test_pack_mistakes_that_would_change_decisions_are_refused(runner, pack_copy, old, new, words):
+    _edit(pack_copy, old, new)
+    result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
+    assert result.exit_code == 1 and words in result.stdout, result.stdout
+    screen = runner.invoke(main, ["screen", str(ROOT / "profiles"), "--rules", str(pack_copy), "--lang", "en"])
+    assert screen.exit_code == 2 and "Traceback" not in screen.stderr
+
+
+def test_a_duplicate_title_code_in_the_catalog_is_refused(runner, pack_copy):
+    text = (pack_copy / "catalog.yaml").read_text(encoding="utf-8")
+    (pack_copy / "catalog.yaml").write_text(text + "  - code: bi_thu_huyen_uy\n    label: Bí thư khác\n    en: Other\n",
+                                            encoding="utf-8")
+    result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
+    assert result.exit_code == 1 and "duplicate id 'bi_thu_huyen_uy'" in result.stdout
+
+
+@pytest.mark.parametrize("target", ["pack.yaml", "catalog.yaml", "tests/bomb.yaml"])
+def test_an_alias_bomb_in_a_pack_is_refused_quickly(runner, pack_copy, target):
+    bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    previous = "a"
+    for name in "bcdefghi":
+        bomb += f"{name}: &{name} [" + ",".join(["*" + previous] * 9) + "]\n"
+        previous = name
+    (pack_copy / target).write_text(bomb, encoding="utf-8")
+    result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
+    assert result.exit_code == 1 and "expands to more than 200,000 nodes" in result.stdout
+
+
+def test_a_missing_catalog_is_named_as_missing(runner, pack_copy):
+    (pack_copy / "catalog.yaml").unlink()
+    result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
+    assert "file 'catalog.yaml' not found in the pack folder" in result.stdout
