@@ -67,6 +67,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "missing": {
         "record": ("bổ sung hồ sơ", "complete the file"),
+        "training": ("cần đào tạo, bồi dưỡng", "training needed"),
         "board": ("Ban Thường vụ quyết định", "board decision"),
         "wait": ("chờ đến hạn", "wait"),
         "planning": ("quyết định quy hoạch", "planning decision"),

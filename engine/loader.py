@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,15 +170,53 @@ def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
     else:
         try:
             loaded = load_all(text)
-        except DuplicateKeyError as err:
-            raise InputFileError("duplicate_key", {"key": err.key, "line": err.line}) from None
-        except yaml.YAMLError as err:
-            raise InputFileError("file_syntax", {"fmt": "YAML", "reason": _yaml_reason(err)}) from None
-        except RecursionError:
-            raise InputFileError("file_syntax", {"fmt": "YAML", "reason": f"nested deeper than {MAX_DEPTH} levels"}) from None
+        except (yaml.YAMLError, RecursionError) as err:
+            chunks = _yaml_documents(text)
+            if len(chunks) < 2:
+                raise InputFileError(*_yaml_problem(err, 0)) from None
+            return _each_document(chunks)  # one broken document must not take the others with it
         loaded = [doc for doc in loaded if doc is not None]
         docs = loaded[0] if len(loaded) == 1 and isinstance(loaded[0], list) else loaded
     return [(i, doc, None) for i, doc in enumerate(docs)]
+
+
+_DOCUMENT_START = re.compile(r"^---(\s|$)")
+
+
+def _yaml_documents(text: str) -> list[tuple[int, str]]:
+    """(first line number, text) of each `---` document of a YAML stream; a preamble
+    of directives and comments goes with the first document."""
+    chunks: list[tuple[int, list[str]]] = [(0, [])]
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        if _DOCUMENT_START.match(line):
+            chunks.append((number, []))
+        chunks[-1][1].append(line)
+    first_line, preamble = chunks[0]
+    if len(chunks) > 1 and all(not l.strip() or l.lstrip().startswith(("#", "%")) for l in preamble):
+        chunks = [(first_line, preamble + chunks[1][1])] + chunks[2:]
+    return [(start, "".join(lines)) for start, lines in chunks if "".join(lines).strip()]
+
+
+def _each_document(chunks: list[tuple[int, str]]) -> list[tuple[int, object, Problem | None]]:
+    items: list[tuple[int, object, Problem | None]] = []
+    for start, chunk in chunks:
+        try:
+            documents = [d for d in load_all(chunk) if d is not None]
+        except (yaml.YAMLError, RecursionError) as err:
+            code, params = _yaml_problem(err, start)
+            items.append((len(items), None, Problem(f"line {start + 1}", code, params)))
+            continue
+        for document in documents:
+            items.append((len(items), document, None))
+    return items
+
+
+def _yaml_problem(err: BaseException, offset: int) -> tuple[str, dict]:
+    if isinstance(err, DuplicateKeyError):
+        return "duplicate_key", {"key": err.key, "line": err.line + offset}
+    if isinstance(err, RecursionError):
+        return "file_syntax", {"fmt": "YAML", "reason": f"nested deeper than {MAX_DEPTH} levels"}
+    return "file_syntax", {"fmt": "YAML", "reason": _yaml_reason(err, offset)}
 
 
 def _lines(stream):
@@ -231,8 +270,8 @@ def iter_items(paths: list[str], warnings: list | None = None):
             else:
                 documents = _documents(source)
                 empty = not documents
-                for index, document, _ in documents:
-                    yield Item(source, index, document)
+                for index, document, problem in documents:
+                    yield Item(source, index, document, problem=problem)
         except InputFileError as err:
             yield Item(source, None, problem=Problem("", err.code, err.params))
             continue
@@ -275,10 +314,10 @@ def check_item(item: Item, context: ProfileContext, assessment_ids: set[str], pa
     return Loaded(profile, item.source, item.index, document), None, warnings
 
 
-def _yaml_reason(err: yaml.YAMLError) -> str:
+def _yaml_reason(err: yaml.YAMLError, offset: int = 0) -> str:
     mark = getattr(err, "problem_mark", None)
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    return f"{problem} (line {mark.line + 1}, column {mark.column + 1})" if mark else str(problem)
+    return f"{problem} (line {mark.line + 1 + offset}, column {mark.column + 1})" if mark else str(problem)
 
 
 def load_batch(paths: list[str], context: ProfileContext, assessment_ids: set[str], pack_id: str) -> Batch:
@@ -335,7 +374,7 @@ def _problem(error: dict, document: dict) -> Problem:
     loc, code, params = translate(error, document, Profile)
     if code == "end_before_start":
         loc.append("until" if loc and loc[0] == "discipline" else "end")
-    if code in ("bad_year", "not_a_year", "duplicate_year"):
+    if code == "duplicate_year":
         loc.append(params["value"])
     if loc and loc[-1] == "result" and loc[0] == "assessments" and len(loc) == 3 \
             and isinstance(document.get("assessments", {}).get(loc[1]), str):

@@ -75,7 +75,7 @@ _TEXT = {
         "report": "KẾT QUẢ SÀNG LỌC BƯỚC 1",
         "recipient": "Kính gửi: Ban Thường vụ Tỉnh ủy",
         "opening": ("Thực hiện quy trình giới thiệu nhân sự lần đầu (bước 1), trên cơ sở danh sách quy hoạch và "
-                    "tiêu chuẩn, điều kiện của chức danh, đối chiếu hồ sơ của {total} đồng chí trong quy hoạch "
+                    "tiêu chuẩn, điều kiện của chức danh, đối chiếu hồ sơ của {total} đồng chí "
                     "tính đến {as_of}, kính trình Ban Thường vụ Tỉnh ủy như sau:"),
         "basis": "I. CĂN CỨ: TIÊU CHUẨN, ĐIỀU KIỆN",
         "proposed": "II. DANH SÁCH ĐỀ XUẤT",
@@ -108,7 +108,7 @@ _TEXT = {
         "report": "STEP-1 SCREENING RESULT",
         "recipient": "To: the Standing Committee of the Provincial Party Committee",
         "opening": ("In step 1 of the first-time introduction procedure, on the basis of the planning list and "
-                    "the title's criteria and conditions, the files of {total} planned cadres were checked as of "
+                    "the title's criteria and conditions, the files of {total} cadres were checked as of "
                     "{as_of}. We submit the following:"),
         "basis": "I. BASIS: CRITERIA AND CONDITIONS",
         "proposed": "II. PROPOSED LIST",

@@ -21,7 +21,11 @@ PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 # -- Markdown -----------------------------------------------------------------
 
 def _md(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+    """Text placed in Markdown: no line breaks, no table pipes, no emphasis or links."""
+    value = " ".join(str(value).split())
+    for char in ("\\", "|", "*", "`", "<"):
+        value = value.replace(char, "\\" + char)
+    return value.replace("](", "\\](")  # a name cannot become a link
 
 
 def memo_md(memo: Memo) -> str:
@@ -63,7 +67,7 @@ def memo_md(memo: Memo) -> str:
             lines.append(f"   - {_pending(memo, c)}")
     if memo.invalid:
         lines += ["", f"### {text(memo.lang, 'invalid', count=len(memo.invalid))}", ""]
-        lines += [f"- `{source}` {who}: {_md(problems)}" for source, who, problems in memo.invalid]
+        lines += [f"- `{source}` {_md(who)}: {_md(problems)}" for source, who, problems in memo.invalid]
     lines += ["", f"## {s['matrix']}", "",
               "| # | " + s["name"] + " | " + " | ".join(str(n) for n, _, _ in memo.matrix_rules) + " |",
               "|---|---|" + "|".join(":-:" for _ in memo.matrix_rules) + "|"]

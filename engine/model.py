@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from engine.catalog import Catalog
@@ -178,6 +178,23 @@ class Assessment(_Strict):
         return None if value is None else parse_iso_date(value)
 
 
+def _rating_year(key, info: ValidationInfo) -> int:
+    """A calendar year from 1945 to the as-of year, written as a YAML integer or JSON text."""
+    year = key if isinstance(key, int) and not isinstance(key, bool) else None
+    if isinstance(key, str) and key.strip().isdigit():
+        year = int(key.strip())
+    if year is None:
+        raise PydanticCustomError("not_a_year", "not a year", {"value": str(key)})
+    last = info.context.as_of.year
+    if not 1945 <= year <= last:
+        raise PydanticCustomError("bad_year", "bad year", {"value": str(key), "max": last})
+    return year
+
+
+#: Each year of `ratings` is checked on its own, so every bad one is reported at once.
+RatingYear = Annotated[int, PlainValidator(_rating_year)]
+
+
 class Profile(_Strict):
     id: Annotated[str, Field(max_length=64)]
     full_name: ShortText
@@ -185,7 +202,7 @@ class Profile(_Strict):
     birth_date: IsoDate
     party_joined: IsoDate | None = None
     positions: list[Position] = []
-    ratings: dict[int, Rating] = {}
+    ratings: dict[RatingYear, Rating] = {}
     planning: list[PlanningEntry] = []
     education: Education | None = None
     discipline: list[DisciplineEntry] = []
@@ -210,7 +227,10 @@ class Profile(_Strict):
     @classmethod
     def _name(cls, value: str) -> str:
         value = unicodedata.normalize("NFC", _nonempty(value))
-        if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+        # Control characters, and the bidirectional overrides that can make a name read
+        # differently from what it holds.
+        if any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 or 0x202A <= ord(ch) <= 0x202E or 0x2066 <= ord(ch) <= 0x2069
+               for ch in value):
             raise PydanticCustomError("control_chars", "control characters")
         return value
 
@@ -221,22 +241,13 @@ class Profile(_Strict):
 
     @field_validator("ratings", mode="before")
     @classmethod
-    def _rating_years(cls, value, info: ValidationInfo):
-        """Years come as YAML integers or JSON strings; both mean a calendar year."""
-        if not isinstance(value, dict):
-            return value
-        last = info.context.as_of.year
-        years = {}
-        for key, rating in value.items():
-            year = key if isinstance(key, int) and not isinstance(key, bool) else None
-            if isinstance(key, str) and key.strip().isdigit():
-                year = int(key.strip())
-            if year is None:
-                raise PydanticCustomError("not_a_year", "not a year", {"value": str(key)})
-            if not 1945 <= year <= last:
-                raise PydanticCustomError("bad_year", "bad year", {"value": str(key), "max": last})
-            if year in years:
-                # 2016 and "2016" are one year: keeping either would silently drop the other.
-                raise PydanticCustomError("duplicate_year", "duplicate year", {"value": str(key)})
-            years[year] = rating
-        return years
+    def _rating_years(cls, value):
+        """2016 and "2016" are one year: keeping either would silently drop the other."""
+        if isinstance(value, dict):
+            seen = set()
+            for key in value:
+                year = str(key).strip()
+                if year in seen:
+                    raise PydanticCustomError("duplicate_year", "duplicate year", {"value": year})
+                seen.add(year)
+        return value

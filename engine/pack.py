@@ -72,13 +72,14 @@ class Source(_Strict):
         return self
 
 
-MissingKind = Literal["record", "board", "wait", "planning", "none"]
+MissingKind = Literal["record", "training", "board", "wait", "planning", "none"]
 
 
 class MissingText(_Strict):
     """What would change an outcome, in plain words, and what kind of change it is:
-    a fact to add to the file (record), a decision of the board (board), a date
-    to wait for (wait), a planning decision (planning), or none possible (none)."""
+    a fact to add to the file (record), a course or degree to complete (training),
+    a decision of the board (board), a date to wait for (wait), a planning
+    decision (planning), or none possible (none)."""
 
     kind: MissingKind
     vi: str = Field(min_length=1)

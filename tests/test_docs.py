@@ -56,3 +56,10 @@ def test_readme_quotes_the_latest_benchmark_run():
         line = (f"| {row['name']} | {row['profiles']:,} | {row['seconds']:.2f} | {row['per_second']:,} | "
                 f"{row['peak_rss_mb']:,} MB |")
         assert line in README, line
+
+
+def test_readme_example_output_is_current(runner, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    shown = README.split("$ sangloc screen profiles/\n", 1)[1].split("  …\n", 1)[0]
+    actual = runner.invoke(main, ["screen", "profiles/", "--no-audit", "-q"]).stdout
+    assert actual.startswith(shown)

@@ -219,3 +219,29 @@ def test_csv_cells_cannot_become_formulas(runner, tmp_path):
                                      encoding="utf-8")
     result = runner.invoke(main, ["screen", str(tmp_path), "--format", "csv"])
     assert "DT-0003,'=HYPERLINK(1)," in result.stdout
+
+
+def test_one_broken_document_does_not_take_its_neighbours(runner, tmp_path):
+    path = tmp_path / "three.yaml"
+    path.write_text("id: M-1\nfull_name: A\ngender: male\nbirth_date: 1970-01-01\n---\n"
+                    "id: M-2\nfull_name: B\nfull_name: C\ngender: male\nbirth_date: 1970-01-01\n---\n"
+                    "id: M-3\nfull_name: D\ngender: male\nbirth_date: 1970-01-01\n", encoding="utf-8")
+    report = json.loads(runner.invoke(main, ["validate", str(path), "--format", "json", "--lang", "en"]).stdout)
+    assert report["valid"] == ["M-1", "M-3"]
+    assert report["invalid"][0]["errors"] == ["line 5: key 'full_name' appears twice (line 8)"]
+
+
+def test_every_bad_rating_is_reported_at_once(runner, tmp_path):
+    path = tmp_path / "r.yaml"
+    path.write_text("id: R-1\nfull_name: A\ngender: male\nbirth_date: 1970-01-01\n"
+                    "ratings: {1944: xuat_sac, 2021: hoan_thanh, 2019: tot, abcd: xuat_sac}\n", encoding="utf-8")
+    errors = json.loads(runner.invoke(main, ["validate", str(path), "--format", "json", "--lang", "en"]).stdout)
+    assert [e.split(":")[0] for e in errors["invalid"][0]["errors"]] == \
+        ["ratings.1944", "ratings.2021", "ratings.2019", "ratings.abcd"]
+
+
+def test_bidirectional_override_characters_are_refused_in_names(runner, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("id: X-1\nfull_name: \"Nguy\u202eễn\"\ngender: male\nbirth_date: 1970-01-01\n", encoding="utf-8")
+    result = runner.invoke(main, ["validate", str(path), "--lang", "en"])
+    assert result.exit_code == 2 and "full_name: contains control characters" in result.stderr

@@ -133,9 +133,9 @@ def test_memo_docx_needs_a_file_on_a_terminal(runner):
     ("DT-0008", "chu-chot-cap-huyen", "hồ sơ chưa có chức vụ chủ chốt cấp huyện nào", "record"),
     ("DT-0006", "do-tuoi", "không thể đáp ứng: ngày sinh 21/4/1963", "none"),
     ("DT-0005", "trinh-do", "cần ghi vào hồ sơ trình độ lý luận chính trị", "record"),
-    ("DT-0011", "trinh-do", "cần lý luận chính trị cao cấp hoặc cử nhân (hiện: trung cấp)", "record"),
+    ("DT-0011", "trinh-do", "cần lý luận chính trị cao cấp hoặc cử nhân (hiện: trung cấp)", "training"),
     ("DT-0010", "ky-luat", "hết thời hạn kỷ luật ngày 15/01/2021", "wait"),
-    ("DT-0014", "quan-ly-nha-nuoc", "cần trình độ quản lý nhà nước ngạch chuyên viên cao cấp", "record"),
+    ("DT-0014", "quan-ly-nha-nuoc", "cần trình độ quản lý nhà nước ngạch chuyên viên cao cấp", "training"),
     ("DT-0003", "trung-thanh", "cần Ban Thường vụ Tỉnh ủy đánh giá tiêu chuẩn «Tuyệt đối trung thành»", "board"),
     ("DT-0015", "uy-tin-doan-ket", "Ban Thường vụ Tỉnh ủy đã đánh giá không đạt", "board"),
 ])
