@@ -133,25 +133,16 @@ def _first_difference(stored: dict, again: dict) -> str:
 
 def run_diff(db: sqlite3.Connection, run_a: str, run_b: str) -> list[dict]:
     """Who changed verdict between two recorded runs, and which rules changed."""
-    a = {r["decision"]["profile_id"]: r["decision"] for r in audit.run_decisions(db, run_a)}
-    b = {r["decision"]["profile_id"]: r["decision"] for r in audit.run_decisions(db, run_b)}
-    changes = []
-    for profile_id in sorted(set(a) | set(b)):
-        before, after = a.get(profile_id), b.get(profile_id)
-        verdict_a = before["verdict"] if before else None
-        verdict_b = after["verdict"] if after else None
-        if verdict_a == verdict_b:
-            continue
-        outcomes_a = {r["id"]: r["outcome"] for r in before["rules"]} if before else {}
-        outcomes_b = {r["id"]: r["outcome"] for r in after["rules"]} if after else {}
-        order = list(outcomes_a) + [r for r in outcomes_b if r not in outcomes_a]
-        changes.append({
-            "profile_id": profile_id, "full_name": (before or after)["full_name"],
-            "verdict_a": verdict_a, "verdict_b": verdict_b,
-            "rules": [{"id": r, "a": outcomes_a.get(r), "b": outcomes_b.get(r)} for r in order
-                      if outcomes_a.get(r) != outcomes_b.get(r)],
-        })
-    return changes
+    from engine.compare import verdict_changes
+
+    def side(run_id):
+        return {r["decision"]["profile_id"]: (r["decision"]["full_name"], r["decision"]["verdict"],
+                                              {rule["id"]: rule["outcome"] for rule in r["decision"]["rules"]})
+                for r in audit.run_decisions(db, run_id)}
+
+    return [{"profile_id": profile_id, "full_name": name, "verdict_a": before, "verdict_b": after,
+             "rules": [{"id": r.rule_id, "a": r.before, "b": r.after} for r in rules]}
+            for profile_id, name, before, after, rules in verdict_changes(side(run_a), side(run_b))]
 
 
 def run_diff_table(run_a: str, run_b: str, changes: list[dict], lang: str) -> str:

@@ -32,25 +32,40 @@ class Change:
     decision_after: Decision | None
 
 
-def compare(run_a: ScreenRun, run_b: ScreenRun) -> list[Change]:
-    """Every profile whose verdict differs between the two runs, sorted by id."""
-    a = {d.profile_id: d for d in run_a.decisions}
-    b = {d.profile_id: d for d in run_b.decisions}
+def verdict_changes(a: dict[str, tuple[str, str, dict[str, str]]],
+                    b: dict[str, tuple[str, str, dict[str, str]]]) -> list[tuple[str, str, str | None, str | None, list[RuleChange]]]:
+    """Who changed verdict between two sets of decisions, and which rules changed.
+
+    Each side maps profile id -> (full name, verdict, {rule id: outcome});
+    returns (profile id, name, verdict before, verdict after, rule changes),
+    sorted by id. Used for two packs on one cohort and for two recorded runs.
+    """
     changes = []
     for profile_id in sorted(set(a) | set(b)):
         before, after = a.get(profile_id), b.get(profile_id)
-        verdict_a = before.verdict if before else None
-        verdict_b = after.verdict if after else None
+        verdict_a = before[1] if before else None
+        verdict_b = after[1] if after else None
         if verdict_a == verdict_b:
             continue
-        outcomes_a = {o.rule_id: o.outcome for o in before.outcomes} if before else {}
-        outcomes_b = {o.rule_id: o.outcome for o in after.outcomes} if after else {}
+        outcomes_a = before[2] if before else {}
+        outcomes_b = after[2] if after else {}
         order = list(outcomes_a) + [r for r in outcomes_b if r not in outcomes_a]
-        rules = tuple(RuleChange(r, outcomes_a.get(r), outcomes_b.get(r)) for r in order
-                      if outcomes_a.get(r) != outcomes_b.get(r))
-        name = (before or after).full_name
-        changes.append(Change(profile_id, name, verdict_a, verdict_b, rules, after))
+        rules = [RuleChange(r, outcomes_a.get(r), outcomes_b.get(r)) for r in order
+                 if outcomes_a.get(r) != outcomes_b.get(r)]
+        changes.append((profile_id, (before or after)[0], verdict_a, verdict_b, rules))
     return changes
+
+
+def _side(decisions) -> dict[str, tuple[str, str, dict[str, str]]]:
+    return {d.profile_id: (d.full_name, d.verdict, {o.rule_id: o.outcome for o in d.outcomes}) for d in decisions}
+
+
+def compare(run_a: ScreenRun, run_b: ScreenRun) -> list[Change]:
+    """Every profile whose verdict differs between the two runs, sorted by id."""
+    after = {d.profile_id: d for d in run_b.decisions}
+    return [Change(profile_id, name, before, now, tuple(rules), after.get(profile_id))
+            for profile_id, name, before, now, rules in verdict_changes(_side(run_a.decisions),
+                                                                        _side(run_b.decisions))]
 
 
 def _pack_dict(run: ScreenRun) -> dict:
