@@ -789,8 +789,38 @@ def _show_rule(pack, rule, lang: str) -> None:
     for branch in rule.outcomes:
         click.echo(f"{label('outcome', branch.outcome, lang)} {'khi' if vi else 'when'}:")
         for alternative in branch.when:
-            click.echo("  - " + " + ".join(f"{p.fact} {p.where}" for p in alternative.all))
+            click.echo("  - " + (" và " if vi else " and ").join(_pattern_text(p, pack, lang) for p in alternative.all))
     click.echo(f"{'còn lại' if vi else 'otherwise'}: {label('outcome', rule.otherwise, lang)}")
+
+
+_OPERATORS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+
+
+def _pattern_text(pattern, pack, lang: str) -> str:
+    """A condition as a person reads it: 'position: category = key_district; start ≤ ngày xét'."""
+    from engine.explain import Explainer
+
+    ex = Explainer(pack, pack.reference_date, lang)
+    vi = lang == "vi"
+
+    def value_text(value) -> str:
+        if isinstance(value, dict) and "param" in value:
+            name = value["param"]
+            if name == "as_of":
+                return "ngày xét" if vi else "the as-of date"
+            return f"{name} ({ex.param(pack.parameters.get(name))})"
+        return ex.param(value)
+
+    tests = []
+    for field, test in pattern.where.items():
+        ops = test if isinstance(test, dict) and "param" not in test else {"eq": test}
+        for op, value in ops.items():
+            if op == "present":
+                tests.append(f"{field} {'có ghi' if vi else 'recorded'}" if value else
+                             f"{field} {'chưa ghi' if vi else 'not recorded'}")
+            else:
+                tests.append(f"{field} {_OPERATORS.get(op, op)} {value_text(value)}")
+    return f"{pattern.fact}: " + "; ".join(tests) if tests else pattern.fact
 
 
 @rules.command("check")

@@ -94,7 +94,7 @@ def diff_json(run_a: ScreenRun, run_b: ScreenRun, changes: list[Change], lang: s
 
 def _verdict(code: str | None, lang: str) -> str:
     if code is None:
-        return "hồ sơ lỗi" if lang == "vi" else "invalid"
+        return "Hồ sơ lỗi" if lang == "vi" else "Invalid"
     return label("verdict", code, lang)
 
 
@@ -117,6 +117,12 @@ def _lines(run_a: ScreenRun, run_b: ScreenRun, changes: list[Change], lang: str,
     for verdict in (*VERDICTS, "invalid"):
         name = _verdict(None if verdict == "invalid" else verdict, lang)
         lines.append(f"{'- ' if markdown else '  '}{name}: {ca[verdict]} → {cb[verdict]}")
+    for tag, run in (("A", run_a), ("B", run_b)):
+        for entry in run.invalid:  # a profile one pack cannot read is a change too: say why
+            who = " ".join(x for x in (entry.profile_id, entry.full_name) if x) or entry.source
+            errors = "; ".join(p.text(lang) for p in entry.problems)
+            lines.append(f"{'- ' if markdown else '  '}{'hồ sơ lỗi theo' if vi else 'invalid under'} {tag}: "
+                         f"{who}: {errors}")
     lines += ["", (f"{len(changes)} người đổi kết luận" if vi else f"{len(changes)} people change verdict")
               + (":" if changes else ".")]
     for change in changes:
