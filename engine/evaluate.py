@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.compiler import compile_pack, run_facts
-from engine.facts import Fact, derive
+from engine.facts import RATING_LEVEL_FIELDS, Fact, derive
 from engine.model import Profile
 from engine.pack import Missing, Pack, Rule, Text
 
-_RATING_FIELDS = {"rated_years", "years_xuat_sac", "years_hoan_thanh_tot", "years_hoan_thanh",
-                  "years_khong_hoan_thanh", "years_unrated"}
+#: The position fields that count rated years: testing any of them makes the ratings evidence.
+_RATING_FIELDS = {"rated_years", "years_unrated", *RATING_LEVEL_FIELDS.values()}
 _POSITION_IDENTITY = ("fact", "path", "title", "category", "org", "start", "end")
 
 

@@ -52,7 +52,8 @@ FACT_FIELDS: dict[str, dict[str, str]] = {
 CATALOG_FIELDS = {("position", "title"): "title", ("planning", "title"): "title",
                   ("position", "category"): "category"}
 
-_RATING_FIELDS = {
+#: The position field counting the rated years of each rating level.
+RATING_LEVEL_FIELDS = {
     "xuat_sac": "years_xuat_sac",
     "hoan_thanh_tot": "years_hoan_thanh_tot",
     "hoan_thanh": "years_hoan_thanh",
@@ -126,14 +127,14 @@ def derive(profile: Profile, as_of: date, parameters: dict, assessment_ids: set[
 
     for i, position in enumerate(profile.positions):
         years = rated_years(position.start, position.end, as_of)
-        counts = dict.fromkeys(_RATING_FIELDS.values(), 0)
+        counts = dict.fromkeys(RATING_LEVEL_FIELDS.values(), 0)
         unrated = 0
         for year in years:
             rating = profile.ratings.get(year)
             if rating is None:
                 unrated += 1
             else:
-                counts[_RATING_FIELDS[rating]] += 1
+                counts[RATING_LEVEL_FIELDS[rating]] += 1
         category = category_of(position.title)
         add("position", {
             "title": position.title, "category": category or "",

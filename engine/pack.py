@@ -352,12 +352,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
         main.add((), "pack_schema", detail="pack.yaml must be a mapping")
         return PackCheck(folder, None, main.problems, [])
 
-    head = None
-    try:
-        head = PackHead.model_validate({k: v for k, v in raw.items() if k != "rules"})
-    except ValidationError as err:
-        main.pydantic((), err, raw, PackFile)
-    rules = _validate_rules(raw.get("rules"), main)
+    head, rules = _validate_pack_yaml(raw, main)
 
     catalog, catalog_raw, reporters = None, None, [main]
     if head is not None and _inside(folder, head.catalog, main, ("catalog",)):
@@ -368,7 +363,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
             catalog = _catalog(catalog_raw, side)
 
     documents_text: dict[str, str] = {}
-    reference = None
+    reference, expanded = None, ()
     if head is not None:
         for doc_id, document in sorted(head.documents.items()):
             path = ("documents", doc_id, "file")
@@ -381,15 +376,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
             reference = date.fromisoformat(head.reference_date)
         except ValueError:
             main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
-        _check_rules(head, rules, documents_text, main)
-
-    expanded = tuple(_expand_judgement(rule, head.judgement_reasons, head.judgement_missing) if head else rule for _, rule in rules)
-    if head is not None and catalog is not None and reference is not None:
-        from engine.compiler import condition_problems  # conditions are checked where they are compiled
-
-        indices = [i for i, _ in rules]
-        for path, code, params in condition_problems(head, expanded, catalog, reference):
-            main.add(("rules", indices[path[0]]) + path[1:], code, **params)
+        expanded = _check_and_expand(head, rules, catalog, reference, documents_text, main)
 
     problems = [p for r in reporters for p in r.problems]
     if problems or head is None or catalog is None or reference is None:
@@ -405,24 +392,14 @@ def pack_from_content(content: dict, label: str = "<stored pack>") -> Pack:
     """A pack rebuilt from the content an audit record kept (no folder needed)."""
     main = Reporter("pack.yaml")
     raw = content.get("pack")
-    head = None
-    try:
-        head = PackHead.model_validate({k: v for k, v in (raw or {}).items() if k != "rules"})
-    except ValidationError as err:
-        main.pydantic((), err, raw, PackFile)
-    rules = _validate_rules((raw or {}).get("rules"), main)
+    head, rules = _validate_pack_yaml(raw if isinstance(raw, dict) else {}, main)
     side = Reporter("catalog.yaml")
     catalog = _catalog(content.get("catalog"), side)
     documents_text = dict(content.get("documents") or {})
     if head is None or catalog is None or main.problems or side.problems:
         raise RulePackError(label, main.problems + side.problems)
-    _check_rules(head, rules, documents_text, main)
-    expanded = tuple(_expand_judgement(rule, head.judgement_reasons, head.judgement_missing) for _, rule in rules)
     reference = date.fromisoformat(head.reference_date)
-    from engine.compiler import condition_problems
-
-    for path, code, params in condition_problems(head, expanded, catalog, reference):
-        main.add(("rules",) + path, code, **params)
+    expanded = _check_and_expand(head, rules, catalog, reference, documents_text, main)
     if main.problems:
         raise RulePackError(label, main.problems)
     return Pack(Path(label), head, catalog, reference, expanded, digest_of(content), documents_text, content)
@@ -434,6 +411,34 @@ def load_pack(name_or_path: str) -> Pack:
     if checked.pack is None:
         raise RulePackError(str(checked.folder), checked.problems)
     return checked.pack
+
+
+def _validate_pack_yaml(raw: dict, main: Reporter) -> tuple[PackHead | None, list[tuple[int, Rule]]]:
+    """pack.yaml's head and each of its rules, validated apart so one bad rule hides nothing."""
+    head = None
+    try:
+        head = PackHead.model_validate({k: v for k, v in raw.items() if k != "rules"})
+    except ValidationError as err:
+        main.pydantic((), err, raw, PackFile)
+    return head, _validate_rules(raw.get("rules"), main)
+
+
+def _check_and_expand(head: PackHead, rules: list[tuple[int, Rule]], catalog: Catalog | None,
+                      reference: date | None, documents_text: dict[str, str], main: Reporter) -> tuple[Rule, ...]:
+    """Check the valid rules against each other, their sources and (with a catalog and a
+    reference date) the compiler; the rules with judgements expanded."""
+    _check_rules(head, rules, documents_text, main)
+    expanded = tuple(_expand_judgement(rule, head.judgement_reasons, head.judgement_missing) for _, rule in rules)
+    if catalog is not None and reference is not None:
+        from engine.compiler import condition_problems  # conditions are checked where they are compiled
+
+        indices = [i for i, _ in rules]
+        for path, code, params in condition_problems(head, expanded, catalog, reference):
+            # A problem's path starts with its rule's place among the valid rules; a pack-wide
+            # one (a compiler limit) has no rule.
+            where = ("rules", indices[path[0]]) + path[1:] if path else ("rules",)
+            main.add(where, code, **params)
+    return expanded
 
 
 def _validate_rules(raw_rules, main: Reporter) -> list[tuple[int, Rule]]:

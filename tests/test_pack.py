@@ -162,3 +162,16 @@ def test_a_missing_catalog_is_named_as_missing(runner, pack_copy):
     (pack_copy / "catalog.yaml").unlink()
     result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
     assert "file 'catalog.yaml' not found in the pack folder" in result.stdout
+
+
+def test_a_pack_beyond_the_engines_limits_is_refused_not_crashed_on(runner, pack_copy):
+    """durable-rules hangs on a node with more than 512 distinct tests: refuse such a pack."""
+    alternatives = "".join(f"          - {{fact: position, where: {{rated_years: {n}}}}}\n" for n in range(520))
+    _edit(pack_copy, "    otherwise: review\n    reasons:\n      pass:\n        vi: \"Đạt: {evidence}\"",
+          "    otherwise: review\n    reasons:\n      pass:\n        vi: \"Đạt: {evidence}\"".replace(
+              "    otherwise: review", "      - outcome: pass\n        when:\n" + alternatives.rstrip("\n")
+              + "\n    otherwise: review"))
+    result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
+    assert result.exit_code == 1, result.output
+    assert "beyond the inference engine's limits: more than 512 distinct tests" in result.stdout
+    assert "Traceback" not in result.output
