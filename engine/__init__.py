@@ -59,10 +59,11 @@ def screen_results(paths: list[str], pack: Pack, as_of: date | None = None, *, e
     from engine.pipeline import process, split_duplicates
 
     as_of = as_of or pack.reference_date
-    batch = Batch(files=len(profile_files(paths)))
+    files = profile_files(paths)
+    batch = Batch(files=len(files))
     results = []
     settings = _settings(pack, as_of, engine, lang, payload, keep_document)
-    items = iter_items(paths, batch.warnings)
+    items = iter_items(files, batch.warnings)
     for done, outcome in enumerate(process(items, settings, jobs, pack), start=1):
         batch.warnings.extend(outcome.warnings)
         if outcome.invalid is not None:
@@ -95,6 +96,7 @@ def screen_stream(paths: list[str], pack: Pack, as_of: date | None = None, *, en
     from engine.pipeline import duplicated_ids, process
 
     as_of = as_of or pack.reference_date
-    duplicates, count = duplicated_ids(paths)
+    files = profile_files(paths)
+    duplicates, count = duplicated_ids(files)
     settings = _settings(pack, as_of, engine, lang, "line", keep_document, duplicates)
-    return count, process(iter_items(paths, warnings), settings, jobs, pack)
+    return count, process(iter_items(files, warnings), settings, jobs, pack)

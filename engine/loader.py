@@ -257,10 +257,10 @@ def _jsonl_items(source: str):
                 yield Item(source, number - 1, raw=line)
 
 
-def iter_items(paths: list[str], warnings: list | None = None):
-    """Every item of every file under ``paths``, in order; a file that cannot be
-    read at all is one item carrying the problem."""
-    for source in profile_files(paths):
+def iter_items(files: list[str], warnings: list | None = None):
+    """Every item of every file of ``files`` (from :func:`profile_files`), in order; a
+    file that cannot be read at all is one item carrying the problem."""
+    for source in files:
         try:
             if source.lower().endswith(".jsonl"):
                 empty = True
@@ -323,8 +323,9 @@ def _yaml_reason(err: yaml.YAMLError, offset: int = 0) -> str:
 def load_batch(paths: list[str], context: ProfileContext, assessment_ids: set[str], pack_id: str) -> Batch:
     """Read and validate every profile under ``paths``."""
     batch = Batch()
-    batch.files = len(profile_files(paths))
-    for item in iter_items(paths, batch.warnings):
+    files = profile_files(paths)
+    batch.files = len(files)
+    for item in iter_items(files, batch.warnings):
         loaded, invalid, warnings = check_item(item, context, assessment_ids, pack_id)
         batch.warnings.extend(warnings)
         if invalid is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import multiprocessing
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator
@@ -175,12 +176,12 @@ def process(items: Iterator[Item], settings: Settings, jobs: int = 1, pack: Pack
             yield from outcomes
 
 
-def duplicated_ids(paths: list[str]) -> tuple[frozenset, int]:
+def duplicated_ids(files: list[str]) -> tuple[frozenset, int]:
     """A first pass over the input for streaming: ids that occur twice, and the item count."""
     seen: set[str] = set()
     twice: set[str] = set()
     count = 0
-    for item in iter_items(paths):
+    for item in iter_items(files):
         count += 1
         try:
             document = item_document(item)
@@ -188,8 +189,6 @@ def duplicated_ids(paths: list[str]) -> tuple[frozenset, int]:
             continue
         profile_id = document.get("id") if isinstance(document, dict) else None
         if isinstance(profile_id, str):
-            import unicodedata
-
             profile_id = unicodedata.normalize("NFC", profile_id)
             (twice if profile_id in seen else seen).add(profile_id)
     return frozenset(twice), count

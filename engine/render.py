@@ -63,14 +63,12 @@ def counts(decisions: list[Decision], invalid: list[Invalid]) -> dict:
 
 def cohort(decisions: list[Decision]) -> dict:
     """Counts per verdict and, per rule, how many candidates it excluded or left pending."""
-    verdicts = {v: 0 for v in VERDICTS}
     rules: dict[str, dict[str, int]] = {}
     for decision in decisions:
-        verdicts[decision.verdict] += 1
         for outcome in decision.outcomes:
             counts_of = rules.setdefault(outcome.rule_id, {"pass": 0, "fail": 0, "review": 0})
             counts_of[outcome.outcome] += 1
-    return {"verdicts": verdicts, "rules": rules}
+    return {"verdicts": counts(decisions, []), "rules": rules}
 
 
 def cohort_md(ex: Explainer, decisions: list[Decision], invalid: list[Invalid]) -> list[str]:
