@@ -783,25 +783,24 @@ def _show_rule(pack, rule, lang: str) -> None:
     vi = lang == "vi"
     click.echo(f"{rule.id} — {rule.title.get(lang)}")
     click.echo(f"{'loại' if vi else 'kind'}: {label('kind', rule.kind, lang)}")
+    ex = Explainer(pack, pack.reference_date, lang)
     click.echo(f"{'căn cứ' if vi else 'sources'}:")
-    for line in Explainer(pack, pack.reference_date, lang).source_text(rule.id):
+    for line in ex.source_text(rule.id):
         click.echo(f"  - {line}")
     for branch in rule.outcomes:
         click.echo(f"{label('outcome', branch.outcome, lang)} {'khi' if vi else 'when'}:")
         for alternative in branch.when:
-            click.echo("  - " + (" và " if vi else " and ").join(_pattern_text(p, pack, lang) for p in alternative.all))
+            click.echo("  - " + (" và " if vi else " and ").join(_pattern_text(p, ex) for p in alternative.all))
     click.echo(f"{'còn lại' if vi else 'otherwise'}: {label('outcome', rule.otherwise, lang)}")
 
 
 _OPERATORS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
 
 
-def _pattern_text(pattern, pack, lang: str) -> str:
+def _pattern_text(pattern, ex) -> str:
     """A condition as a person reads it: 'position: category = key_district; start ≤ ngày xét'."""
-    from engine.explain import Explainer
-
-    ex = Explainer(pack, pack.reference_date, lang)
-    vi = lang == "vi"
+    pack = ex.pack
+    vi = ex.lang == "vi"
 
     def value_text(value) -> str:
         if isinstance(value, dict) and "param" in value:
