@@ -1,16 +1,25 @@
-"""One error root, branches by phase.
+"""One error root, branches by phase, each owning its exit code.
 
-Library code raises these; only ``cli.py`` turns them into messages and exit
-codes.  Every problem with a user's input is also kept as data
+Library code raises these; the command line's one handler
+(``engine/commands/main.py``) prints :meth:`SanglocError.text` on stderr and
+exits with the class's :attr:`~SanglocError.exit_code`, as click's own
+exceptions do.  Every problem with a user's input is also kept as data
 (:class:`Problem`) so that it can be rendered in Vietnamese or English and
 listed in JSON without parsing a message string.
+
+Exit codes (SPEC §5): 0 everything done; 1 done, but some inputs could not be
+used (invalid profiles, a refused tally, a replay that differs, a broken
+chain); 2 usage error, unreadable or invalid rule pack, no valid profile at
+all; 130 interrupted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.i18n import message
+from .i18n import message
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @dataclass(frozen=True)
@@ -50,8 +59,11 @@ class Problem:
 class SanglocError(Exception):
     """Root of every error sangloc raises on purpose."""
 
-    #: The process exit code the CLI uses for this error.
-    exit_code = 2
+    #: The process exit code of this error.
+    exit_code = EXIT_USAGE
+    #: Printed before the message on stderr ("Lỗi: …"); empty for an error whose
+    #: details the command has already reported.
+    prefix = {"vi": "Lỗi: ", "en": "Error: "}
 
     def __init__(self, code: str, params: dict | None = None):
         self.code = code
@@ -73,15 +85,42 @@ class InputFileError(SanglocError):
 class RulePackError(SanglocError):
     """A rule pack is unreadable or invalid; lists every problem found."""
 
-    def __init__(self, path: str, problems: list[Problem]):
+    def __init__(self, path: str, problems: list[Problem], listed: bool = False):
         self.path = path
         self.problems = problems
+        #: The problems were already shown (``rules check`` prints them as its result).
+        self.listed = listed
         super().__init__("pack_invalid", {"path": path, "count": len(problems)})
 
     def text(self, lang: str = "vi") -> str:
         head = message(self.code, lang, self.params)
+        if self.listed:
+            return head.rstrip(":")
         return "\n".join([head] + [f"  {p.text(lang)}" for p in self.problems])
+
+
+class AuditError(SanglocError):
+    """The audit store cannot be opened, read or written as asked."""
 
 
 class EngineError(SanglocError):
     """The inference core misbehaved; never the user's fault."""
+
+
+class NoValidProfile(SanglocError):
+    """Nothing could be screened: every profile was invalid (or there was none)."""
+
+    def __init__(self):
+        super().__init__("no_valid_profile")
+
+
+class PartialFailure(SanglocError):
+    """The command did its work, but some inputs could not be used; the command
+    has already said which (SPEC §5: exit 1)."""
+
+    exit_code = EXIT_PARTIAL
+    prefix = {"vi": "", "en": ""}
+
+    def text(self, lang: str = "vi") -> str:
+        # With --quiet the command stays silent: the exit code says it all.
+        return "" if self.params.get("quiet") else super().text(lang)

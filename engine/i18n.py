@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import date
 
-LANGS = ("vi", "en")
-
 #: Labels of the enumerated values of the profile format (SPEC §4).
 LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "gender": {"male": ("Nam", "male"), "female": ("Nữ", "female")},
@@ -248,6 +246,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "pack_untested": ("không có ca kiểm thử nào đạt tới kết quả '{outcome}' của quy tắc này",
                       "no test case reaches outcome '{outcome}' of this rule"),
     # commands
+    "some_invalid": ("{count} hồ sơ lỗi chưa được xét; xem các thông báo ở trên",
+                     "{count} invalid profiles were not screened; see the messages above"),
     "no_valid_profile": ("không có hồ sơ hợp lệ nào để sàng lọc",
                          "no valid profile to screen"),
     "profile_not_found": ("không tìm thấy hồ sơ '{value}'{hint}",

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from engine import load_pack
-from engine.evaluate import Screener
-from engine.loader import validate_profile
-from engine.model import ProfileContext
+from sangloc.engine.pack.load import load_pack
+from sangloc.engine.decide.decide import Decider
+from sangloc.engine.profile.validate import validate_profile
+from sangloc.engine.profile.model import ProfileContext
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"
@@ -78,7 +78,7 @@ def decide(pack):
     def run(document: dict, as_of=None):
         screener = screeners.get(as_of)
         if screener is None:
-            screener = screeners[as_of] = Screener(pack, as_of)
+            screener = screeners[as_of] = Decider(pack, as_of)
         profile, problems = validate_profile(document, ProfileContext(pack.catalog, screener.as_of))
         assert not problems, [p.text("en") for p in problems]
         return screener.decide(profile)

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import PROFILES, ROOT
 
 
@@ -221,7 +221,7 @@ def test_a_damaged_record_is_reported_not_crashed_on(runner, store):
     ("rehash", "BROKEN: record 6 altered"),
 ])
 def test_verify_names_the_record_that_was_changed(runner, store, tampering, expected):
-    from engine.audit import record_hash
+    from sangloc.engine.run.audit import record_hash
 
     _screen(runner)
     if tampering == "rehash":  # an edit whose own hash was recomputed: the next link breaks

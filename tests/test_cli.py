@@ -11,7 +11,7 @@ import sys
 import pytest
 import yaml
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import GOLDEN, PROFILES, ROOT, check_golden
 
 SCREEN_GOLDEN = [

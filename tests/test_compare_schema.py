@@ -7,9 +7,9 @@ import json
 import jsonschema
 import pytest
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import PROFILES, ROOT
-from engine.yamlio import load_one
+from sangloc.engine.profile.yamlio import load_one
 
 FIXTURE_PACK = str(ROOT / "tests" / "packs" / "thu-nghiem-2025")
 

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

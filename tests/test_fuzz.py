@@ -24,11 +24,11 @@ from pathlib import Path
 import pytest
 
 from conftest import PROFILES, ROOT
-from engine import load_pack
-from engine.evaluate import Screener
-from engine.loader import load_batch
-from engine.model import ProfileContext
-from engine.pack import check_pack_folder
+from sangloc.engine.pack.load import load_pack
+from sangloc.engine.decide.decide import Decider
+from sangloc.engine.run.pipeline import Screening, collect
+from sangloc.engine.profile.model import ProfileContext
+from sangloc.engine.pack.load import check_pack_folder
 
 SECONDS = float(os.environ.get("SANGLOC_FUZZ_SECONDS", "60" if os.environ.get("CI") else "5"))
 REGRESSIONS = Path(__file__).resolve().parent / "inputs" / "fuzz-regressions"
@@ -75,16 +75,13 @@ def pack():
     return load_pack("pho-bi-thu-tinh-uy-2020")
 
 
-def _screen_file(path: Path, pack, screener) -> None:
-    batch = load_batch([str(path)], ProfileContext(pack.catalog, pack.reference_date), pack.assessment_ids(), pack.id)
-    for loaded in batch.profiles:
-        screener.decide(loaded.profile, loaded.source)
+def _screen_file(path: Path, pack, matcher: str = "python") -> None:
+    collect(Screening([str(path)], pack, matcher=matcher))
 
 
 def test_fuzz_the_profile_loader(tmp_path, pack, capsys):
     seeds = [p.read_bytes() for p in sorted(PROFILES.iterdir())]
     seeds += [p.read_bytes() for p in sorted(BROKEN.iterdir()) if p.stat().st_size < 100_000]
-    screener = Screener(pack, engine="python")
     rnd = random.Random(1945)
     deadline, executions = time.monotonic() + SECONDS, 0
     while time.monotonic() < deadline:
@@ -93,7 +90,7 @@ def test_fuzz_the_profile_loader(tmp_path, pack, capsys):
         path = tmp_path / f"fuzz{suffix}"
         path.write_bytes(data)
         try:
-            _screen_file(path, pack, screener)
+            _screen_file(path, pack)
         except Exception:
             saved = _save("profile", suffix, data)
             raise AssertionError(f"the profile loader crashed; input kept as {saved}")
@@ -120,8 +117,7 @@ def test_fuzz_the_pack_loader(tmp_path, capsys):
             checked = check_pack_folder(str(folder))
             if checked.pack is not None:
                 loaded += 1
-                _screen_file(PROFILES / "dt-0004-le-thi-huong.yaml", checked.pack,
-                             Screener(checked.pack, engine="python"))
+                _screen_file(PROFILES / "dt-0004-le-thi-huong.yaml", checked.pack)
         except Exception:
             saved = _save(f"pack-{target.split('.')[0]}", ".yaml", data)
             raise AssertionError(f"the pack loader crashed; input kept as {saved}")
@@ -191,4 +187,4 @@ def test_fuzz_regressions_stay_fixed(tmp_path, pack, path):
     else:
         target = tmp_path / f"input{path.suffix}"
         target.write_bytes(path.read_bytes())
-        _screen_file(target, pack, Screener(pack, engine="python"))
+        _screen_file(target, pack)

@@ -12,7 +12,7 @@ import re
 import shlex
 import shutil
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import PROFILES, ROOT
 
 GUIDE = ROOT / "docs" / "writing-a-pack.md"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import PROFILES
 
 BROKEN = Path(__file__).resolve().parent / "inputs" / "broken"

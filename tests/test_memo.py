@@ -13,9 +13,9 @@ from datetime import date
 
 import pytest
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import GOLDEN, PROFILES, ROOT, check_golden
-from engine.i18n import fmt_date, long_date
+from sangloc.engine.i18n import fmt_date, long_date
 
 CANDIDATES = {
     "DT-0001": "Nguyễn Văn Hùng", "DT-0002": "Trần Thị Mai", "DT-0003": "Phạm Văn Đức", "DT-0004": "Lê Thị Hương",
@@ -157,12 +157,14 @@ def test_passing_rules_have_nothing_missing(runner):
 
 
 def test_missing_for_a_bad_stint_and_no_stint_at_all(decide, base_profile):
-    from engine.explain import Explainer
+    from sangloc.engine.decide.explain import Explainer
 
     base_profile["positions"] = [base_profile["positions"][0]]
     decision = decide(base_profile)
     rule = next(o for o in decision.outcomes if o.rule_id == "hoan-thanh-tot-cap-tinh")
-    pack = __import__("engine").load_pack("pho-bi-thu-tinh-uy-2020")
+    from sangloc.engine.pack.load import load_pack
+
+    pack = load_pack("pho-bi-thu-tinh-uy-2020")
     missing = Explainer(pack, pack.reference_date, "vi").missing(rule)
     assert missing == [{"text": "hồ sơ chưa có chức vụ Ủy viên BTV Tỉnh ủy, Phó Chủ tịch HĐND/UBND tỉnh hoặc "
                                 "tương đương nào bắt đầu từ ngày 25/8/2020 trở về trước", "kind": "record"}]

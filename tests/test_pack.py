@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import ROOT
-from engine import load_pack
-from engine.errors import RulePackError
+from sangloc.engine.pack.load import load_pack
+from sangloc.engine.errors import RulePackError
 
 PACK_DIR = ROOT / "rules" / "pho-bi-thu-tinh-uy-2020"
 
@@ -133,7 +133,7 @@ def test_pack_yaml_cannot_run_code(pack_copy, tmp_path):
 def test_pack_mistakes_that_would_change_decisions_are_refused(runner, pack_copy, old, new, words):
     _edit(pack_copy, old, new)
     result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
-    assert result.exit_code == 1 and words in result.stdout, result.stdout
+    assert result.exit_code == 2 and words in result.stdout, result.stdout
     screen = runner.invoke(main, ["screen", str(ROOT / "profiles"), "--rules", str(pack_copy), "--lang", "en"])
     assert screen.exit_code == 2 and "Traceback" not in screen.stderr
 
@@ -143,7 +143,7 @@ def test_a_duplicate_title_code_in_the_catalog_is_refused(runner, pack_copy):
     (pack_copy / "catalog.yaml").write_text(text + "  - code: bi_thu_huyen_uy\n    label: Bí thư khác\n    en: Other\n",
                                             encoding="utf-8")
     result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
-    assert result.exit_code == 1 and "duplicate id 'bi_thu_huyen_uy'" in result.stdout
+    assert result.exit_code == 2 and "duplicate id 'bi_thu_huyen_uy'" in result.stdout
 
 
 @pytest.mark.parametrize("target", ["pack.yaml", "catalog.yaml", "tests/bomb.yaml"])
@@ -155,7 +155,7 @@ def test_an_alias_bomb_in_a_pack_is_refused_quickly(runner, pack_copy, target):
         previous = name
     (pack_copy / target).write_text(bomb, encoding="utf-8")
     result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
-    assert result.exit_code == 1 and "expands to more than 200,000 nodes" in result.stdout
+    assert result.exit_code == 2 and "expands to more than 200,000 nodes" in result.stdout
 
 
 def test_a_missing_catalog_is_named_as_missing(runner, pack_copy):
@@ -172,6 +172,6 @@ def test_a_pack_beyond_the_engines_limits_is_refused_not_crashed_on(runner, pack
               "    otherwise: review", "      - outcome: pass\n        when:\n" + alternatives.rstrip("\n")
               + "\n    otherwise: review"))
     result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert "beyond the inference engine's limits: more than 512 distinct tests" in result.stdout
     assert "Traceback" not in result.output

@@ -8,10 +8,11 @@ import shutil
 
 import pytest
 
-from cli import main
+from sangloc.engine.commands.main import main
 from conftest import ROOT
-from engine import available_packs, load_pack
-from engine.packtest import load_cases, run_tests
+from sangloc.engine.pack.load import available_packs, load_pack
+from sangloc.engine.pack.testfile import load_cases
+from sangloc.engine.run.packtests import run_tests
 
 PACK_DIR = ROOT / "rules" / "pho-bi-thu-tinh-uy-2020"
 FIXTURE_PACK = ROOT / "tests" / "packs" / "thu-nghiem-2025"
@@ -89,7 +90,7 @@ def test_rules_check_lists_one_precise_message_per_error_in_one_run(runner, tmp_
         "aliases: [Ủy viên BTV Tỉnh ủy]", "aliases: [Ủy viên BTV Tỉnh ủy, Giám đốc Sở]"), encoding="utf-8")
 
     result = runner.invoke(main, ["rules", "check", str(copy), "--lang", "en"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     errors = [line for line in result.stdout.splitlines() if line.startswith("ERROR: ")]
     expected = [
         "rules[4].otherwize: unknown key 'otherwize'; did you mean 'otherwise'?",

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 
 import oracle
 from conftest import ROOT
-from engine import load_pack
-from engine.evaluate import Screener
-from engine.explain import Explainer
-from engine.loader import validate_profile
-from engine.model import ProfileContext
-from engine.render import decision_dict
+from sangloc.engine.pack.load import load_pack
+from sangloc.engine.decide.decide import Decider
+from sangloc.engine.decide.explain import Explainer
+from sangloc.engine.profile.validate import validate_profile
+from sangloc.engine.profile.model import ProfileContext
+from sangloc.engine.decide.explain import record as decision_dict
 from strategies import AS_OF, profile
 
 PACK = load_pack("pho-bi-thu-tinh-uy-2020")
@@ -42,7 +42,7 @@ _SCREENERS: dict = {}
 def _decide(document: dict, engine: str = "durable", as_of: date = AS_OF):
     screener = _SCREENERS.get((engine, as_of))
     if screener is None:
-        screener = _SCREENERS[(engine, as_of)] = Screener(PACK, as_of, engine)
+        screener = _SCREENERS[(engine, as_of)] = Decider(PACK, as_of, engine)
     validated, problems = validate_profile(document, ProfileContext(PACK.catalog, as_of))
     assert not problems, [p.text("en") for p in problems]
     return screener.decide(validated, "generated")

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from conftest import outcome
-from engine.facts import add_months
+from sangloc.engine.decide.facts import add_months
 
 JUDGEMENTS = ("trung-thanh", "trinh-do-toan-dien", "nam-chac-tinh-hinh", "am-hieu-xay-dung-dang",
               "uy-tin-doan-ket", "nang-luc-cu-the-hoa", "nang-luc-chi-dao-tham-muu", "kinh-nghiem-lanh-dao")

@@ -20,16 +20,15 @@ import atheris
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-with atheris.instrument_imports(include=["engine"]):
-    from engine import load_pack
-    from engine.evaluate import Screener
-    from engine.loader import load_batch
-    from engine.model import ProfileContext
-    from engine.pack import check_pack_folder
+with atheris.instrument_imports(include=["sangloc"]):
+    from sangloc.engine.pack.load import load_pack
+    from sangloc.engine.decide.decide import Decider
+    from sangloc.engine.run.pipeline import Screening, collect
+    from sangloc.engine.profile.model import ProfileContext
+    from sangloc.engine.pack.load import check_pack_folder
 
 WORK = Path(tempfile.mkdtemp(prefix="sangloc-fuzz-"))
 PACK = load_pack("pho-bi-thu-tinh-uy-2020")
-SCREENER = Screener(PACK, engine="python")
 PACK_COPY = WORK / "pack"
 shutil.copytree(PACK.path, PACK_COPY)
 ORIGINAL = {name: (PACK.path / name).read_bytes() for name in ("pack.yaml", "catalog.yaml")}
@@ -40,10 +39,7 @@ def profile_input(data: bytes) -> None:
     provider = atheris.FuzzedDataProvider(data)
     path = WORK / f"input{SUFFIXES[provider.ConsumeIntInRange(0, 2)]}"
     path.write_bytes(provider.ConsumeBytes(provider.remaining_bytes()))
-    batch = load_batch([str(path)], ProfileContext(PACK.catalog, PACK.reference_date), PACK.assessment_ids(),
-                       PACK.id)
-    for loaded in batch.profiles:
-        SCREENER.decide(loaded.profile, loaded.source)
+    collect(Screening([str(path)], PACK, matcher="python"))
 
 
 def pack_input(data: bytes) -> None:
@@ -54,7 +50,7 @@ def pack_input(data: bytes) -> None:
                                        else content)
     checked = check_pack_folder(str(PACK_COPY))
     if checked.pack is not None:
-        Screener(checked.pack, engine="python")
+        Decider(checked.pack, matcher="python")
 
 
 if __name__ == "__main__":

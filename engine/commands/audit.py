@@ -1,0 +1,161 @@
+"""``sangloc audit``: what was decided, when, by whom, under which pack; replay; tamper check."""
+
+from __future__ import annotations
+
+import click
+
+from .options import audit_db_option, lang_option
+
+
+@click.group()
+def audit():
+    """Sổ kiểm toán: mọi lần sàng lọc được ghi lại, chạy lại được, phát hiện được sửa đổi."""
+
+
+def _open_store(audit_db):
+    from ..run import audit as store
+
+    return store.connect(store.store_path(audit_db), create=False)
+
+
+def _format_option(func):
+    return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+                        show_default=True, help="Dạng kết quả.")(func)
+
+
+@audit.command("runs")
+@audit_db_option
+@_format_option
+@lang_option
+def audit_runs(audit_db, fmt, lang):
+    """Liệt kê các lần chạy đã ghi (cũ nhất trước; số thứ tự dùng được thay cho mã).
+
+    Ví dụ: sangloc audit runs
+    """
+    from ..jsonform import dumps
+    from ..render.audit import runs_table
+    from ..run import audit as store
+
+    items = store.runs(_open_store(audit_db))
+    click.echo(dumps(items) if fmt == "json" else runs_table(items, lang), nl=False)
+
+
+@audit.command("show")
+@click.argument("run_ref", metavar="RUN")
+@audit_db_option
+@_format_option
+@lang_option
+def audit_show(run_ref, audit_db, fmt, lang):
+    """Xem một lần chạy: ai chạy, khi nào, lệnh gì, bộ quy tắc nào, kết luận từng người.
+
+    Ví dụ: sangloc audit show 1 --format json
+    """
+    from ..jsonform import dumps
+    from ..render.audit import show_table
+    from ..run import audit as store
+
+    db = _open_store(audit_db)
+    run_id = store.resolve_run(db, run_ref)
+    header, records = store.run_header(db, run_id), store.run_decisions(db, run_id)
+    click.echo(dumps({"run": header, "records": records}) if fmt == "json" else show_table(header, records, lang),
+               nl=False)
+
+
+@audit.command("why")
+@click.argument("profile_id")
+@audit_db_option
+@_format_option
+@lang_option
+def audit_why(profile_id, audit_db, fmt, lang):
+    """Mọi quyết định đã ghi về một người, mới nhất trước, kèm lý do và digest bộ quy tắc.
+
+    Ví dụ: sangloc audit why DT-0006
+    """
+    import unicodedata
+
+    from ..jsonform import dumps
+    from ..render.audit import why_table
+    from ..run import audit as store
+
+    profile_id = unicodedata.normalize("NFC", profile_id)
+    history = store.decisions_about(_open_store(audit_db), profile_id)
+    if fmt == "json":
+        click.echo(dumps([{"run": h, **r} for h, r in history]), nl=False)
+    else:
+        click.echo(why_table(profile_id, history, lang), nl=False)
+
+
+@audit.command("replay")
+@click.argument("run_ref", metavar="RUN")
+@audit_db_option
+@lang_option
+def audit_replay(run_ref, audit_db, lang):
+    """Chạy lại một lần chạy với dữ liệu vào và bộ quy tắc đã lưu; báo mọi quyết định khác đi (mã 1).
+
+    Ví dụ: sangloc audit replay 1
+    """
+    from ..errors import PartialFailure
+    from ..run import audit as store
+    from ..run.replay import replay
+
+    db = _open_store(audit_db)
+    run_id = store.resolve_run(db, run_ref)
+    header, differences = replay(db, run_id)
+    vi = lang == "vi"
+    for profile_id, what in differences:
+        click.echo(f"{'KHÁC' if vi else 'DIFFERS'}: {profile_id}: {what}")
+    click.echo((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi
+                else f"Run {run_id}: {header['profiles']} decisions, {len(differences)} differ on replay"))
+    if differences:
+        raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})
+
+
+@audit.command("diff")
+@click.argument("run_a", metavar="RUN_A")
+@click.argument("run_b", metavar="RUN_B")
+@audit_db_option
+@_format_option
+@lang_option
+def audit_diff(run_a, run_b, audit_db, fmt, lang):
+    """Hai lần chạy đã ghi: ai đổi kết luận, quy tắc nào đổi.
+
+    Ví dụ: sangloc audit diff 1 2
+    """
+    from ..jsonform import dumps
+    from ..render.audit import run_diff_table
+    from ..run import audit as store
+    from ..run.replay import run_diff
+
+    db = _open_store(audit_db)
+    first, second = store.resolve_run(db, run_a), store.resolve_run(db, run_b)
+    changes = run_diff(db, first, second)
+    click.echo(dumps({"a": first, "b": second, "changes": changes}) if fmt == "json"
+               else run_diff_table(first, second, changes, lang), nl=False)
+
+
+@audit.command("verify")
+@audit_db_option
+@lang_option
+def audit_verify(audit_db, lang):
+    """Kiểm tra chuỗi băm của sổ: nêu bản ghi đầu tiên bị sửa, xóa, chèn hay đảo (mã 1).
+
+    Ví dụ: sangloc audit verify
+    """
+    from ..errors import PartialFailure
+    from ..render.audit import how_text
+    from ..run import audit as store
+
+    db = _open_store(audit_db)
+    count, head, broken = store.verify(db)
+    vi = lang == "vi"
+    if broken:
+        click.echo((f"HỎNG: bản ghi số {broken.seq} {how_text(broken.how, lang)}; {count} bản ghi trước đó còn nguyên"
+                    if vi else f"BROKEN: record {broken.seq} {how_text(broken.how, lang)}; "
+                               f"{count} records before it are intact"))
+        raise PartialFailure("chain_broken", {"quiet": True})
+    items = store.runs(db)
+    last = items[-1]["run_id"] if items else "—"
+    click.echo((f"Nguyên vẹn: {count} bản ghi, {len(items)} lần chạy (lần cuối {last}); mã băm cuối {head} — "
+                "đối chiếu với mã đã ghi vào biên bản để biết không có lần chạy nào bị xóa khỏi cuối sổ" if vi
+                else f"Intact: {count} records, {len(items)} runs (last {last}); head hash {head} — compare it "
+                     "with the one written in the minutes to know that no run was removed from the end"))

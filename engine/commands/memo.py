@@ -1,0 +1,67 @@
+"""``sangloc memo``: the justification memo (tờ trình) for the step-1 meeting."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .options import audit_options, lang_option, output_options, pack_options, parse_date, quiet_option
+from .report import Recording, report_problems
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pack_options
+@output_options("md", "html", "docx",
+                help_text="Markdown, HTML (một tệp, in được khổ A4) hoặc Word (.docx, cần --output).")
+@lang_option
+@click.option("--issuer", default="TỈNH ỦY …", show_default=True, help="Cơ quan ban hành (góc trên bên trái).")
+@click.option("--number", default="Số     -TTr/TU", show_default=True, help="Số và ký hiệu văn bản.")
+@click.option("--place", default="…", show_default=True, help="Địa danh trước ngày tháng.")
+@click.option("--date", "memo_date", default=None, metavar="DATE", help="Ngày của tờ trình; mặc định là ngày xét.")
+@quiet_option
+@audit_options
+def memo(paths, pack, as_of, fmt, output, lang, issuer, number, place, memo_date, quiet, audit_db, no_audit):
+    """Tờ trình Ban Thường vụ về danh sách nhân sự (bước 1): căn cứ, danh sách đề xuất,
+    các trường hợp không đủ tiêu chuẩn kèm lý do và chứng cứ, bảng đối chiếu, số liệu.
+
+    Ví dụ: sangloc memo profiles/ --format docx --output to-trinh.docx --issuer "TỈNH ỦY THÁI BÌNH"
+    """
+    from ..errors import NoValidProfile, PartialFailure, UsageError
+    from ..render.memo import MemoOptions, build_memo
+    from ..run.output import write
+    from ..run.pipeline import Outcome, Screening, collect
+
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        raise UsageError("docx_needs_output", {})
+    options = MemoOptions(issuer=issuer, number=number, place=place, date=parse_date(memo_date, "--date"))
+    run = collect(Screening(list(paths), pack, as_of, lang=lang, keep_documents=not no_audit, keep_profiles=True))
+    if not quiet:
+        report_problems(run.warnings, run.invalid, lang)
+    if not run.results:
+        raise NoValidProfile()
+    document = build_memo(run, lang, options)
+    if fmt == "docx":
+        from ..render.docx import memo_docx
+
+        content = memo_docx(document)
+    elif fmt == "html":
+        from ..render.html import memo_html
+
+        content = memo_html(document)
+    else:
+        from ..render.markdown import memo_md
+
+        content = memo_md(document)
+    recording = Recording(pack, run.as_of, lang, audit_db, no_audit, quiet)
+    try:
+        for outcome in [Outcome(result=r) for r in run.results] + [Outcome(invalid=i) for i in run.invalid]:
+            recording.add(outcome)
+        recording.commit()
+    except BaseException:
+        recording.abort()
+        raise
+    write(content, output)
+    if run.invalid:
+        raise PartialFailure("some_invalid", {"count": len(run.invalid), "quiet": quiet})

@@ -1,0 +1,114 @@
+"""What every command says on stderr (warnings, invalid profiles, progress) and
+the audit record a run leaves."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from datetime import date
+
+import click
+
+
+def _where(source, profile_id, index=None) -> str:
+    who = profile_id or (f"#{index + 1}" if index is not None else "")
+    return f"{source} {who}".strip()
+
+
+def warn(source, profile_id, problem, lang: str) -> None:
+    prefix = "Cảnh báo" if lang == "vi" else "Warning"
+    click.echo(f"{prefix}: {_where(source, profile_id)}: {problem.text(lang)}", err=True)
+
+
+def report_invalid(entry, lang: str) -> None:
+    prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
+    for problem in entry.problems:
+        click.echo(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {problem.text(lang)}", err=True)
+
+
+def report_problems(warnings, invalid, lang: str) -> None:
+    for source, profile_id, problem in warnings:
+        warn(source, profile_id, problem, lang)
+    for entry in invalid:
+        report_invalid(entry, lang)
+
+
+def command_line() -> str:
+    """This invocation as a shell command line (recorded in the audit store)."""
+    root = click.get_current_context().find_root().command
+    return shlex.join(["sangloc", *getattr(root, "invoked_args", sys.argv[1:])])
+
+
+def sangloc_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("sangloc")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+class Recording:
+    """A run's audit record as a consumer of its outcomes: written whole when the run
+    completes, or not at all; with ``--no-audit``, nothing but a line saying so."""
+
+    def __init__(self, pack, as_of: date, lang: str, audit_db: str | None, no_audit: bool, quiet: bool):
+        from ..run import audit
+
+        self.lang, self.quiet = lang, quiet
+        self.writer = None
+        if not no_audit:
+            header = audit.RunRecord(command_line(), as_of, pack.id, pack.version, pack.digest, lang,
+                                     sangloc_version())
+            self.writer = audit.AuditWriter(audit.store_path(audit_db), header, pack.content)
+
+    def add(self, outcome) -> None:
+        if self.writer is not None:
+            self.writer.add_outcome(outcome, self.lang)
+
+    def commit(self) -> None:
+        vi = self.lang == "vi"
+        if self.writer is None:
+            click.echo("Lần chạy này không được ghi vào sổ kiểm toán (--no-audit)." if vi
+                       else "This run was not recorded in the audit store (--no-audit).", err=True)
+            return
+        run_id, path = self.writer.commit(), self.writer.path
+        self.writer = None
+        if not self.quiet:
+            click.echo((f"Đã ghi vào sổ kiểm toán {path}: lần chạy {run_id}" if vi
+                        else f"Recorded in the audit store {path}: run {run_id}"), err=True)
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.abort()
+            self.writer = None
+
+
+class Progress:
+    """A progress line on stderr for runs longer than a second, only where a person is watching."""
+
+    def __init__(self, quiet: bool):
+        import time
+
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.clock = time.monotonic
+        self.started = self.clock()
+        self.shown = 0.0
+        self.visible = False
+
+    def tick(self, done: int, total: int | None = None) -> None:
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self.started < 1.0 or now - self.shown < 0.2:
+            return
+        self.shown = now
+        rate = done / max(now - self.started, 1e-9)
+        share = f" ({100 * done // total}%)" if total else ""
+        click.echo(f"\r  {done}{'/' + str(total) if total else ''} hồ sơ{share} · {rate:,.0f}/s   ", err=True, nl=False)
+        self.visible = True
+
+    def finish(self) -> None:
+        if self.visible:
+            click.echo("", err=True)
+            self.visible = False

@@ -1,0 +1,143 @@
+"""``sangloc screen``: every profile through the pipeline, to the chosen output."""
+
+from __future__ import annotations
+
+import click
+
+from .options import audit_options, lang_option, output_options, pack_options, quiet_option
+from .report import Progress, Recording, report_invalid, report_problems, warn
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@pack_options
+@output_options("table", "json", "jsonl", "csv", "md", "html",
+                help_text="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong.")
+@lang_option
+@click.option("--engine", type=click.Choice(["durable", "python"]), default="durable", show_default=True,
+              help="Bộ so khớp mẫu: durable-rules, hoặc bộ so khớp Python dùng để đối chiếu.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Số tiến trình xét song song (kết quả giống hệt --jobs 1).")
+@quiet_option
+@audit_options
+def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, quiet, audit_db, no_audit):
+    """Sàng lọc mọi hồ sơ theo bộ quy tắc; screen every profile.
+
+    Kết quả chia ba nhóm: đủ tiêu chuẩn, cần xem xét, không đủ tiêu chuẩn.
+
+    Ví dụ: sangloc screen profiles/ --format json --output ket-qua.json
+    """
+    from ..run.pipeline import Screening
+
+    screening = Screening(list(paths), pack, as_of, matcher=engine, jobs=jobs, lang=lang,
+                          keep_documents=not no_audit, keep_profiles=fmt == "html")
+    recording = Recording(pack, as_of, lang, audit_db, no_audit, quiet)
+    progress = Progress(quiet)
+    try:
+        if fmt == "jsonl":
+            counts = _stream(screening, output, lang, quiet, recording, progress)
+            screened, invalid = sum(counts[v] for v in ("eligible", "review", "ineligible")), counts["invalid"]
+        else:
+            screened, invalid = _collected(screening, fmt, output, quiet, recording, progress)
+    except BaseException:
+        recording.abort()
+        raise
+    _finish(screened, invalid, quiet)
+
+
+def _finish(screened: int, invalid: int, quiet: bool) -> None:
+    from ..errors import NoValidProfile, PartialFailure
+
+    if not screened:
+        raise NoValidProfile()
+    if invalid:
+        raise PartialFailure("some_invalid", {"count": invalid, "quiet": quiet})
+
+
+def _collected(screening, fmt, output, quiet, recording, progress) -> tuple[int, int]:
+    """Every outcome first, then the whole output, sorted by profile id."""
+    from ..decide.explain import Explainer
+    from ..jsonform import compact
+    from ..run.output import Output, write
+    from ..run.pipeline import collect
+
+    run = collect(screening, progress.tick)
+    progress.finish()
+    lang = run.lang
+    if not quiet:
+        report_problems(run.warnings, run.invalid, lang)
+    if run.results:
+        for result in run.results:
+            recording.add(_outcome(result))
+        for entry in run.invalid:
+            recording.add(_outcome(invalid=entry))
+        recording.commit()
+    else:
+        recording.abort()
+    ex = Explainer(run.pack, run.as_of, lang)
+    if fmt == "json":
+        from ..render.json import report_chunks
+
+        rows = [(r.profile_id, r.verdict, compact(r.record)) for r in run.results]
+        del run.results[:]  # the rows now hold what the report needs
+        with Output(output) as stream:
+            for chunk in report_chunks(run.pack, run.as_of, lang, rows, run.invalid):
+                stream.write(chunk)
+        return len(rows), len(run.invalid)
+    write(_render(fmt, ex, run), output)
+    return len(run.results), len(run.invalid)
+
+
+def _render(fmt, ex, run) -> str:
+    if fmt == "html":
+        from ..render.html import report_html
+        from ..render.memo import MemoOptions, build_memo
+
+        return report_html(build_memo(run, ex.lang, MemoOptions()))
+    if fmt == "table":
+        from ..render.table import screen_table as render
+    elif fmt == "csv":
+        from ..render.csv import screen_csv as render
+    else:
+        from ..render.markdown import screen_md as render
+    return render(ex, run.records, run.invalid)
+
+
+def _outcome(result=None, invalid=None):
+    from ..run.pipeline import Outcome
+
+    return Outcome(result=result, invalid=invalid)
+
+
+def _stream(screening, output, lang, quiet, recording, progress) -> dict:
+    """--format jsonl: one line per profile, in input order, written as it is decided."""
+    from ..render.common import VERDICTS
+    from ..render.json import invalid_line, result_line, summary_line
+    from ..run.output import Output
+
+    counts = {v: 0 for v in (*VERDICTS, "invalid")}
+    with Output(output) as stream:
+        for done, outcome in enumerate(screening.outcomes(), start=1):
+            recording.add(outcome)
+            if outcome.result is not None:
+                stream.write(result_line(outcome.result.record) + "\n")
+                counts[outcome.result.verdict] += 1
+            else:
+                stream.write(invalid_line(outcome.invalid, lang) + "\n")
+                counts["invalid"] += 1
+                if not quiet:
+                    report_invalid(outcome.invalid, lang)
+            if not quiet:
+                for source, profile_id, problem in outcome.warnings:
+                    warn(source, profile_id, problem, lang)
+            progress.tick(done, screening.total)
+        stream.write(summary_line(screening.pack, screening.as_of, lang, counts) + "\n")
+    progress.finish()
+    if any(counts[v] for v in VERDICTS):
+        recording.commit()
+    else:
+        recording.abort()
+    if not quiet:
+        for source, profile_id, problem in screening.warnings:
+            warn(source, profile_id, problem, lang)
+    return counts

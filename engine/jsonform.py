@@ -1,0 +1,21 @@
+"""The two JSON forms sangloc writes: canonical (hashed, compared, stored) and
+indented (printed for people and programs)."""
+
+from __future__ import annotations
+
+import json
+
+
+def canonical(value) -> str:
+    """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 text."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def dumps(value) -> str:
+    """The indented form: stable key order, UTF-8 text, a final newline."""
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def compact(value) -> str:
+    """One line, spaces after separators: one result of a report."""
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))

@@ -1,0 +1,79 @@
+"""Test files shipped with a pack: ``rules/<pack>/tests/*.yaml``.
+
+Like OpenFisca's YAML tests or ``opa test``: each case is a profile (named,
+inline, or a named one with some keys replaced), an optional as-of date, and
+the expected verdict and rule outcomes::
+
+    profiles:
+      base: {id: T-1, full_name: ..., ...}
+    cases:
+      - name: nam sinh đúng ngày 01/09/1965 vẫn trong độ tuổi
+        profile: base
+        with: {birth_date: 1965-09-01}
+        expect: {rules: {do-tuoi: pass}}
+
+Running them is ``engine/run/packtests.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import Problem
+from ..profile.yamlio import load_one
+from .load import Reporter
+from .model import Outcome, Pack
+
+OUTCOMES: tuple[str, ...] = ("pass", "fail", "review")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=True)
+
+
+class Expect(_Strict):
+    verdict: Literal["eligible", "review", "ineligible"] | None = None
+    rules: dict[str, Outcome] = {}
+
+
+class Case(_Strict):
+    name: str = Field(min_length=1)
+    profile: str | dict[str, Any]
+    replace: dict[str, Any] = Field(default={}, alias="with")
+    as_of: str | None = None
+    expect: Expect
+
+
+class CaseFile(_Strict):
+    profiles: dict[str, dict[str, Any]] = {}
+    cases: list[Case] = Field(min_length=1)
+
+
+def unreachable(rule) -> dict[str, str]:
+    """Outcomes a rule can never give, each with the reason (a message code)."""
+    produced = {b.outcome for b in rule.outcomes} | {rule.otherwise}
+    return {outcome: "never_advisory" if rule.kind == "advisory" and outcome == "fail" else "never_produced"
+            for outcome in OUTCOMES if outcome not in produced}
+
+
+def case_files(pack: Pack) -> list[Path]:
+    return sorted((pack.path / "tests").glob("*.yaml"))
+
+
+def load_cases(pack: Pack) -> tuple[list[tuple[str, CaseFile]], list[Problem]]:
+    files, problems = [], []
+    for path in case_files(pack):
+        name = f"tests/{path.name}"
+        reporter = Reporter(name, path.read_text(encoding="utf-8"))
+        try:
+            raw = load_one(path.read_text(encoding="utf-8"))
+            files.append((name, CaseFile.model_validate(raw)))
+        except ValidationError as err:
+            reporter.pydantic((), err, raw, CaseFile)
+        except Exception as err:  # noqa: BLE001 - any unreadable test file is reported, not raised
+            reporter.add((), "pack_yaml", reason=str(err))
+        problems.extend(reporter.problems)
+    return files, problems

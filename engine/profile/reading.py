@@ -1,0 +1,262 @@
+"""Profile files -> items: one profile-shaped document each, not yet validated.
+
+A directory means every profile file under it, in sorted path order; a file
+that cannot be read at all becomes one item carrying the problem, so that one
+bad file never stops the others.  JSON Lines files stream (a line is parsed
+where the item is processed); YAML and JSON files are read whole, within the
+size bound below.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..errors import InputFileError, Problem
+from .yamlio import DuplicateKeyError, load_all
+
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+
+#: Bounds on what one input may cost (README, "Limits"): a YAML or JSON file is
+#: read whole, so it is capped; a JSON Lines file streams, so only a line is.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+
+
+def profile_files(paths: list[str]) -> list[str]:
+    """Every profile file named by ``paths``; a directory means its files, sorted."""
+    found: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            # Hidden files (editor backups, .DS_Store, ...) are not profiles.
+            inner = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inner:
+                raise InputFileError("no_profile_files", {"path": raw})
+            found.extend(p.as_posix() for p in inner)
+        elif path.is_file():
+            if path.suffix.lower() not in PROFILE_SUFFIXES:
+                raise InputFileError("unsupported_file", {"path": raw})
+            found.append(path.as_posix())
+        elif path.exists():
+            raise InputFileError("unsupported_file", {"path": raw})
+        else:
+            raise InputFileError("path_missing", {"path": raw})
+    # A file named twice (directly and through its folder, say) is read once.
+    unique, seen = [], set()
+    for name in found:
+        key = os.path.realpath(name)
+        if key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _no_duplicate_pairs(pairs):
+    result = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _json(text: str):
+    try:
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs)
+    except RecursionError:
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+
+
+def _read_text(source: str) -> str:
+    size = Path(source).stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputFileError("file_too_large", {"size": size // (1024 * 1024), "max": MAX_FILE_BYTES // (1024 * 1024)})
+    data = Path(source).read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    _refuse_utf16(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputFileError("file_not_utf8", {"offset": err.start}) from None
+
+
+def _refuse_utf16(data: bytes) -> None:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (len(data) > 3 and (data[1] == 0 or data[0] == 0)):
+        raise InputFileError("file_utf16", {})
+
+
+def depth(value, limit: int = MAX_DEPTH) -> int:
+    """How deeply a document nests (stops counting past ``limit``), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            if level > limit:
+                return level
+            stack.extend((child, level + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+@dataclass
+class Item:
+    """One profile-shaped item of an input file, before validation."""
+
+    source: str
+    index: int | None
+    document: object = None
+    #: A JSON Lines line not parsed yet (parsing happens where the item is processed).
+    raw: str | None = None
+    problem: Problem | None = None
+
+
+def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
+    """(index, document, problem) for each profile-shaped item of a JSON or YAML file."""
+    text = _read_text(source)
+    suffix = os.path.splitext(source)[1].lower()
+    if suffix == ".json":
+        try:
+            data = _json(text)
+        except ValueError as err:
+            raise InputFileError("file_syntax", {"fmt": "JSON", "reason": str(err)}) from None
+        docs = data if isinstance(data, list) else [data]
+    else:
+        try:
+            loaded = load_all(text)
+        except (yaml.YAMLError, RecursionError) as err:
+            chunks = _yaml_documents(text)
+            if len(chunks) < 2:
+                raise InputFileError(*_yaml_problem(err, 0)) from None
+            return _each_document(chunks)  # one broken document must not take the others with it
+        loaded = [doc for doc in loaded if doc is not None]
+        docs = loaded[0] if len(loaded) == 1 and isinstance(loaded[0], list) else loaded
+    return [(i, doc, None) for i, doc in enumerate(docs)]
+
+
+_DOCUMENT_START = re.compile(r"^---(\s|$)")
+
+
+def _yaml_documents(text: str) -> list[tuple[int, str]]:
+    """(first line number, text) of each `---` document of a YAML stream; a preamble
+    of directives and comments goes with the first document."""
+    chunks: list[tuple[int, list[str]]] = [(0, [])]
+    for number, line in enumerate(text.splitlines(keepends=True)):
+        if _DOCUMENT_START.match(line):
+            chunks.append((number, []))
+        chunks[-1][1].append(line)
+    first_line, preamble = chunks[0]
+    if len(chunks) > 1 and all(not l.strip() or l.lstrip().startswith(("#", "%")) for l in preamble):
+        chunks = [(first_line, preamble + chunks[1][1])] + chunks[2:]
+    return [(start, "".join(lines)) for start, lines in chunks if "".join(lines).strip()]
+
+
+def _each_document(chunks: list[tuple[int, str]]) -> list[tuple[int, object, Problem | None]]:
+    items: list[tuple[int, object, Problem | None]] = []
+    for start, chunk in chunks:
+        try:
+            documents = [d for d in load_all(chunk) if d is not None]
+        except (yaml.YAMLError, RecursionError) as err:
+            code, params = _yaml_problem(err, start)
+            items.append((len(items), None, Problem(f"line {start + 1}", code, params)))
+            continue
+        for document in documents:
+            items.append((len(items), document, None))
+    return items
+
+
+def _yaml_problem(err: BaseException, offset: int) -> tuple[str, dict]:
+    if isinstance(err, DuplicateKeyError):
+        return "duplicate_key", {"key": err.key, "line": err.line + offset}
+    if isinstance(err, RecursionError):
+        return "file_syntax", {"fmt": "YAML", "reason": f"nested deeper than {MAX_DEPTH} levels"}
+    return "file_syntax", {"fmt": "YAML", "reason": _yaml_reason(err, offset)}
+
+
+def _lines(stream):
+    """The lines of a binary stream, each at most MAX_LINE_BYTES (a longer one is
+    skipped to its end and given as None): memory stays bounded whatever the file."""
+    while True:
+        data = stream.readline(MAX_LINE_BYTES + 1)
+        if not data:
+            return
+        if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+            while True:
+                rest = stream.readline(MAX_LINE_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield data
+
+
+def _jsonl_items(source: str):
+    """A JSON Lines file, line by line: memory does not grow with the file."""
+    with open(source, "rb") as stream:
+        _refuse_utf16(stream.read(4))
+        stream.seek(0)
+        for number, data in enumerate(_lines(stream), start=1):
+            if data is None:
+                yield Item(source, number - 1, problem=Problem(f"line {number}", "line_too_long",
+                                                              {"max": MAX_LINE_BYTES // 1024}))
+                continue
+            if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+                data = data[3:]
+            try:
+                line = data.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield Item(source, number - 1, problem=Problem(f"line {number}", "file_not_utf8", {"offset": err.start}))
+                continue
+            if line.strip():
+                yield Item(source, number - 1, raw=line)
+
+
+def iter_items(files: list[str], warnings: list | None = None):
+    """Every item of every file of ``files`` (from :func:`profile_files`), in order; a
+    file that cannot be read at all is one item carrying the problem."""
+    for source in files:
+        try:
+            if source.lower().endswith(".jsonl"):
+                empty = True
+                for item in _jsonl_items(source):
+                    empty = False
+                    yield item
+            else:
+                documents = _documents(source)
+                empty = not documents
+                for index, document, problem in documents:
+                    yield Item(source, index, document, problem=problem)
+        except InputFileError as err:
+            yield Item(source, None, problem=Problem("", err.code, err.params))
+            continue
+        except OSError as err:
+            yield Item(source, None, problem=Problem("", "file_unreadable", {"reason": err.strerror or str(err)}))
+            continue
+        if empty and warnings is not None:
+            warnings.append((source, None, Problem("", "empty_file")))
+
+
+def _yaml_reason(err: yaml.YAMLError, offset: int = 0) -> str:
+    mark = getattr(err, "problem_mark", None)
+    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+    return f"{problem} (line {mark.line + 1 + offset}, column {mark.column + 1})" if mark else str(problem)
+
+
+def item_document(item: Item):
+    """The item's document, parsing a JSON Lines line now; raises ValueError on bad JSON."""
+    return _json(item.raw) if item.raw is not None else item.document

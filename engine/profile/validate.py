@@ -1,0 +1,94 @@
+"""Items -> validated profiles, and every input error as data.
+
+One bad profile never stops the others: each problem becomes an
+:class:`Invalid` entry naming the file, the profile id when known, and the
+field path; everything valid is kept as a :class:`Loaded` profile.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from ..errors import Problem
+from .model import Profile, ProfileContext
+from .reading import MAX_DEPTH, Item, depth, item_document
+from .validation import field_path, translate, type_name
+
+
+@dataclass
+class Invalid:
+    """A profile (or a whole file) that could not be screened, and why."""
+
+    source: str
+    profile_id: str | None
+    problems: list[Problem]
+    index: int | None = None
+    full_name: str | None = None
+
+
+@dataclass
+class Loaded:
+    profile: Profile
+    source: str
+    index: int
+    #: The profile as read, before validation (what an audit record keeps).
+    document: dict | None = None
+
+
+def check_item(item: Item, context: ProfileContext):
+    """(Loaded or None, Invalid or None, warnings) for one item."""
+    if item.problem is not None:
+        return None, Invalid(item.source, None, [item.problem], item.index), []
+    try:
+        document = item_document(item)
+    except ValueError as err:
+        number = (item.index or 0) + 1
+        return None, Invalid(item.source, None, [Problem(f"line {number}", "file_syntax",
+                                                         {"fmt": "JSON", "reason": str(err)})], item.index), []
+    if depth(document) > MAX_DEPTH:
+        return None, Invalid(item.source, None, [Problem("", "too_deep", {"max": MAX_DEPTH})], item.index), []
+    profile, problems = validate_profile(document, context)
+    if problems:
+        return None, Invalid(item.source, guess(document, "id"), problems, item.index,
+                             guess(document, "full_name")), []
+    warnings = []
+    for criterion in sorted(profile.assessments):
+        if criterion not in context.assessment_ids:
+            warnings.append((item.source, profile.id, Problem(
+                f"assessments.{criterion}", "unknown_assessment",
+                {"value": criterion, "pack": context.pack_id,
+                 "suggestions": difflib.get_close_matches(criterion, sorted(context.assessment_ids), n=2)},
+            )))
+    return Loaded(profile, item.source, item.index, document), None, warnings
+
+
+def guess(document, key: str) -> str | None:
+    """What an invalid profile says its id (or name) is, if it says so in text."""
+    if isinstance(document, dict) and isinstance(document.get(key), str):
+        return document[key]
+    return None
+
+
+def validate_profile(document, context: ProfileContext) -> tuple[Profile | None, list[Problem]]:
+    """The profile, or every problem pydantic and our validators found in it."""
+    if not isinstance(document, dict):
+        return None, [Problem("", "not_mapping", {"got": type_name(document)})]
+    try:
+        return Profile.model_validate(document, context=context), []
+    except ValidationError as err:
+        return None, [_problem(e, document) for e in err.errors(include_url=False)]
+
+
+def _problem(error: dict, document: dict) -> Problem:
+    loc, code, params = translate(error, document, Profile)
+    if code == "end_before_start":
+        loc.append("until" if loc and loc[0] == "discipline" else "end")
+    if code == "duplicate_year":
+        loc.append(params["value"])
+    if loc and loc[-1] == "result" and loc[0] == "assessments" and len(loc) == 3 \
+            and isinstance(document.get("assessments", {}).get(loc[1]), str):
+        loc.pop()  # written as the shorthand `criterion: value`: no `result` key to point at
+    return Problem(field_path(loc, document), code, params)
