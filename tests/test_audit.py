@@ -150,6 +150,7 @@ def test_verify_detects_and_locates_tampering(runner, store, tampering, seq, how
     assert f"BROKEN: record {seq} {how}" in result.stdout, result.stdout
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_both_succeed(tmp_path, store):
     env = {**os.environ, "SANGLOC_AUDIT_DB": str(store)}
     command = [sys.executable, str(ROOT / "cli.py"), "screen", str(PROFILES), "--format", "json", "-q"]
@@ -166,15 +167,28 @@ def test_two_processes_writing_at_once_both_succeed(tmp_path, store):
     assert check.returncode == 0 and "Intact: 65 records" in check.stdout
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_the_store_valid_and_no_partial_run(tmp_path, store):
     batch = tmp_path / "batch.jsonl"
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "1500"], stdout=batch.open("w"), check=True)
     env = {**os.environ, "SANGLOC_AUDIT_DB": str(store)}
-    command = [sys.executable, str(ROOT / "cli.py"), "screen", str(batch), "--format", "json", "-q"]
+    command = [sys.executable, str(ROOT / "cli.py"), "screen", str(batch), "--format", "json", "-q",
+               "-o", str(tmp_path / "out.json")]
     subprocess.run(command, env=env, stdout=subprocess.DEVNULL, check=True)  # one complete run first
-    for delay in (0.3, 0.8, 1.2, 1.6, 2.0, 2.4):
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+    wal = store.with_name(store.name + "-wal")
+    points = [  # each a moment of the run, observed rather than guessed from a delay
+        ("started", lambda: True),
+        ("reading the batch", lambda: _has_open(process, str(batch))),
+        ("the store's transaction begun", lambda: wal.exists() and wal.stat().st_size > 0),
+        ("the store's transaction half written", lambda: wal.exists() and wal.stat().st_size > 1_000_000),
+        ("the output being written", lambda: any(p.name.startswith(".sangloc-") for p in tmp_path.iterdir())),
+    ]
+    for what, reached in points:
+        process = subprocess.Popen(command, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not reached() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
         process.wait()
         with sqlite3.connect(store) as db:
@@ -185,6 +199,14 @@ def test_a_killed_run_leaves_the_store_valid_and_no_partial_run(tmp_path, store)
         check = subprocess.run([sys.executable, str(ROOT / "cli.py"), "audit", "verify"], env=env,
                                capture_output=True, text=True, check=False)
         assert check.returncode == 0, check.stdout
+
+
+def _has_open(process, name: str) -> bool:
+    """True while ``process`` holds a file whose path ends with ``name`` open (Linux /proc)."""
+    try:
+        return any(os.readlink(fd.path).endswith(name) for fd in os.scandir(f"/proc/{process.pid}/fd"))
+    except OSError:
+        return False
 
 
 def test_a_store_of_another_schema_version_is_refused_clearly(runner, store):

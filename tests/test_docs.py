@@ -36,6 +36,7 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
     assert tests in ci
 
 
+@pytest.mark.slow
 def test_plain_install_ships_the_rule_packs(tmp_path):
     """`pip install .` (not only an editable install) must carry rules/ with it."""
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",

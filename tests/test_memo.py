@@ -58,6 +58,7 @@ def test_memo_is_recorded_in_the_audit_store(runner):
     assert len(runs) == 1 and runs[0]["command"].startswith("sangloc memo")
 
 
+@pytest.mark.slow
 def test_memo_html_renders_in_chromium_with_every_candidate(runner, tmp_path):
     chromium = _tool("chromium")
     page = tmp_path / "memo.html"
@@ -85,6 +86,7 @@ def test_memo_html_renders_in_chromium_with_every_candidate(runner, tmp_path):
         assert words in text, words
 
 
+@pytest.mark.slow
 def test_memo_docx_opens_in_libreoffice_with_every_candidate_and_reason(runner, tmp_path):
     soffice = _tool("soffice")
     pdftotext = _tool("pdftotext")

@@ -39,6 +39,7 @@ def _cli(args, **kwargs):
                           check=False, **kwargs)
 
 
+@pytest.mark.slow
 def test_ten_thousand_with_one_percent_corrupted_loses_nothing(tmp_path):
     lines = _generate(10_000)
     corrupted: set[str] = set()
@@ -89,6 +90,20 @@ def test_ten_thousand_with_one_percent_corrupted_loses_nothing(tmp_path):
         assert not invalid_ids & {r["profile_id"] for r in results}
 
 
+def _wait_for(condition, what: str, timeout: float = 60.0) -> None:
+    """Wait until ``condition()`` holds (the event itself, not a guess at how long it takes)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.01)
+
+
+def _writing(folder, at_least: int = 64 * 1024):
+    """True once a run is midway through writing its output into ``folder``."""
+    return lambda: any(p.name.startswith(".sangloc-") and p.stat().st_size >= at_least for p in folder.iterdir())
+
+
 def _start(args, tmp_path):
     env = {**os.environ, "SANGLOC_AUDIT_DB": str(tmp_path / "audit.sqlite")}
     return subprocess.Popen([sys.executable, str(ROOT / "cli.py"), *args], env=env, stdout=subprocess.PIPE,
@@ -102,24 +117,26 @@ def big_batch(tmp_path_factory):
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_run_killed_midway_leaves_the_previous_output_intact(tmp_path, big_batch, jobs):
     out = tmp_path / "ket-qua.jsonl"
     out.write_text("previous result\n", encoding="utf-8")
     process = _start(["screen", str(big_batch), "--format", "jsonl", "--jobs", jobs, "-o", str(out)], tmp_path)
-    time.sleep(2.0)
+    _wait_for(_writing(tmp_path), "the run to be midway through its output")
     assert process.poll() is None, "the run finished before it could be killed"
     process.kill()
     process.wait()
     assert out.read_text(encoding="utf-8") == "previous result\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_exits_130_with_one_line(tmp_path, big_batch, jobs):
     out = tmp_path / "ket-qua.json"
     out.write_text("previous result\n", encoding="utf-8")
     process = _start(["screen", str(big_batch), "--format", "jsonl", "--jobs", jobs, "-o", str(out)], tmp_path)
-    time.sleep(2.0)
+    _wait_for(_writing(tmp_path), "the run to be midway through its output")
     assert process.poll() is None, "the run finished before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
     _, err = process.communicate(timeout=60)
@@ -134,6 +151,7 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path, big_batch, jobs):
         assert json.loads(check.stdout or "[]") == []
 
 
+@pytest.mark.slow
 def test_huge_inputs_fail_fast_in_bounded_memory(tmp_path):
     """A 200 MB YAML file and a 200 MB single JSON line: a clear error, quickly, in little memory."""
     yaml_file = tmp_path / "huge.yaml"

@@ -100,6 +100,7 @@ def _cli(args, cwd):
                           capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(profile(), min_size=20, max_size=40), st.randoms(use_true_random=False))
 def test_output_depends_neither_on_order_nor_on_layout_nor_on_jobs(tmp_path_factory, documents, rnd):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import audit_db_option, lang_option
+from .options import audit_db_option, format_option, lang_option
 
 
 @click.group()
@@ -18,14 +18,9 @@ def _open_store(audit_db):
     return store.connect(store.store_path(audit_db), create=False)
 
 
-def _format_option(func):
-    return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-                        show_default=True, help="Dạng kết quả.")(func)
-
-
 @audit.command("runs")
 @audit_db_option
-@_format_option
+@format_option("table", "json")
 @lang_option
 def audit_runs(audit_db, fmt, lang):
     """Liệt kê các lần chạy đã ghi (cũ nhất trước; số thứ tự dùng được thay cho mã).
@@ -43,7 +38,7 @@ def audit_runs(audit_db, fmt, lang):
 @audit.command("show")
 @click.argument("run_ref", metavar="RUN")
 @audit_db_option
-@_format_option
+@format_option("table", "json")
 @lang_option
 def audit_show(run_ref, audit_db, fmt, lang):
     """Xem một lần chạy: ai chạy, khi nào, lệnh gì, bộ quy tắc nào, kết luận từng người.
@@ -64,7 +59,7 @@ def audit_show(run_ref, audit_db, fmt, lang):
 @audit.command("why")
 @click.argument("profile_id")
 @audit_db_option
-@_format_option
+@format_option("table", "json")
 @lang_option
 def audit_why(profile_id, audit_db, fmt, lang):
     """Mọi quyết định đã ghi về một người, mới nhất trước, kèm lý do và digest bộ quy tắc.
@@ -114,7 +109,7 @@ def audit_replay(run_ref, audit_db, lang):
 @click.argument("run_a", metavar="RUN_A")
 @click.argument("run_b", metavar="RUN_B")
 @audit_db_option
-@_format_option
+@format_option("table", "json")
 @lang_option
 def audit_diff(run_a, run_b, audit_db, fmt, lang):
     """Hai lần chạy đã ghi: ai đổi kết luận, quy tắc nào đổi.

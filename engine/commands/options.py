@@ -22,14 +22,19 @@ def lang_option(func):
                         help="Ngôn ngữ của văn bản kết quả / language of the output.")(func)
 
 
-def output_options(*formats: str, default: str | None = None, help_text: str = "Dạng kết quả."):
+def format_option(*formats: str, help_text: str = "Dạng kết quả."):
+    """``--format``, one of ``formats`` (the first is the default)."""
+    return click.option("--format", "fmt", type=click.Choice(formats), default=formats[0], show_default=True,
+                        help=help_text)
+
+
+def output_options(*formats: str, help_text: str = "Dạng kết quả."):
     """``--format`` (one of ``formats``) and ``--output FILE`` (written whole or not at all)."""
 
     def decorator(func):
         func = click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
                             help="Ghi kết quả vào tệp (ghi nguyên vẹn hoặc không ghi gì).")(func)
-        return click.option("--format", "fmt", type=click.Choice(formats), default=default or formats[0],
-                            show_default=True, help=help_text)(func)
+        return format_option(*formats, help_text=help_text)(func)
 
     return decorator
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .options import lang_option, pack_options
+from .options import format_option, lang_option, pack_options
 from .report import report_problems
 
 
@@ -12,8 +12,7 @@ from .report import report_problems
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_options
 @lang_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
-              help="Dạng kết quả.")
+@format_option("table", "json")
 def validate(paths, pack, as_of, lang, fmt):
     """Chỉ kiểm tra lỗi nhập liệu của hồ sơ, không sàng lọc.
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problem, RulePackError, UsageError
 from ..jsonform import canonical
 from ..profile.catalog import Catalog, Category, Title
-from ..profile.validation import field_path, translate
+from ..profile.problems import field_path, translate
 from ..profile.yamlio import DuplicateKeyError, load_one, locate as locate_node, positions
 from . import conditions
 from .lock import lock_problems

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from ..errors import Problem
 from .model import Profile, ProfileContext
 from .reading import MAX_DEPTH, Item, depth, item_document
-from .validation import field_path, translate, type_name
+from .problems import field_path, translate, type_name
 
 
 @dataclass
