@@ -53,6 +53,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "null": ("giá trị rỗng", "null"),
     },
     "assessment": {"met": ("đạt", "met"), "not_met": ("không đạt", "not met")},
+    "result": {"met": ("đạt", "met"), "not_met": ("không đạt", "not met")},
     "outcome": {
         "pass": ("đạt", "pass"),
         "fail": ("không đạt", "fail"),
@@ -95,10 +96,27 @@ def _vi_parts(value: date) -> tuple[str, str, str]:
     return f"{value.day:02d}", f"{value.month:02d}" if value.month < 3 else str(value.month), str(value.year)
 
 
-def fmt_date(value: date | None, lang: str) -> str:
-    """25/8/2020 (01/02/2021) in Vietnamese, 2020-08-25 in English; an open end is "nay"/"present"."""
+def fmt_date(value, lang: str) -> str:
+    """A date as documents write it: 25/8/2020 (01/02/2021), tháng 3/2016, năm 2016 in
+    Vietnamese; 2020-08-25, 2016-03, 2016 in English; an open end is "nay"/"present".
+
+    ``value`` is a ``date``, a :class:`~engine.dates.PartialDate`, its ISO text
+    ("2016-03", "unknown") or None."""
+    from .dates import PartialDate
+
     if value is None:
         return "nay" if lang == "vi" else "present"
+    if isinstance(value, str):
+        value = PartialDate.from_iso(value)
+    if isinstance(value, PartialDate):
+        if value.precision == "unknown":
+            return "không rõ" if lang == "vi" else "unknown"
+        if value.precision == "year":
+            return str(value.year)
+        if value.precision == "month":
+            month = f"{value.month:02d}" if value.month < 3 else str(value.month)
+            return f"{month}/{value.year}" if lang == "vi" else f"{value.year}-{value.month:02d}"
+        value = value.first
     if lang != "vi":
         return value.isoformat()
     day, month, year = _vi_parts(value)
@@ -125,18 +143,38 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_key": ("khóa không hợp lệ '{key}'{hint}", "unknown key '{key}'{hint}"),
     "wrong_type": ("sai kiểu: cần {expected}, nhận được {got}",
                    "wrong type: expected {expected}, got {got}"),
-    "bad_date": ("'{value}' không phải ngày hợp lệ theo ISO (YYYY-MM-DD, ví dụ 2020-08-25)",
-                 "'{value}' is not a real ISO date (YYYY-MM-DD, such as 2020-08-25)"),
+    "bad_date": ("'{value}' không phải ngày tháng; ghi ngày/tháng/năm (15/03/2016), tháng/năm (03/2016 hoặc tháng 3/2016) hoặc năm (2016)",
+                 "'{value}' is not a date; write day/month/year (15/03/2016), month/year (03/2016) or a year (2016)"),
+    "not_a_day": ("ngày '{value}' không có thật", "'{value}' is not a real day"),
+    "not_exact": ("'{value}': cần ghi đủ ngày, tháng, năm (ví dụ 15/07/2020)",
+                  "'{value}': a full date is needed (day, month and year, such as 15/07/2020)"),
     "end_before_start": ("trước ngày bắt đầu ({end} < {start})",
                          "before start ({end} < {start})"),
-    "unknown_title": ("chức danh không có trong danh mục '{value}'{hint}",
-                      "unknown title '{value}'{hint}"),
+    "unknown_title": ("chức danh '{value}' không có trong danh mục{hint}",
+                      "title '{value}' is not in the catalog{hint}"),
+    "ambiguous_title": ("chức danh '{value}' có thể là cấp tỉnh ({province}, ở thành phố trực thuộc Trung ương: {cities}) hoặc cấp huyện ({district}, ở thành phố thuộc tỉnh); hãy ghi rõ đơn vị (org), ví dụ 'Thành ủy Hà Nội' hoặc 'Thành ủy Vinh'",
+                        "title '{value}' may be province level ({province}, in a centrally-governed city: {cities}) or district level ({district}, in a city under a province); write the body (org), such as 'Thành ủy Hà Nội' or 'Thành ủy Vinh'"),
+    "concurrent_posts": ("'{value}' gộp nhiều chức vụ ({parts}); hãy ghi mỗi chức vụ một mục, cùng ngày bắt đầu nếu giữ cùng lúc",
+                         "'{value}' joins several posts ({parts}); write one entry per post, with the same start if held together"),
+    "unknown_word": ("'{value}' không phải giá trị được chấp nhận; ghi một trong: {allowed}",
+                     "'{value}' is not an accepted value; write one of: {allowed}"),
+    "too_many": ("nhiều quá {max_length} mục", "more than {max_length} entries"),
+    "unknown_rule": ("không có tiêu chí '{value}' trong bộ quy tắc {pack}{hint}", "there is no rule '{value}' in pack {pack}{hint}"),
+    "exception_not_admitted": ("tiêu chí '{value}' không nhận ngoại lệ theo bộ quy tắc này",
+                               "rule '{value}' admits no exception under this pack"),
+    "exception_body": ("ngoại lệ do '{value}' chấp thuận không được tính cho tiêu chí này; chỉ: {allowed}",
+                       "an exception approved by '{value}' does not count for this rule; only: {allowed}"),
+    "exception_after_as_of": ("ngoại lệ ngày {value} sau ngày xét {as_of}", "the exception of {value} is dated after the as-of date {as_of}"),
+    "duplicate_exception": ("ghi hai ngoại lệ cho cùng tiêu chí '{value}'", "two exceptions are recorded for rule '{value}'"),
+    "duplicate_assessment": ("tiêu chí '{value}' đã được ghi dưới tên '{first}'; mỗi tiêu chí chỉ ghi một lần",
+                             "the criterion '{value}' is already recorded as '{first}'; record each criterion once"),
     "bad_choice": ("giá trị không hợp lệ '{value}'; cho phép: {allowed}",
                    "unknown value '{value}'; allowed: {allowed}"),
     "bad_year": ("năm đánh giá {value} nằm ngoài khoảng 1945..{max}",
                  "rating year {value} outside 1945..{max}"),
     "not_a_year": ("'{value}' không phải một năm (YYYY)", "'{value}' is not a year (YYYY)"),
-    "duplicate_year": ("năm {value} được ghi hai lần", "year {value} is given twice"),
+    "duplicate_year": ("năm {value} được ghi hai lần ('{first}' và '{second}')",
+                       "year {value} is given twice ('{first}' and '{second}')"),
     "empty_file": ("tệp không có hồ sơ nào", "the file holds no profile"),
     "bad_term": ("nhiệm kỳ '{value}' phải có dạng YYYY-YYYY (ví dụ 2020-2025)",
                  "term '{value}' must be YYYY-YYYY (such as 2020-2025)"),
@@ -148,8 +186,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "empty_string": ("không được để trống", "must not be empty"),
     "duplicate_key": ("khóa '{key}' xuất hiện hai lần (dòng {line})",
                       "key '{key}' appears twice (line {line})"),
-    "unknown_assessment": ("tiêu chí '{value}' không có trong bộ quy tắc {pack}, bỏ qua{hint}",
-                           "criterion '{value}' is not in rule pack {pack}, ignored{hint}"),
+    "unknown_assessment": ("tiêu chí đánh giá '{value}' không có trong bộ quy tắc {pack}{hint}",
+                           "criterion '{value}' is not in rule pack {pack}{hint}"),
     # files
     "file_unreadable": ("không đọc được tệp: {reason}", "cannot read the file: {reason}"),
     "file_not_utf8": ("tệp không phải văn bản UTF-8 (byte {offset})",
@@ -227,6 +265,16 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "pack_bar": ("thời hạn của hình thức '{form}' phải là số tháng từ 1 đến 600 (nhận được: {value}); các hình thức cần có: khien_trach, canh_cao, cach_chuc",
                  "the bar of form '{form}' must be 1 to 600 months (got: {value}); the forms needing one: khien_trach, canh_cao, cach_chuc"),
     "pack_file_missing": ("không tìm thấy tệp '{value}' trong thư mục bộ quy tắc", "file '{value}' not found in the pack folder"),
+    "pack_district_title": ("'{value}' phải là mã một chức danh cấp huyện trong danh mục",
+                            "'{value}' must be the code of a district-level title of the catalog"),
+    "pack_word_group": ("không có trường mã '{value}'; có: {known}", "there is no coded field '{value}'; known: {known}"),
+    "pack_word_code": ("mã '{value}' không có; có: {known}", "there is no code '{value}'; known: {known}"),
+    "pack_unknown_body": ("cơ quan '{value}' không có trong danh mục (bodies){hint}",
+                          "body '{value}' is not in the catalog's bodies{hint}"),
+    "pack_exception_judgement": ("tiêu chuẩn do Ban Thường vụ đánh giá không nhận ngoại lệ",
+                                 "a board judgement admits no exception"),
+    "pack_list_on_interval": ("`{value}` chỉ dùng cho trường văn bản; với ngày và số, dùng eq, ne, lt, lte, gt, gte",
+                              "`{value}` is for text fields only; for dates and numbers use eq, ne, lt, lte, gt, gte"),
     "pack_limit": ("vượt giới hạn của bộ máy suy diễn: {detail}", "beyond the inference engine's limits: {detail}"),
     "pack_bad_reference_date": ("ngày tham chiếu '{value}' không phải ngày hợp lệ (YYYY-MM-DD)",
                                 "reference date '{value}' is not a real date (YYYY-MM-DD)"),

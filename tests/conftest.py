@@ -79,7 +79,7 @@ def decide(pack):
         screener = screeners.get(as_of)
         if screener is None:
             screener = screeners[as_of] = Decider(pack, as_of)
-        profile, problems = validate_profile(document, ProfileContext(pack.catalog, screener.as_of))
+        profile, problems = validate_profile(document, pack.profile_context(screener.as_of))
         assert not problems, [p.text("en") for p in problems]
         return screener.decide(profile)
 

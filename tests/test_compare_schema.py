@@ -21,13 +21,17 @@ def _diff(runner, *extra):
 
 def test_diff_lists_who_changes_and_why(runner):
     result = _diff(runner, "--format", "json")
-    assert result.exit_code == 0, result.stderr
+    # DT-0017's exception is to a rule pack B does not have: invalid under B (exit 1), and said so.
+    assert result.exit_code == 1, result.stderr
     report = json.loads(result.stdout)
     assert report["a"]["id"] == "pho-bi-thu-tinh-uy-2020" and report["b"]["id"] == "thu-nghiem-2025"
     assert report["b"]["as_of"] == "2025-06-01"
     changed = {c["profile_id"]: c for c in report["changes"]}
     # Every eligible or review candidate under A is ineligible under B (nobody is planned for 2025-2030).
-    assert set(changed) == {"DT-0001", "DT-0002", "DT-0003", "DT-0004", "DT-0005", "DT-0012", "DT-0013", "DT-0014"}
+    assert set(changed) == {"DT-0001", "DT-0002", "DT-0003", "DT-0004", "DT-0005", "DT-0012", "DT-0013", "DT-0014",
+                            "DT-0016", "DT-0017", "DT-0018"}
+    assert changed["DT-0017"]["verdict_b"] is None
+    assert [i["profile_id"] for i in report["invalid"]["b"]] == ["DT-0017"]
     first = changed["DT-0001"]
     assert (first["verdict_a"], first["verdict_b"]) == ("eligible", "ineligible")
     quy_hoach = next(r for r in first["rules"] if r["id"] == "quy-hoach")
@@ -36,7 +40,7 @@ def test_diff_lists_who_changes_and_why(runner):
     assert {"id": "thac-si", "a": None, "b": "pass"} == {k: v for k, v in
                                                         next(r for r in first["rules"] if r["id"] == "thac-si").items()
                                                         if k != "reason_b"}
-    assert report["counts"]["a"]["eligible"] == 2 and report["counts"]["b"]["ineligible"] == 15
+    assert report["counts"]["a"]["eligible"] == 3 and report["counts"]["b"]["ineligible"] == 17
 
 
 def test_diff_of_a_pack_with_itself_is_empty(runner):
@@ -49,7 +53,7 @@ def test_diff_of_a_pack_with_itself_is_empty(runner):
 @pytest.mark.parametrize("fmt", ["table", "md"])
 def test_diff_text_formats(runner, fmt):
     result = _diff(runner, "--format", fmt)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # DT-0017 is invalid under B
     assert "DT-0001 Nguyễn Văn Hùng: Đủ tiêu chuẩn → Không đủ tiêu chuẩn" in result.stdout
     assert "quy-hoach: đạt → không đạt" in result.stdout
 

@@ -105,12 +105,13 @@ def test_yaml_list_and_multi_document_files(runner, tmp_path):
     assert [r["profile_id"] for r in json.loads(result.stdout)["results"]] == ["DT-0003", "DT-6003", "DT-7003", "DT-8003"]
 
 
-def test_unknown_assessment_is_a_warning_not_an_error(runner, tmp_path):
+def test_unknown_assessment_is_an_error_with_suggestions(runner, tmp_path):
+    """A misspelt criterion must not drop the board's finding (SPEC §4): the profile is invalid."""
     text = (PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8")
     path = tmp_path / "p.yaml"
     path.write_text(text + "assessments:\n  trung-thanhh: {result: met}\n", encoding="utf-8")
     result = runner.invoke(main, ["screen", str(path), "--lang", "en"])
-    assert result.exit_code == 0
+    assert result.exit_code == 2
     assert "assessments.trung-thanhh" in result.stderr and "did you mean 'trung-thanh'" in result.stderr
 
 

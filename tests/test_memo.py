@@ -22,6 +22,7 @@ CANDIDATES = {
     "DT-0005": "Vũ Đình Long", "DT-0006": "Đỗ Minh Tuấn", "DT-0007": "Hoàng Văn Thắng", "DT-0008": "Ngô Thị Lan",
     "DT-0009": "Bùi Quang Vinh", "DT-0010": "Đặng Văn Phúc", "DT-0011": "Nguyễn Thị Thu Hà",
     "DT-0012": "Trịnh Xuân Khải", "DT-0013": "Lương Văn Tâm", "DT-0014": "Mai Thị Ngọc", "DT-0015": "Cao Văn Sơn",
+    "DT-0016": "Phạm Quốc Bảo", "DT-0017": "Võ Thành Nam", "DT-0018": "Hà Minh Châu",
 }
 
 

@@ -16,7 +16,7 @@ from conftest import ROOT
 
 CORRUPTIONS = [
     lambda d: d.update(birth_date="1970-02-30"),
-    lambda d: d.update(gender="nam"),
+    lambda d: d.update(gender="ông"),
     lambda d: d.pop("full_name"),
     lambda d: d.update(full_name=12345),
     lambda d: d["positions"].append({"title": "Bí thư Huyện ủy X", "start": "2010-01-01"}),

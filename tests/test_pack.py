@@ -111,7 +111,7 @@ def test_catalog_alias_naming_two_titles_is_refused(pack_copy):
 
 def test_pack_yaml_cannot_run_code(pack_copy, tmp_path):
     marker = tmp_path / "owned"
-    _edit(pack_copy, 'version: "1"', f'version: !!python/object/apply:os.system ["touch {marker}"]')
+    _edit(pack_copy, 'version: "2"', f'version: !!python/object/apply:os.system ["touch {marker}"]')
     with pytest.raises(RulePackError):
         load_pack(str(pack_copy))
     assert not marker.exists()
@@ -140,8 +140,9 @@ def test_pack_mistakes_that_would_change_decisions_are_refused(runner, pack_copy
 
 def test_a_duplicate_title_code_in_the_catalog_is_refused(runner, pack_copy):
     text = (pack_copy / "catalog.yaml").read_text(encoding="utf-8")
-    (pack_copy / "catalog.yaml").write_text(text + "  - code: bi_thu_huyen_uy\n    label: Bí thư khác\n    en: Other\n",
-                                            encoding="utf-8")
+    (pack_copy / "catalog.yaml").write_text(
+        text.replace("\ntitles:\n", "\ntitles:\n  - code: bi_thu_huyen_uy\n    label: Bí thư khác\n    en: Other\n"),
+        encoding="utf-8")
     result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
     assert result.exit_code == 2 and "duplicate id 'bi_thu_huyen_uy'" in result.stdout
 

@@ -43,7 +43,7 @@ def _decide(document: dict, engine: str = "durable", as_of: date = AS_OF):
     screener = _SCREENERS.get((engine, as_of))
     if screener is None:
         screener = _SCREENERS[(engine, as_of)] = Decider(PACK, as_of, engine)
-    validated, problems = validate_profile(document, ProfileContext(PACK.catalog, as_of))
+    validated, problems = validate_profile(document, PACK.profile_context(as_of))
     assert not problems, [p.text("en") for p in problems]
     return screener.decide(validated, "generated")
 

@@ -56,7 +56,7 @@ def test_quy_hoach_failure_cites_what_the_profile_has(decide, base_profile):
     base_profile["planning"] = [{"title": "giam_doc_so", "term": "2020-2025", "decision": "QĐ 7"}]
     rule = next(o for o in decide(base_profile).outcomes if o.rule_id == "quy-hoach")
     assert rule.evidence == [{"fact": "planning", "path": "planning[0]", "title": "giam_doc_so",
-                              "term": "2020-2025", "decision": "QĐ 7"}]
+                              "label": "Giám đốc Sở", "term": "2020-2025", "org": None, "decision": "QĐ 7"}]
 
 
 # -- chu-chot-cap-huyen --------------------------------------------------

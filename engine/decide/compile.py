@@ -16,6 +16,7 @@ from typing import Any
 
 from ..pack.conditions import AsOf, Condition
 from ..pack.model import Pack
+from ..pack.vocabulary import FACT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,9 @@ class Action:
     """What a match means: which pack rule, which role, which branch and alternative."""
 
     rule_id: str
-    role: str  # "considers" (evidence of a default outcome) or "outcome"
+    #: "outcome" (a branch's alternative), "considers" (evidence of a default outcome) or
+    #: "absent" (what an incomplete career record may lack, SPEC §2)
+    role: str
     branch: int
     alternative: int
 
@@ -31,11 +34,15 @@ class Action:
 @dataclass(frozen=True)
 class Check:
     """One resolved test: ``field op value``, the value an int, a text code, a tuple of
-    those (``in``/``not_in``) or a bool (``present``)."""
+    those (``in``/``not_in``) or a bool (``present``).
+
+    An ``interval`` check is on a date or a number, which a fact holds as two
+    bounds (F and F__hi, ``engine/decide/facts.py``): it is true, false or unknown."""
 
     field: str
     op: str
     value: Any
+    interval: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,13 +79,18 @@ def _resolve(value, as_of: date):
 
 
 def _pattern(condition: Condition, as_of: date) -> CompiledPattern:
-    return CompiledPattern(condition.fact, tuple(Check(t.field, t.op, _resolve(t.value, as_of))
-                                                  for t in condition.tests))
+    kinds = FACT_FIELDS[condition.fact]
+    return CompiledPattern(condition.fact, tuple(Check(t.field, t.op, _resolve(t.value, as_of),
+                                                       kinds[t.field] in ("date", "int"))
+                                                 for t in condition.tests))
 
 
 def compile_pack(pack: Pack, as_of: date) -> Program:
     alternatives = []
     for rule in pack.rules:
+        if rule.incomplete_record is not None:
+            alternatives.append(CompiledAlternative(f"{rule.id}/absent", Action(rule.id, "absent", -1, 0),
+                                                    (_pattern(rule.incomplete_record.absent.condition, as_of),)))
         for k, pattern in enumerate(rule.considers):
             alternatives.append(CompiledAlternative(f"{rule.id}/considers/{k}", Action(rule.id, "considers", -1, k),
                                                     (_pattern(pattern.condition, as_of),)))

@@ -1,11 +1,20 @@
 """Profile + pack -> Decision: one outcome per rule, each with its evidence.
 
-A matcher reports which compiled alternatives matched which facts.  Here,
-in Python, each rule's outcome is read off those matches: the first outcome
-branch (in the pack's order) with a match decides, citing the matched facts;
-when none matched, the rule's ``otherwise`` outcome applies, citing the facts
-the rule ``considers`` (what was looked for, and what the profile had
-instead).  The verdict follows from the outcomes.
+A matcher reports which compiled alternatives matched which facts, surely or
+only possibly (a date known only to the month or the year).  Here, in
+Python, each rule's outcome is read off those matches:
+
+* the first outcome branch (in the pack's order) with a sure match decides,
+  citing the matched facts; when none matched, the rule's ``otherwise``
+  outcome applies, citing the facts the rule ``considers``;
+* a branch that matches only possibly, before the deciding one, leaves two
+  outcomes open: unless they are the same, the rule is ``review``, naming the
+  dates to complete (SPEC §2, partial dates);
+* a requirement that fails for lack of a record, on a profile whose career
+  record is not complete, is ``review`` (SPEC §2, record completeness);
+* an exception the profile records for the rule makes it ``pass`` (SPEC §2).
+
+The verdict follows from the outcomes.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ from .compile import compile_pack
 from .facts import Fact, derive
 from .matchers.python import PythonMatcher
 
-_POSITION_IDENTITY = ("fact", "path", "title", "category", "org", "start", "end")
+_POSITION_IDENTITY = ("fact", "path", "title", "label", "category", "org", "start", "end")
 MATCHERS = ("durable", "python")
 
 
@@ -39,6 +48,13 @@ class RuleOutcome:
     kind: str
     outcome: str
     basis: tuple[Basis, ...]
+    #: Why the outcome is open: "dates" (a date not precise enough), "record" (an incomplete
+    #: career record), or "" when the facts decide it.
+    open_because: str = ""
+    #: The exception the profile records for this rule, and whether it changed the outcome.
+    exception: dict | None = None
+    #: The rule's own outcome, when an exception replaced it.
+    own: "RuleOutcome | None" = None
 
     @property
     def evidence(self) -> list[dict]:
@@ -74,10 +90,18 @@ def verdict_of(outcomes) -> str:
     return "review" if "review" in found else "eligible"
 
 
+#: The reasons sangloc gives itself (a pack's rules give the others).
+UNCERTAIN = Text(vi="Chưa kết luận được vì ngày tháng trong hồ sơ chưa đủ chính xác: {evidence}",
+                 en="Cannot be decided: a date on file is not precise enough: {evidence}")
+EXCEPTION = Text(vi="Đạt theo ngoại lệ", en="Met by exception")
+
+
 def _shown_fields(rule: Rule) -> dict[str, set[str]]:
     """Per fact type, the fields this rule tests: what its evidence must show."""
     shown: dict[str, set[str]] = {}
     patterns = list(rule.considers) + [p for b in rule.outcomes for a in b.when for p in a.all]
+    if rule.incomplete_record is not None:
+        patterns.append(rule.incomplete_record.absent)
     for pattern in patterns:
         shown.setdefault(pattern.fact, set()).update(pattern.condition.fields)
     return shown
@@ -86,7 +110,8 @@ def _shown_fields(rule: Rule) -> dict[str, set[str]]:
 def _trim(evidence: dict, tested: set[str]) -> dict:
     kind = evidence["fact"]
     if kind == "person":
-        return {k: v for k, v in evidence.items() if k in ("fact", "path") or k in tested}
+        shown = tested | ({"birth_date_taken"} if "birth_date" in tested else set())
+        return {k: v for k, v in evidence.items() if k in ("fact", "path") or k in shown}
     if kind == "position":
         keep = _POSITION_IDENTITY + (("ratings",) if tested & RATING_FIELDS else ())
         return {k: evidence[k] for k in keep}
@@ -118,7 +143,7 @@ class Decider:
         self.matcher_name = matcher
         program = compile_pack(pack, self.as_of)
         self._outcomes = make_matcher(program, matcher)
-        self._considers = PythonMatcher(program, roles=("considers",))
+        self._evidence = PythonMatcher(program, roles=("considers", "absent"))
         self._assessment_ids = pack.assessment_ids()
         self._shown = {rule.id: _shown_fields(rule) for rule in pack.rules}
 
@@ -130,30 +155,67 @@ class Decider:
 
     def decide(self, profile: Profile, source: str = "") -> Decision:
         facts = self.facts(profile)
-        considered: dict[str, set[int]] = {}
-        for action, fids in self._considers.match(facts):
-            considered.setdefault(action.rule_id, set()).update(fids)
-        matched: dict[tuple[str, int, int], set[int]] = {}
-        for action, fids in self._outcomes.match(facts):
-            matched.setdefault((action.rule_id, action.branch, action.alternative), set()).update(fids)
-        outcomes = tuple(self._outcome(rule, facts, considered, matched) for rule in self.pack.rules)
-        return Decision(profile.id, profile.full_name, verdict_of(outcomes), outcomes, source)
+        considered: dict[tuple[str, str], set[int]] = {}
+        for action, fids, _ in self._evidence.match(facts):
+            considered.setdefault((action.rule_id, action.role), set()).update(fids)
+        sure: dict[tuple[str, int, int], set[int]] = {}
+        maybe: dict[tuple[str, int, int], set[int]] = {}
+        for action, fids, certain in self._outcomes.match(facts):
+            key = (action.rule_id, action.branch, action.alternative)
+            (sure if certain else maybe).setdefault(key, set()).update(fids)
+        exceptions = {entry.rule: entry for entry in profile.exceptions}
+        outcomes = []
+        for rule in self.pack.rules:
+            outcome = self._outcome(rule, facts, considered, sure, maybe)
+            if (outcome.outcome == "fail" and rule.incomplete_record is not None and not profile.record_complete
+                    and not considered.get((rule.id, "absent"))):
+                outcome = self._incomplete(rule, facts, considered)
+            if rule.id in exceptions:
+                outcome = _excepted(outcome, exceptions[rule.id], self.pack.catalog)
+            outcomes.append(outcome)
+        return Decision(profile.id, profile.full_name, verdict_of(outcomes), tuple(outcomes), source)
 
-    def _outcome(self, rule: Rule, facts: list[Fact], considered, matched) -> RuleOutcome:
+    def _cite(self, rule: Rule, facts: list[Fact], fids) -> tuple[dict, ...]:
         shown = self._shown[rule.id]
+        return tuple(_trim(facts[f].evidence, shown.get(facts[f].type, set())) for f in sorted(fids))
 
-        def cite(fids) -> tuple[dict, ...]:
-            return tuple(_trim(facts[f].evidence, shown.get(facts[f].type, set())) for f in sorted(fids))
-
+    def _outcome(self, rule: Rule, facts: list[Fact], considered, sure, maybe) -> RuleOutcome:
+        open_outcomes: list[str] = []  # outcomes of the branches that match only possibly
+        unsure: set[int] = set()
         for b, branch in enumerate(rule.outcomes):
             basis = []
             for a, alternative in enumerate(branch.when):
-                fids = matched.get((rule.id, b, a))
+                fids = sure.get((rule.id, b, a))
                 if fids:
-                    basis.append(Basis(alternative.reason or rule.reasons[branch.outcome], cite(fids),
-                                       alternative.missing))
+                    basis.append(Basis(alternative.reason or rule.reasons[branch.outcome],
+                                       self._cite(rule, facts, fids), alternative.missing))
+                elif (rule.id, b, a) in maybe:
+                    unsure.update(maybe[(rule.id, b, a)])
+                    open_outcomes.append(branch.outcome)
             if basis:
-                return RuleOutcome(rule.id, rule.kind, branch.outcome, tuple(basis))
-        basis = Basis(rule.reasons[rule.otherwise], cite(considered.get(rule.id, ())),
-                      rule.missing.get(rule.otherwise))
-        return RuleOutcome(rule.id, rule.kind, rule.otherwise, (basis,))
+                decided = RuleOutcome(rule.id, rule.kind, branch.outcome, tuple(basis))
+                break
+        else:
+            basis = Basis(rule.reasons[rule.otherwise], self._cite(rule, facts, considered.get((rule.id, "considers"), ())),
+                          rule.missing.get(rule.otherwise))
+            decided = RuleOutcome(rule.id, rule.kind, rule.otherwise, (basis,))
+        if not unsure or set(open_outcomes) == {decided.outcome}:
+            return decided
+        return RuleOutcome(rule.id, rule.kind, "review", (Basis(UNCERTAIN, self._cite(rule, facts, unsure)),),
+                           open_because="dates")
+
+    def _incomplete(self, rule: Rule, facts: list[Fact], considered) -> RuleOutcome:
+        spec = rule.incomplete_record
+        basis = Basis(spec.reason, self._cite(rule, facts, considered.get((rule.id, "considers"), ())), spec.missing)
+        return RuleOutcome(rule.id, rule.kind, "review", (basis,), open_because="record")
+
+
+def _excepted(outcome: RuleOutcome, entry, catalog) -> RuleOutcome:
+    """An approved exception: the rule passes, and says so; kept unused when it passes anyway."""
+    used = outcome.outcome != "pass"
+    record = {"rule": entry.rule, "by": catalog.bodies[entry.body][0], "body": entry.body,
+              "document": entry.document, "date": entry.date.iso(), "note": entry.note, "used": used}
+    if not used:
+        return RuleOutcome(outcome.rule_id, outcome.kind, outcome.outcome, outcome.basis, outcome.open_because,
+                           record)
+    return RuleOutcome(outcome.rule_id, outcome.kind, "pass", (Basis(EXCEPTION, ()),), "", record, outcome)

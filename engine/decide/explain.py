@@ -25,7 +25,39 @@ _NONE = {"vi": "không có", "en": "none"}
 
 @lru_cache(maxsize=8192)
 def _date(text: str | None, lang: str) -> str:
-    return fmt_date(date.fromisoformat(text) if text else None, lang)
+    """A date of the evidence as written: 25/8/2020, tháng 3/2016, năm 2016, không rõ; nay for none."""
+    if text and "/" in text:  # an interval: the end of a bar counted from a date known to the month or year
+        first, last = text.split("/")
+        between = ("từ {} đến {}", "between {} and {}") if last != ".." else ("từ {}{}", "from {}{}")
+        return (between[0] if lang == "vi" else between[1]).format(
+            fmt_date(first, lang), fmt_date(last, lang) if last != ".." else "")
+    return fmt_date(text, lang)
+
+
+@lru_cache(maxsize=8192)
+def _on(text: str | None, lang: str) -> str:
+    """"ngày 25/8/2020", "tháng 3/2016", "năm 2016", "(ngày không rõ)": a date after a verb."""
+    shown = _date(text, lang)
+    if text and len(text) == 10 and "/" not in text:
+        return ("ngày " if lang == "vi" else "on ") + shown
+    if text == "unknown":
+        return "(ngày không rõ)" if lang == "vi" else "(date unknown)"
+    if text and "/" not in text:
+        return (("tháng " if len(text) == 7 else "năm ") if lang == "vi" else "in ") + shown
+    return shown
+
+
+def post_name(label_text: str, org: str | None) -> str:
+    """A post and its body, without saying the body twice: "Ủy viên Ban Thường vụ Tỉnh ủy" with
+    org "Tỉnh ủy Thái Bình" reads "Ủy viên Ban Thường vụ Tỉnh ủy Thái Bình"."""
+    if not org:
+        return label_text
+    words, org_words = label_text.split(), org.split()
+    for size in range(min(len(words), len(org_words)), 0, -1):
+        if [w.casefold() for w in words[-size:]] == [w.casefold() for w in org_words[:size]]:
+            rest = " ".join(org_words[size:])
+            return f"{label_text} {rest}".strip()
+    return f"{label_text}, {org}"
 
 
 class Explainer:
@@ -57,6 +89,13 @@ class Explainer:
                 return label(group, value, self.lang)
         return str(value)
 
+    def title_label(self, item: dict) -> str:
+        """A post's title as the profile wrote its form (a city's "Thành ủy" stays so), in Vietnamese;
+        the catalog's English name otherwise."""
+        if self.lang == "vi" and item.get("label"):
+            return item["label"]
+        return self.title(item.get("title"))
+
     def rule_title(self, rule_id: str) -> str:
         return self.pack.rule(rule_id).title.get(self.lang)
 
@@ -71,7 +110,10 @@ class Explainer:
         if kind == "person":
             parts = []
             if "gender" in item or "birth_date" in item:
-                born = ("sinh ngày " if vi else "born ") + _date(item.get("birth_date"), self.lang)
+                born = ("sinh " if vi else "born ") + _on(item.get("birth_date"), self.lang)
+                if item.get("birth_date_taken"):
+                    born += (f" (theo quy định, tính là ngày {_date(item['birth_date_taken'], self.lang)})" if vi
+                             else f" (taken by rule as {_date(item['birth_date_taken'], self.lang)})")
                 parts.append(f"{label('gender', item.get('gender'), self.lang)}, {born}")
             names = {"professional": ("chuyên môn", "education"),
                      "political_theory": ("lý luận chính trị", "political theory"),
@@ -82,8 +124,8 @@ class Explainer:
                     parts.append(f"{name_vi if vi else name_en}: {value}")
             return "; ".join(parts)
         if kind == "position":
-            org = f", {item['org']}" if item.get("org") else ""
-            text = f"{self.title(item['title'])}{org} ({_date(item['start'], self.lang)} – {_date(item['end'], self.lang)})"
+            name = post_name(self.title_label(item), item.get("org"))
+            text = f"{name} ({_date(item['start'], self.lang)} – {_date(item['end'], self.lang)})"
             if "ratings" in item:
                 if item["ratings"]:
                     marks = ", ".join(
@@ -97,13 +139,13 @@ class Explainer:
             decision = f" ({item['decision']})" if item.get("decision") else ""
             prefix = "quy hoạch " if vi else "planned for "
             term = ("nhiệm kỳ " if vi else "term ") + self.param(item["term"])
-            return f"{prefix}{self.title(item['title'])} {term}{decision}"
+            return f"{prefix}{post_name(self.title_label(item), item.get('org'))} {term}{decision}"
         if kind == "discipline":
             form = label("discipline", item["form"], self.lang)
-            decided = ("quyết định ngày " if vi else "decided ") + _date(item["decided"], self.lang)
+            decided = ("quyết định " if vi else "decided ") + _on(item["decided"], self.lang)
             if item["form"] == "khai_tru" or item.get("effect_end") is None:
                 return f"{form}, {decided}"
-            until = ("hết hiệu lực ngày " if vi else "in effect until ") + _date(item["effect_end"], self.lang)
+            until = ("hết hiệu lực " if vi else "in effect until ") + _on(item["effect_end"], self.lang)
             return f"{form}, {decided}, {until}"
         if kind == "assessment":
             result = label("assessment", item["result"], self.lang)
@@ -117,6 +159,8 @@ class Explainer:
 
     # -- reasons -------------------------------------------------------
     def reason(self, outcome: RuleOutcome) -> str:
+        if outcome.own is not None:
+            return self.exception_reason(outcome)
         parts = []
         for basis in outcome.basis:
             text = self.fill(basis.template.get(self.lang), basis.evidence)
@@ -176,11 +220,50 @@ class Explainer:
                 values["birth_date"] = _date(item["birth_date"], self.lang)
         return values
 
+    def exception_reason(self, outcome: RuleOutcome) -> str:
+        """"Đạt theo ngoại lệ được Bộ Chính trị chấp thuận (Thông báo số …, ngày …): …", then the rule's own reason."""
+        vi = self.lang == "vi"
+        entry = outcome.exception
+        who = entry["by"] if vi else self.pack.catalog.bodies.get(entry["body"], ("", entry["by"]))[1]
+        text = (f"Đạt theo ngoại lệ được {who} chấp thuận ({entry['document']}, {_on(entry['date'], self.lang)})" if vi
+                else f"Met by exception approved by {who} ({entry['document']}, {_on(entry['date'], self.lang)})")
+        if entry.get("note"):
+            text += f": {entry['note']}"
+        own = self.reason(outcome.own)
+        return text + (f". Nếu không có ngoại lệ: {own}" if vi else f". Without the exception: {own}")
+
+    def open_dates(self, outcome: RuleOutcome) -> list[dict]:
+        """The dates to complete when only an imprecise date keeps an outcome open (kind `record`)."""
+        vi = self.lang == "vi"
+        found = []
+        for item in outcome.evidence:
+            fields = {"position": (("start", "ngày bắt đầu", "the start date"), ("end", "ngày thôi giữ", "the end date")),
+                      "discipline": (("decided", "ngày quyết định kỷ luật", "the date of the decision"),
+                                     ("until", "ngày hết hiệu lực kỷ luật", "the date the measure ends")),
+                      "person": (("birth_date", "ngày sinh", "the birth date"),)}.get(item["fact"], ())
+            for key, name_vi, name_en in fields:
+                written = item.get(key)
+                if written is None or (len(written) == 10 and "/" not in written):
+                    continue
+                subject = ""
+                if item["fact"] == "position":
+                    subject = (" của chức vụ " if vi else " of the post ") + post_name(self.title_label(item),
+                                                                                      item.get("org"))
+                elif item["fact"] == "discipline":
+                    subject = f" ({label('discipline', item['form'], self.lang)})"
+                shown = _on(written, self.lang)
+                found.append({"text": (f"cần {name_vi} chính xác{subject} (hồ sơ ghi: {shown})" if vi
+                                       else f"needs the exact {name_en[4:]}{subject} (on file: {shown})"),
+                              "kind": "record"})
+        return found
+
     def missing(self, outcome: RuleOutcome) -> list[dict]:
         """What would change a failing or pending outcome: [{text, kind}], computed from
         the rule's `missing` texts and the facts the outcome cites."""
         if outcome.outcome == "pass":
             return []
+        if outcome.open_because == "dates":
+            return self.open_dates(outcome)
         found: list[dict] = []
         rule_title = self.rule_title(outcome.rule_id)
         for basis in outcome.basis:
@@ -189,7 +272,7 @@ class Explainer:
                 continue
             names = set(_PLACEHOLDER.findall(spec.get(self.lang)))
             per_item = bool(names - {"rule_title", "evidence", "as_of", "as_of_year"} - set(self.pack.parameters))
-            if not basis.evidence and spec.empty is not None:
+            if not basis.evidence and getattr(spec, "empty", None) is not None:
                 texts = [(spec.empty, {})]
             elif per_item and basis.evidence:
                 texts = [(spec, self.item_values(item)) for item in basis.evidence]
@@ -201,20 +284,6 @@ class Explainer:
                 if entry not in found:
                     found.append(entry)
         return found
-
-    def short(self, decision: Decision) -> str:
-        """The one line of reasons the screening table shows: every failing and pending rule."""
-        vi = self.lang == "vi"
-        failing, pending = decision.failing(), decision.pending()
-        parts = [f"✗ {self.short_title(o.rule_id)}: {self.reason(o)}" for o in failing]
-        parts += [f"? {self.short_title(o.rule_id)}: {self.reason(o)}" for o in pending if o.kind != "judgement"]
-        judgements = [self.short_title(o.rule_id) for o in pending if o.kind == "judgement"]
-        if judgements:
-            parts.append(("? chờ Ban Thường vụ đánh giá: " if vi else "? awaiting the board: ") + ", ".join(judgements))
-        if not parts:
-            total = len(decision.outcomes)
-            parts.append(f"đạt cả {total} tiêu chí" if vi else f"meets all {total} criteria")
-        return " · ".join(parts)
 
     def source_text(self, rule_id: str) -> list[str]:
         """Each source of a rule: the document and its quote (or our summary)."""
@@ -232,14 +301,12 @@ class Explainer:
 
 def record(decision: Decision, ex: Explainer) -> dict:
     """The decision as JSON data: what `screen --format json` prints and the audit store keeps."""
-    return {
-        "profile_id": decision.profile_id,
-        "full_name": decision.full_name,
-        "verdict": decision.verdict,
-        "source": decision.source,
-        "rules": [
-            {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": ex.reason(o),
-             "evidence": o.evidence, "missing": ex.missing(o)}
-            for o in decision.outcomes
-        ],
-    }
+    rules = []
+    for o in decision.outcomes:
+        rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": ex.reason(o),
+                "evidence": o.evidence, "missing": ex.missing(o)}
+        if o.exception is not None:
+            rule["exception"] = o.exception
+        rules.append(rule)
+    return {"profile_id": decision.profile_id, "full_name": decision.full_name, "verdict": decision.verdict,
+            "source": decision.source, "rules": rules}

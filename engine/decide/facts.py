@@ -4,7 +4,16 @@ Each fact has two faces.  ``fields`` is what the patterns test: flat scalars,
 dates as day numbers (durable-rules compares strings as text, so a date must
 never reach it as a string), derived values such as a stint's rated years
 computed here once.  ``evidence`` is what a decision cites: the profile's own
-values, in ISO dates and codes, with the field path they came from.
+values, in codes and dates as precisely as they were written, with the field
+path they came from.
+
+A date may be known only to the month or the year (``engine/dates.py``): it
+stands for an interval of days, and so does every value derived from it.
+Every date and number field F therefore comes as two fields: F, the least
+value it can have, and F__hi, the greatest (equal when the value is known).
+The compiler turns each test into one on the bounds that holds when the test
+is true for every value of the interval, and one that holds when it is true
+for some (``engine/decide/compile.py``).
 
 The facts and their fields are the rule language's vocabulary
 (``engine/pack/vocabulary.py``).
@@ -16,8 +25,11 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from ..dates import EARLIEST, PartialDate
 from ..pack.vocabulary import RATING_LEVEL_FIELDS
 from ..profile.model import Profile
+
+HI = "__hi"
 
 #: The day number of an open end (a post still held, a bar that never ends):
 #: one past the last real date, so that it is later than any as-of date.
@@ -40,30 +52,66 @@ def add_months(day: date, months: int) -> date:
 
 
 def rated_years(start: date, end: date | None, as_of: date) -> list[int]:
-    """Calendar years before the as-of year that the stint overlaps (SPEC §2)."""
+    """Calendar years before the as-of year that a stint overlaps (SPEC §2), for exact dates."""
     last = as_of.year - 1 if end is None else min(end.year, as_of.year - 1)
     return list(range(start.year, last + 1))
 
 
-def effect_end(form: str, decided: date, until: date | None, bar_months: dict) -> date | None:
-    """When a discipline stops barring promotion; None when it never does.
+def _later(day: date, months: int) -> date | None:
+    try:
+        return add_months(day, months)
+    except (ValueError, OverflowError):
+        return None  # past the last representable day: it never ends within any as-of date
 
-    A bar that would end past the last representable day (year 9999) never
-    ends within any as-of date sangloc can be given: it is open.
-    """
+
+def effect_end(form: str, decided: date, until: date | None, bar_months: dict) -> date | None:
+    """When a discipline decided on an exact day stops barring promotion; None when it never does."""
     if until is not None:
         return until
     months = bar_months.get(form)
-    if months is None:
-        return None
-    try:
-        return add_months(decided, months)
-    except (ValueError, OverflowError):
-        return None
+    return None if months is None else _later(decided, months)
 
 
 def _day(value: date | None) -> int:
     return OPEN_END if value is None else value.toordinal()
+
+
+def _span(fields: dict, name: str, low, high) -> None:
+    fields[name], fields[name + HI] = low, high
+
+
+def _days(fields: dict, name: str, bounds: tuple[date | None, date | None]) -> None:
+    _span(fields, name, _day(bounds[0]), _day(bounds[1]))
+
+
+def stint_bounds(start: PartialDate, end: PartialDate | None, as_of: date) -> tuple[tuple, tuple]:
+    """((first, last) day the stint may have started, (first, last) day it may have ended; None: still held).
+
+    An unknown start lies between 1945 and the as-of date, not after a known end; an
+    unknown end between the start and the as-of date (SPEC §4)."""
+    if end is None:
+        end_bounds = (None, None)
+    elif end.precision == "unknown":
+        low = start.first if start.precision != "unknown" else EARLIEST
+        end_bounds = (low, max(low, as_of))
+    else:
+        end_bounds = (end.first, end.last)
+    if start.precision == "unknown":
+        latest = as_of if end is None or end.precision == "unknown" else min(as_of, end.last)
+        start_bounds = (EARLIEST, max(EARLIEST, latest))
+    else:
+        start_bounds = (start.first, start.last)
+    return start_bounds, end_bounds
+
+
+def stint_years(start_bounds, end_bounds, as_of: date) -> tuple[list[int], list[int]]:
+    """(years certainly rated, years possibly rated): calendar years before the as-of year
+    that the stint overlaps for every, or for some, start and end its dates allow."""
+    (start_lo, start_hi), (end_lo, end_hi) = start_bounds, end_bounds
+    last = as_of.year - 1 if end_hi is None else min(end_hi.year, as_of.year - 1)
+    possible = list(range(start_lo.year, last + 1))
+    certain = [y for y in possible if start_hi <= date(y, 12, 31) and (end_lo is None or end_lo >= date(y, 1, 1))]
+    return certain, possible
 
 
 def derive(profile: Profile, as_of: date, parameters: dict, assessment_ids: set[str], category_of) -> list[Fact]:
@@ -74,69 +122,90 @@ def derive(profile: Profile, as_of: date, parameters: dict, assessment_ids: set[
         facts.append(Fact(len(facts), kind, fields, evidence))
 
     education = profile.education
-    add("person", {
-        "gender": profile.gender,
-        "birth_date": profile.birth_date.toordinal(),
-        "professional": (education and education.professional) or "",
-        "political_theory": (education and education.political_theory) or "",
-        "state_management": (education and education.state_management) or "",
-    }, {
-        "fact": "person", "path": "",
-        "gender": profile.gender, "birth_date": profile.birth_date.isoformat(),
-        "professional": education and education.professional,
-        "political_theory": education and education.political_theory,
-        "state_management": education and education.state_management,
-    })
+    born = profile.birth_date
+    person = {"gender": profile.gender,
+              "professional": (education and education.professional) or "",
+              "political_theory": (education and education.political_theory) or "",
+              "state_management": (education and education.state_management) or ""}
+    evidence = {"fact": "person", "path": "", "gender": profile.gender, "birth_date": born.iso(),
+                "professional": education and education.professional,
+                "political_theory": education and education.political_theory,
+                "state_management": education and education.state_management}
+    if not born.exact and parameters.get("partial_birth_date") == "first_day":
+        # A birth date known to the year or the month is taken as its first day (SPEC §2).
+        _days(person, "birth_date", (born.first, born.first))
+        evidence["birth_date_taken"] = born.first.isoformat()
+    else:
+        _days(person, "birth_date", (born.first, born.last))
+    add("person", person, evidence)
 
     for i, position in enumerate(profile.positions):
-        years = rated_years(position.start, position.end, as_of)
-        counts = dict.fromkeys(RATING_LEVEL_FIELDS.values(), 0)
-        unrated = 0
-        for year in years:
+        start_bounds, end_bounds = stint_bounds(position.start, position.end, as_of)
+        certain, possible = stint_years(start_bounds, end_bounds, as_of)
+        low = dict.fromkeys(RATING_LEVEL_FIELDS.values(), 0)
+        high = dict.fromkeys(RATING_LEVEL_FIELDS.values(), 0)
+        unrated = [0, 0]
+        for year in possible:
             rating = profile.ratings.get(year)
             if rating is None:
-                unrated += 1
+                unrated[0] += year in certain
+                unrated[1] += 1
             else:
-                counts[RATING_LEVEL_FIELDS[rating]] += 1
-        category = category_of(position.title)
-        add("position", {
-            "title": position.title, "category": category or "",
-            "start": _day(position.start), "end": _day(position.end),
-            "rated_years": len(years), "years_unrated": unrated, **counts,
-        }, {
+                low[RATING_LEVEL_FIELDS[rating]] += year in certain
+                high[RATING_LEVEL_FIELDS[rating]] += 1
+        category = category_of(position.code)
+        fields = {"title": position.code, "category": category or ""}
+        _days(fields, "start", start_bounds)
+        _days(fields, "end", end_bounds)
+        _span(fields, "rated_years", len(certain), len(possible))
+        _span(fields, "years_unrated", *unrated)
+        for name in low:
+            _span(fields, name, low[name], high[name])
+        add("position", fields, {
             "fact": "position", "path": f"positions[{i}]",
-            "title": position.title, "category": category, "org": position.org,
-            "start": position.start.isoformat(),
-            "end": position.end.isoformat() if position.end else None,
-            "ratings": [{"year": y, "rating": profile.ratings.get(y)} for y in years],
+            "title": position.code, "label": position.form, "category": category, "org": position.org,
+            "start": position.start.iso(), "end": position.end.iso() if position.end else None,
+            "ratings": [{"year": y, "rating": profile.ratings.get(y)} for y in possible],
         })
 
     for i, entry in enumerate(profile.planning):
-        add("planning", {"title": entry.title, "term": entry.term}, {
-            "fact": "planning", "path": f"planning[{i}]",
-            "title": entry.title, "term": entry.term, "decision": entry.decision,
+        add("planning", {"title": entry.code, "term": entry.term}, {
+            "fact": "planning", "path": f"planning[{i}]", "title": entry.code, "label": entry.form,
+            "term": entry.term, "org": entry.org, "decision": entry.decision,
         })
 
     bars = parameters.get("discipline_bar_months", {})
     for i, entry in enumerate(profile.discipline):
-        end = effect_end(entry.form, entry.decided, entry.until, bars)
-        add("discipline", {
-            "form": entry.form, "decided": _day(entry.decided),
-            "until": _day(entry.until), "effect_end": _day(end),
-        }, {
+        decided = (entry.decided.first, entry.decided.last)
+        if entry.until is not None:
+            ends = (entry.until.first, entry.until.last)
+        elif bars.get(entry.form) is None:
+            ends = (None, None)
+        else:
+            ends = (_later(decided[0], bars[entry.form]), _later(decided[1], bars[entry.form]))
+        fields = {"form": entry.form}
+        _days(fields, "decided", decided)
+        _days(fields, "until", (entry.until.first, entry.until.last) if entry.until else (None, None))
+        _days(fields, "effect_end", ends)
+        if ends[0] is None:
+            shown_end = None
+        elif ends[0] == ends[1]:
+            shown_end = ends[0].isoformat()
+        else:
+            shown_end = f"{ends[0].isoformat()}/{ends[1].isoformat() if ends[1] else '..'}"
+        add("discipline", fields, {
             "fact": "discipline", "path": f"discipline[{i}]", "form": entry.form,
-            "decided": entry.decided.isoformat(),
-            "until": entry.until.isoformat() if entry.until else None,
-            "effect_end": end.isoformat() if end else None,
+            "decided": entry.decided.iso(), "until": entry.until.iso() if entry.until else None,
+            "effect_end": shown_end,
         })
 
     for criterion in sorted(profile.assessments):
         if criterion not in assessment_ids:
-            continue  # warned about when loading; the pack has no use for it
+            continue
         record = profile.assessments[criterion]
         add("assessment", {"criterion": criterion, "result": record.result}, {
             "fact": "assessment", "path": f"assessments.{criterion}",
             "criterion": criterion, "result": record.result, "by": record.by,
-            "date": record.date.isoformat() if record.date else None, "note": record.note,
+            "date": record.date.iso() if record.date else None, "note": record.note,
         })
     return facts

@@ -109,11 +109,16 @@ class _Parser:
         if resolved is None:
             return None
         if op in ("in", "not_in"):
+            if kind != "str":
+                # A date or a number may be known only as an interval; a list test on it has no
+                # exact three-valued reading the matchers share.
+                self._problem(at, "pack_list_on_interval", value=op)
+                return None
             if not isinstance(resolved, list) or not resolved:
                 self._problem(at, "pack_empty_list", value=op)
                 return None
             values = [self._scalar(at, fact, name, kind, v, param) for v in resolved]
-            return None if None in values else Test(name, op, tuple(values), param)
+            return None if None in values else Test(name, op, tuple(dict.fromkeys(values)), param)
         if op in ORDERING and kind == "str":
             self._problem(at, "pack_compare_text", value=op)
             return None

@@ -22,7 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, RulePackError, UsageError
 from ..jsonform import canonical
-from ..profile.catalog import Catalog, Category, Title
+from ..i18n import label
+from ..profile.catalog import Catalog, Category, Title, WordTable
+from ..profile.model import CODES
 from ..profile.problems import field_path, translate
 from ..profile.yamlio import DuplicateKeyError, load_one, locate as locate_node, positions
 from . import conditions
@@ -262,6 +264,8 @@ def _patterns(rule: Rule):
         for a, alternative in enumerate(branch.when):
             for k, pattern in enumerate(alternative.all):
                 yield ("outcomes", b, "when", a, "all", k), pattern, alternative
+    if rule.incomplete_record is not None:
+        yield ("incomplete_record", "absent"), rule.incomplete_record.absent, None
 
 
 def _parse_conditions(parameters: dict, catalog: Catalog, assessment_ids: set[str],
@@ -270,6 +274,13 @@ def _parse_conditions(parameters: dict, catalog: Catalog, assessment_ids: set[st
     distinct: set = set()
     alternatives = 0
     for at, rule in rules:
+        if rule.exceptions is not None:
+            if rule.kind == "judgement":
+                main.add(at + ("exceptions",), "pack_exception_judgement")
+            for j, body in enumerate(rule.exceptions.admitted_from):
+                if body not in catalog.bodies:
+                    main.add(at + ("exceptions", "admitted_from", j), "pack_unknown_body", value=body,
+                             suggestions=difflib.get_close_matches(body, list(catalog.bodies), n=2))
         for path, pattern, alternative in _patterns(rule):
             condition, problems = conditions.parse(pattern.fact, pattern.where, parameters, catalog, assessment_ids)
             for where, code, params in problems:
@@ -323,16 +334,35 @@ def _catalog(raw, reporter: Reporter) -> Catalog | None:
         return None
     categories = [Category(code, text.vi, text.en) for code, text in catalog_file.categories.items()]
     titles = []
-    codes: set[str] = set()
+    codes = {entry.code: entry for entry in catalog_file.titles}
+    seen: set[str] = set()
     for i, entry in enumerate(catalog_file.titles):
-        if entry.code in codes:
+        if entry.code in seen:
             reporter.add(("titles", i, "code"), "pack_duplicate_id", value=entry.code)
-        codes.add(entry.code)
+        seen.add(entry.code)
         if entry.category is not None and entry.category not in catalog_file.categories:
             reporter.add(("titles", i, "category"), "pack_unknown_category", value=entry.category,
                          suggestions=difflib.get_close_matches(entry.category, list(catalog_file.categories), n=2))
-        titles.append(Title(entry.code, entry.label, entry.en, entry.category, tuple(entry.aliases)))
-    catalog = Catalog(titles, categories)
+        if entry.district is not None and getattr(codes.get(entry.district), "level", None) != "district":
+            reporter.add(("titles", i, "district"), "pack_district_title", value=entry.district)
+        titles.append(Title(entry.code, entry.label, entry.en, entry.category, tuple(entry.aliases), entry.level,
+                            tuple(entry.city_forms), entry.district, entry.basis, entry.named_unit,
+                            tuple(entry.abbreviations)))
+    words = {}
+    for group, table in catalog_file.words.items():
+        if group not in CODES:
+            reporter.add(("words", group), "pack_word_group", value=group, known=", ".join(CODES))
+            continue
+        for code in table:
+            if code not in CODES[group]:
+                reporter.add(("words", group, code), "pack_word_code", value=code, known=", ".join(CODES[group]))
+    for group, codes_of in CODES.items():
+        table = catalog_file.words.get(group, {})
+        words[group] = WordTable({code: tuple(table.get(code, ())) + (label(group, code, "vi"),)
+                                  for code in codes_of})
+    bodies = {code: (body.label, body.en, tuple(body.aliases)) for code, body in catalog_file.bodies.items()}
+    catalog = Catalog(titles, categories, words, {k: tuple(v) for k, v in catalog_file.central_cities.items()},
+                      bodies)
     for spelling, code, other in catalog.conflicts():
         index = next(i for i, t in enumerate(catalog_file.titles) if t.code == other)
         reporter.add(("titles", index), "pack_alias_conflict", value=spelling, first=code, other=other)

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from ..errors import Problem
-from ..profile.catalog import Catalog
+from ..profile.catalog import Catalog, normalise
+from ..profile.model import ProfileContext
 from .conditions import Condition
 
 Outcome = Literal["pass", "fail", "review"]
@@ -116,6 +117,21 @@ class OutcomeBranch(_Strict):
     when: list[Alternative] = Field(min_length=1)
 
 
+class ExceptionPolicy(_Strict):
+    """Which bodies may approve an exception to a rule (SPEC §2)."""
+
+    admitted_from: list[str] = Field(min_length=1)
+
+
+class IncompleteRecord(_Strict):
+    """How a rule reads a career record the profile says is incomplete (SPEC §2): when no
+    fact matches ``absent``, a fail is only the lack of a record, and becomes review."""
+
+    absent: Pattern
+    reason: Text
+    missing: MissingText
+
+
 class Rule(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     kind: Literal["requirement", "judgement", "advisory"]
@@ -131,6 +147,8 @@ class Rule(_Strict):
     reasons: dict[Outcome, Text] = {}
     #: What would change the `otherwise` outcome (branch outcomes say it per alternative).
     missing: dict[Outcome, Missing] = {}
+    exceptions: ExceptionPolicy | None = None
+    incomplete_record: IncompleteRecord | None = None
 
     def short_title(self, lang: str) -> str:
         return (self.short or self.title).get(lang)
@@ -164,17 +182,40 @@ class PackFile(PackHead):
     rules: list[Rule] = Field(min_length=1)
 
 
+CODE_PATTERN = r"^[a-z][a-z0-9_]*$"
+
+
 class CatalogTitle(_Strict):
-    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    code: str = Field(pattern=CODE_PATTERN)
+    label: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    level: Literal["province", "district", "commune"] = "province"
+    aliases: list[str] = []
+    city_forms: list[str] = []
+    district: str | None = None
+    category: str | None = None
+    #: Why the title has its category: a document, or the pack's own reading.
+    basis: str | None = None
+    #: The label may be followed by the unit's name ("Giám đốc Sở Tài chính").
+    named_unit: bool = False
+    #: Short forms offices write ("UVBTV"): accepted, shown as the label.
+    abbreviations: list[str] = []
+
+
+class Body(_Strict):
     label: str = Field(min_length=1)
     en: str = Field(min_length=1)
     aliases: list[str] = []
-    category: str | None = None
 
 
 class CatalogFile(_Strict):
     categories: dict[str, Text]
+    #: Centrally-governed cities: name -> other ways of writing it.
+    central_cities: dict[str, list[str]] = {}
     titles: list[CatalogTitle] = Field(min_length=1)
+    #: Coded field -> code -> the words offices write for it (the first is printed).
+    words: dict[str, dict[str, list[str]]] = {}
+    bodies: dict[str, Body] = {}
 
 
 @dataclass(frozen=True)
@@ -212,3 +253,22 @@ class Pack:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def profile_context(self, as_of: date) -> ProfileContext:
+        """What validating a profile needs from this pack, at ``as_of``."""
+        findings = {a.id: (a.title,) for a in self.spec.assessments}
+        findings.update({r.id: (r.title, r.short) for r in self.rules if r.kind == "judgement"})
+        return ProfileContext(
+            catalog=self.catalog, as_of=as_of, assessment_ids=frozenset(findings), pack_id=self.id,
+            assessment_names=_names(findings),
+            rule_names=_names({r.id: (r.title, r.short) for r in self.rules}),
+            exceptions={r.id: tuple(r.exceptions.admitted_from) for r in self.rules if r.exceptions})
+
+
+def _names(named: dict[str, tuple]) -> dict[str, str]:
+    """Every way to name an id: itself, and its titles in both languages, normalised."""
+    names: dict[str, str] = {}
+    for key, texts in named.items():
+        for text in (key, *(t for text in texts if text is not None for t in (text.vi, text.en))):
+            names.setdefault(normalise(text), key)
+    return names

@@ -27,7 +27,7 @@ def profile_schema() -> dict:
     # An assessment may be written as just its result: `trung-thanh: met`.
     record = schema["properties"]["assessments"]["additionalProperties"]
     schema["properties"]["assessments"]["additionalProperties"] = {
-        "anyOf": [record, {"enum": ["met", "not_met"]}]}
+        "anyOf": [record, {"type": "string", "examples": ["met", "not_met", "đạt", "không đạt"]}]}
     return _finish(schema, "sangloc profile", "A cadre profile screened by sangloc (SPEC §4).")
 
 

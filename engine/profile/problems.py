@@ -123,6 +123,8 @@ def translate(error: dict, document, model: type[BaseModel]) -> tuple[list, str,
         return loc, "wrong_type", {"expected": _EXPECTED[kind], "got": type_name(value)}
     if kind == "string_too_long":
         return loc, "too_long", {"max_length": ctx.get("max_length")}
+    if kind == "too_long":
+        return loc, "too_many", {"max_length": ctx.get("max_length")}
     if kind in ("too_short", "string_too_short"):
         return loc, "empty_string" if kind == "string_too_short" else "pack_schema", {"detail": error["msg"]}
     if kind in ("value_error", "string_pattern_mismatch") and kind not in ctx:

@@ -7,7 +7,6 @@ field path; everything valid is kept as a :class:`Loaded` profile.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 
 from pydantic import ValidationError
@@ -54,15 +53,7 @@ def check_item(item: Item, context: ProfileContext):
     if problems:
         return None, Invalid(item.source, guess(document, "id"), problems, item.index,
                              guess(document, "full_name")), []
-    warnings = []
-    for criterion in sorted(profile.assessments):
-        if criterion not in context.assessment_ids:
-            warnings.append((item.source, profile.id, Problem(
-                f"assessments.{criterion}", "unknown_assessment",
-                {"value": criterion, "pack": context.pack_id,
-                 "suggestions": difflib.get_close_matches(criterion, sorted(context.assessment_ids), n=2)},
-            )))
-    return Loaded(profile, item.source, item.index, document), None, warnings
+    return Loaded(profile, item.source, item.index, document), None, []
 
 
 def guess(document, key: str) -> str | None:
@@ -82,10 +73,17 @@ def validate_profile(document, context: ProfileContext) -> tuple[Profile | None,
         return None, [_problem(e, document) for e in err.errors(include_url=False)]
 
 
+#: The field a problem found by a whole entry's check is about.
+_FIELD_OF = {"unknown_title": "title", "ambiguous_title": "title", "concurrent_posts": "title",
+             "exception_body": "by", "exception_after_as_of": "date"}
+
+
 def _problem(error: dict, document: dict) -> Problem:
     loc, code, params = translate(error, document, Profile)
     if code == "end_before_start":
         loc.append("until" if loc and loc[0] == "discipline" else "end")
+    elif code in _FIELD_OF and (not loc or loc[-1] != _FIELD_OF[code]):
+        loc.append(_FIELD_OF[code])
     if code == "duplicate_year":
         loc.append(params["value"])
     if loc and loc[-1] == "result" and loc[0] == "assessments" and len(loc) == 3 \

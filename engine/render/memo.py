@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..decide.explain import Explainer
+from ..decide.explain import Explainer, post_name
 from ..i18n import fmt_date, label, long_date
 from .common import MARKS, VERDICTS, cohort, sort_invalid
 
@@ -143,12 +143,13 @@ def text(lang: str, key: str, **values) -> str:
 
 
 def _about(ex: Explainer, loaded) -> str:
+    """"sinh ngày …; <every post held on the as-of date>": posts held together are all named."""
     profile = loaded.profile
     parts = [text(ex.lang, "born", date=fmt_date(profile.birth_date, ex.lang))]
-    current = [p for p in profile.positions if p.end is None and p.start <= ex.as_of]
+    current = sorted((p for p in profile.positions if p.end is None and p.start.first <= ex.as_of),
+                     key=lambda p: p.start.first)
     if current:
-        latest = max(current, key=lambda p: p.start)
-        parts.append(ex.title(latest.title) + (f", {latest.org}" if latest.org else ""))
+        parts.append(", ".join(post_name(p.form if ex.lang == "vi" else ex.title(p.code), p.org) for p in current))
     return "; ".join(parts)
 
 

@@ -12,7 +12,7 @@ from ..decide.decide import Decider, Decision, RuleOutcome
 from ..errors import Problem
 from ..pack.model import Pack
 from ..pack.testfile import OUTCOMES, Case, CaseFile, load_cases, unreachable
-from ..profile.model import ProfileContext, parse_iso_date
+from ..dates import DateError, exact_day
 from ..profile.validate import validate_profile
 
 
@@ -62,16 +62,15 @@ def run_tests(pack: Pack) -> PackTestRun:
 def _run_case(pack, name, test_file, case, deciders) -> CaseResult:
     result = CaseResult(name, case, None)
     try:
-        as_of = parse_iso_date(case.as_of) if case.as_of else pack.reference_date
-    except Exception:  # noqa: BLE001 - pydantic's error type; reported as a bad date
-        result.problems.append(Problem("as_of", "bad_date", {"value": case.as_of}, name))
+        as_of = exact_day(case.as_of) if case.as_of else pack.reference_date
+    except DateError as err:
+        result.problems.append(Problem("as_of", err.code, {"value": case.as_of}, name))
         return result
     document = _document(test_file, case)
     if document is None:
         result.problems.append(Problem("profile", "profile_not_found", {"value": case.profile}, name))
         return result
-    profile, problems = validate_profile(document, ProfileContext(pack.catalog, as_of,
-                                                                  frozenset(pack.assessment_ids()), pack.id))
+    profile, problems = validate_profile(document, pack.profile_context(as_of))
     if problems:
         result.problems.extend(problems)
         return result

@@ -22,7 +22,6 @@ from typing import Iterator
 from ..errors import Problem, SanglocError
 from ..pack.load import pack_from_content
 from ..pack.model import Pack
-from ..profile.model import ProfileContext
 from ..profile.reading import Item, iter_items, profile_files
 from ..profile.validate import Invalid, Loaded, check_item
 from ..decide.decide import Decider
@@ -76,8 +75,7 @@ class Worker:
     def __init__(self, settings: Settings, pack: Pack | None = None):
         self.settings = settings
         self.pack = pack or pack_from_content(settings.pack_content)
-        self.context = ProfileContext(self.pack.catalog, settings.as_of, frozenset(self.pack.assessment_ids()),
-                                      self.pack.id)
+        self.context = self.pack.profile_context(settings.as_of)
         self.decider = Decider(self.pack, settings.as_of, settings.matcher) if settings.decide else None
         self.explainer = Explainer(self.pack, settings.as_of, settings.lang)
 

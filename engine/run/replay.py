@@ -12,7 +12,6 @@ from ..decide.decide import Decider
 from ..decide.explain import Explainer, record
 from ..jsonform import canonical
 from ..pack.load import pack_from_content
-from ..profile.model import ProfileContext
 from ..profile.validate import validate_profile
 from . import audit
 from .compare import side, verdict_changes
@@ -29,7 +28,7 @@ def replay(db: sqlite3.Connection, run_id: str) -> tuple[dict, list[tuple[str, s
     differences = []
     if pack.digest != header["pack"]["digest"]:
         differences.append(("*", f"pack content digest {pack.digest} != {header['pack']['digest']}"))
-    context = ProfileContext(pack.catalog, as_of, frozenset(pack.assessment_ids()), pack.id)
+    context = pack.profile_context(as_of)
     for stored_record in audit.run_decisions(db, run_id):
         stored = stored_record["decision"]
         profile, problems = validate_profile(stored_record["input"], context)

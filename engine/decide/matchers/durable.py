@@ -3,9 +3,12 @@ durable-rules' Rete network, on a private host.
 
 What durable-rules decides here, and nothing more: which alternatives'
 patterns match which facts of one profile — single-fact patterns, and joins
-of several patterns (an alternative with ``all:``).  Which branch wins, the
-``otherwise`` outcome, the evidence and the verdict are decided in Python by
-``engine/decide/decide.py``.
+of several patterns (an alternative with ``all:``) — and, for a test on a
+date or a number that a fact holds as an interval, whether it matches for
+every value of the interval or for some: each such alternative is compiled
+twice, once on the bounds that make every value match, once on those that
+make some value match.  Which branch wins, the ``otherwise`` outcome, the
+evidence and the verdict are decided in Python by ``engine/decide/decide.py``.
 
 This is the only module that imports durable-rules; its traps are recorded
 in ``shared/DURABLE_RULES.md`` and handled here:
@@ -29,18 +32,41 @@ from __future__ import annotations
 
 import copy
 import itertools
+import os
+import sys
 
 from ...errors import EngineError
 from ..compile import Check, CompiledPattern, Program
-from ..facts import Fact
+from ..facts import HI, Fact
 from .base import Match
 
 CLOSE = "$close"
+#: The name of the rule that matches an alternative for some value of an interval (not every one).
+POSSIBLY = "~possibly"
 _ORDERING = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
+#: For each comparison over an interval [F, F__hi]: the bound to test so that every value
+#: satisfies it, and the bound so that some value does.
+_EVERY = {"lt": HI, "lte": HI, "gt": "", "gte": ""}
+_SOME = {"lt": "", "lte": "", "gt": HI, "gte": HI}
 
 
-def _tests(check: Check) -> list[dict]:
+def _interval_tests(check: Check, every: bool) -> list[dict]:
+    low, high, value = check.field, check.field + HI, check.value
+    if check.op in _ORDERING:
+        bound = check.field + (_EVERY if every else _SOME)[check.op]
+        return [{_ORDERING[check.op]: {bound: value}}]
+    if check.op == "eq":
+        return [{low: value}, {high: value}] if every else [{"$lte": {low: value}}, {"$gte": {high: value}}]
+    if check.op == "ne":
+        return ([{"$or": [{"$lt": {high: value}}, {"$gt": {low: value}}]}] if every
+                else [{"$or": [{"$neq": {low: value}}, {"$neq": {high: value}}]}])
+    raise ValueError(f"a date or number has no test {check.op!r}")
+
+
+def _tests(check: Check, every: bool = True) -> list[dict]:
     """durable-rules' JSON tests for one check (it has no `in`: an `$or` of equalities)."""
+    if check.interval:
+        return _interval_tests(check, every)
     name, value = check.field, check.value
     if check.op == "eq":
         return [{name: value}]
@@ -57,18 +83,22 @@ def _tests(check: Check) -> list[dict]:
     raise ValueError(f"unknown operator {check.op!r}")
 
 
-def _condition(pattern: CompiledPattern) -> dict:
-    tests = [{"type": pattern.fact}] + [t for check in pattern.checks for t in _tests(check)]
+def _condition(pattern: CompiledPattern, every: bool) -> dict:
+    tests = [{"type": pattern.fact}] + [t for check in pattern.checks for t in _tests(check, every)]
     return tests[0] if len(tests) == 1 else {"$and": tests}
 
 
 def ruleset(program: Program) -> tuple[dict, dict]:
-    """(durable-rules' JSON ruleset of the program's outcome alternatives, action of each rule)."""
+    """(durable-rules' JSON ruleset of the program's outcome alternatives, (action, certain) of each rule)."""
     definition, actions = {}, {}
     for alternative in program.of_role("outcome"):
-        definition[alternative.name] = {"all": [{f"f{k}": _condition(p)} for k, p in enumerate(alternative.patterns)],
-                                        "run": alternative.name}
-        actions[alternative.name] = alternative.action
+        uncertain = any(check.interval for p in alternative.patterns for check in p.checks)
+        for every, name in ((True, alternative.name), (False, alternative.name + POSSIBLY)):
+            if not every and not uncertain:
+                continue  # no interval: every match is certain
+            definition[name] = {"all": [{f"f{k}": _condition(p, every)} for k, p in enumerate(alternative.patterns)],
+                                "run": name}
+            actions[name] = (alternative.action, every)
     definition[CLOSE] = {"all": [{"f0": {"type": CLOSE}}], "run": CLOSE}
     return definition, actions
 
@@ -85,8 +115,28 @@ class _Host:
         return cls._instance
 
 
+def _durable_engine():
+    """durable-rules' engine module, imported so that it also loads on Python 3.13.
+
+    durable-rules 2.0.28's C extension refers to ``PyEval_CallObject``, which
+    Python 3.13 no longer has, in its persistence callbacks only; sangloc never
+    sets them.  Loading the extension with lazy symbol binding defers that
+    lookup to a call that never comes (on 3.11 and 3.12 the symbol exists and
+    nothing changes)."""
+    if sys.version_info >= (3, 13) and "durable_rules_engine" not in sys.modules:
+        flags = sys.getdlopenflags()
+        sys.setdlopenflags((flags & ~os.RTLD_NOW) | os.RTLD_LAZY)
+        try:
+            import durable_rules_engine  # noqa: F401
+        finally:
+            sys.setdlopenflags(flags)
+    from durable import engine
+
+    return engine
+
+
 def _make_host():
-    from durable import engine as durable_engine  # heavy: import only when screening
+    durable_engine = _durable_engine()  # heavy: import only when screening
 
     class Host(durable_engine.Host):
         def __init__(self):
@@ -145,8 +195,12 @@ class DurableMatcher:
             # rule makes one run, unless an error cut the session short before it.
             if host.sink:
                 host.delete_state(self.name, sid)
-        matches = []
+        certain, possible = [], []
         for name, matched in host.sink:
             if name != CLOSE:
-                matches.append((self.actions[name], tuple(matched[f"f{k}"]["fid"] for k in range(len(matched)))))
-        return matches
+                action, every = self.actions[name]
+                (certain if every else possible).append((action, tuple(matched[f"f{k}"]["fid"]
+                                                                       for k in range(len(matched)))))
+        sure = set(certain)
+        return ([(action, fids, True) for action, fids in dict.fromkeys(certain)]
+                + [(action, fids, False) for action, fids in dict.fromkeys(possible) if (action, fids) not in sure])
