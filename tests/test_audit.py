@@ -78,8 +78,8 @@ def test_why_lists_every_decision_about_a_person_newest_first(runner):
     assert [w["run"]["as_of"] for w in why] == ["2021-02-01", "2020-08-25"]
     assert [w["decision"]["verdict"] for w in why] == ["review", "ineligible"]
     text = runner.invoke(main, ["audit", "why", "DT-0010", "--lang", "en"]).stdout
-    assert "✗ ky-luat: Within the term" not in text  # reasons are kept in the language of the run
-    assert "✗ ky-luat: Đang trong thời hạn kỷ luật" in text and "sha256:" in text
+    assert "✗ Discipline: Within the term" not in text  # reasons are kept in the language of the run
+    assert "✗ Discipline: Đang trong thời hạn kỷ luật" in text and "sha256:" in text
 
 
 def test_audit_diff_between_runs(runner):

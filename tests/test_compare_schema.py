@@ -55,7 +55,7 @@ def test_diff_text_formats(runner, fmt):
     result = _diff(runner, "--format", fmt)
     assert result.exit_code == 1  # DT-0017 is invalid under B
     assert "DT-0001 Nguyễn Văn Hùng: Đủ tiêu chuẩn → Không đủ tiêu chuẩn" in result.stdout
-    assert "quy-hoach: đạt → không đạt" in result.stdout
+    assert "Quy hoạch: đạt → không đạt" in result.stdout
 
 
 def test_diff_needs_two_packs(runner):

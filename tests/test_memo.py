@@ -125,22 +125,23 @@ def test_memo_docx_needs_a_file_on_a_terminal(runner):
 @pytest.mark.parametrize("profile_id,rule_id,expected,kind", [
     ("DT-0004", "hoan-thanh-tot-cap-tinh",
      "cần được Ban Thường vụ xác nhận chức vụ Trưởng Ban Dân vận Tỉnh ủy là tương đương", "board"),
-    ("DT-0005", "hoan-thanh-tot-cap-tinh", "cần kết quả đánh giá năm 2018 ở chức vụ Ủy viên Ban Thường vụ Tỉnh ủy",
-     "record"),
-    ("DT-0013", "hoan-thanh-tot-cap-tinh", "cần ít nhất một năm được đánh giá ở chức vụ Phó Chủ tịch HĐND tỉnh",
-     "wait"),
-    ("DT-0009", "hoan-thanh-tot-cap-tinh", "năm 2018 ở chức vụ Ủy viên Ban Thường vụ Tỉnh ủy xếp loại dưới mức",
-     "none"),
-    ("DT-0007", "quy-hoach", "chưa có trong quy hoạch Phó Bí thư Tỉnh ủy nhiệm kỳ 2020–2025 hoặc quy hoạch "
-                             "Chủ tịch HĐND/UBND tỉnh nhiệm kỳ 2021–2026", "planning"),
-    ("DT-0008", "chu-chot-cap-huyen", "hồ sơ chưa có chức vụ chủ chốt cấp huyện nào", "record"),
-    ("DT-0006", "do-tuoi", "không thể đáp ứng: ngày sinh 21/4/1963", "none"),
+    ("DT-0005", "hoan-thanh-tot-cap-tinh",
+     "cần kết quả đánh giá, xếp loại năm 2018 ở chức vụ Ủy viên Ban Thường vụ Tỉnh ủy", "record"),
+    ("DT-0013", "hoan-thanh-tot-cap-tinh",
+     "cần ít nhất một năm được đánh giá, xếp loại ở chức vụ Phó Chủ tịch HĐND tỉnh (nhận chức ngày 01/3/2020)", "wait"),
+    ("DT-0009", "hoan-thanh-tot-cap-tinh",
+     "năm 2018 ở chức vụ Ủy viên Ban Thường vụ Tỉnh ủy được xếp loại dưới mức", "none"),
+    ("DT-0007", "quy-hoach", "cần có tên trong quy hoạch Phó Bí thư Tỉnh ủy nhiệm kỳ 2020–2025, hoặc quy hoạch "
+                             "Chủ tịch HĐND tỉnh, Chủ tịch UBND tỉnh nhiệm kỳ 2021–2026", "planning"),
+    ("DT-0008", "chu-chot-cap-huyen", "chưa kinh qua chức vụ chủ chốt cấp huyện nào trước ngày 25/8/2020", "none"),
+    ("DT-0006", "do-tuoi", "sinh ngày 21/4/1963, ngoài độ tuổi tham gia lần đầu", "none"),
     ("DT-0005", "trinh-do", "cần ghi vào hồ sơ trình độ lý luận chính trị", "record"),
-    ("DT-0011", "trinh-do", "cần lý luận chính trị cao cấp hoặc cử nhân (hiện: trung cấp)", "training"),
+    ("DT-0011", "trinh-do", "cần trình độ lý luận chính trị cao cấp hoặc cử nhân", "training"),
     ("DT-0010", "ky-luat", "hết thời hạn kỷ luật ngày 15/01/2021", "wait"),
-    ("DT-0014", "quan-ly-nha-nuoc", "cần trình độ quản lý nhà nước ngạch chuyên viên cao cấp", "training"),
+    ("DT-0014", "quan-ly-nha-nuoc", "cần bồi dưỡng quản lý nhà nước ngạch chuyên viên cao cấp", "training"),
     ("DT-0003", "trung-thanh", "cần Ban Thường vụ Tỉnh ủy đánh giá tiêu chuẩn «Tuyệt đối trung thành»", "board"),
-    ("DT-0015", "uy-tin-doan-ket", "Ban Thường vụ Tỉnh ủy đã đánh giá không đạt", "board"),
+    ("DT-0015", "uy-tin-doan-ket", "chỉ thay đổi nếu Ban Thường vụ Tỉnh ủy đánh giá lại", "board"),
+    ("DT-0018", "chu-chot-cap-huyen", "hồ sơ chưa đầy đủ: cần xác minh", "record"),
 ])
 def test_missing_says_what_would_change_the_outcome(runner, profile_id, rule_id, expected, kind):
     report = json.loads(runner.invoke(main, ["screen", "profiles", "--format", "json", "--no-audit"]).stdout)
@@ -169,8 +170,8 @@ def test_missing_for_a_bad_stint_and_no_stint_at_all(decide, base_profile):
 
     pack = load_pack("pho-bi-thu-tinh-uy-2020")
     missing = Explainer(pack, pack.reference_date, "vi").missing(rule)
-    assert missing == [{"text": "hồ sơ chưa có chức vụ Ủy viên BTV Tỉnh ủy, Phó Chủ tịch HĐND/UBND tỉnh hoặc "
-                                "tương đương nào bắt đầu từ ngày 25/8/2020 trở về trước", "kind": "record"}]
+    assert missing == [{"text": "chưa giữ chức vụ Ủy viên Ban Thường vụ Tỉnh ủy, Phó Chủ tịch HĐND tỉnh, Phó Chủ tịch "
+                                "UBND tỉnh hoặc tương đương nào trước ngày 25/8/2020", "kind": "record"}]
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
@@ -178,7 +179,7 @@ def test_screen_reports_end_with_the_cohort_view(runner, fmt):
     result = runner.invoke(main, ["screen", "profiles", "--format", fmt, "--no-audit"])
     assert result.exit_code == 0
     text = re.sub(r"<[^>]+>", "|", result.stdout)
-    assert "Số người bị loại" in text and "Số người chờ xem xét" in text
+    assert "Số đồng chí không đạt" in text and "Số đồng chí chưa đủ căn cứ" in text
     assert re.search(r"Hoàn thành tốt nhiệm vụ cấp tỉnh\s*\|+\s*1\s*\|+\s*3", text), "excluded 1, pending 3"
 
 

@@ -38,12 +38,28 @@ def test_default_pack_has_every_rule_of_the_spec(pack):
     assert "tuong-duong" in pack.assessment_ids()
     assert pack.reference_date.isoformat() == "2020-08-25"
     for rule in pack.rules:
-        assert rule.title.vi and rule.title.en and rule.sources
+        assert rule.title.vi and rule.title.en and rule.basis and rule.provenance
+
+
+def test_the_basis_is_official_documents_dated_before_the_meeting(pack):
+    """SPEC §2: the memo cites official documents only, none dated after the as-of date."""
+    cited = {ref.document for rule in pack.rules for ref in rule.basis}
+    assert cited == {"qd-214-2020", "ct-35-2019", "qd-132-2018", "hd-26-2019", "luat-cbcc", "de-an-nhan-su"}
+    for document_id in cited:
+        document = pack.spec.documents[document_id]
+        assert document.provincial or document.date <= "2020-08-25", document_id
+
+
+def test_a_basis_dated_after_the_reference_date_is_refused(runner, pack_copy):
+    _edit(pack_copy, 'number: 26-HD/BTCTW\n    date: "2019-10-18"', 'number: 16-HD/BTCTW\n    date: "2022-03-21"')
+    result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])
+    assert result.exit_code == 2
+    assert "document 'hd-26-2019' of 2022-03-21 is dated after the reference date 2020-08-25" in result.stdout
 
 
 def test_article_quotes_are_verbatim(pack):
     article = " ".join((PACK_DIR / "source-article.txt").read_text(encoding="utf-8").split())
-    quoted = [s.quote for r in pack.rules for s in r.sources if s.document == "bai-bao"]
+    quoted = [s.quote for r in pack.rules for s in r.provenance if s.reading == "bai-bao"]
     assert len(quoted) == 11
     for quote in quoted:
         assert " ".join(quote.split()) in article
@@ -87,7 +103,7 @@ def test_changing_a_title_set_is_an_edit_of_yaml(runner, pack_copy):
     ("category: key_district\n", "category: key_distric\n", "category 'key_distric' is not in the catalog"),
     ("title: {in: {param: deputy_planning_titles}}", "title: {in: [pho_bi_thu_tinh]}", "title 'pho_bi_thu_tinh' is not in the catalog"),
     ("rated_years: {gte: 1}", "rated_years: {gte: one}", "'one' is not a valid integer"),
-    ("- document: hd-26-2019", "- document: hd-26", "document 'hd-26' is not in `documents`; did you mean 'hd-26-2019'?"),
+    ("- {document: hd-26-2019}", "- {document: hd-26}", "document 'hd-26' is not in `documents`; did you mean 'hd-26-2019'?"),
     ("catalog: catalog.yaml", "catalog: ../../etc/passwd", "inside the pack folder"),
     ("  - id: do-tuoi\n", "  - id: ky-luat\n", "duplicate id 'ky-luat'"),
     ("      - outcome: pass\n        when:\n          - fact: position\n            where:\n              category: key_district",
@@ -126,7 +142,7 @@ def test_pack_yaml_cannot_run_code(pack_copy, tmp_path):
      "discipline_bar_months: {khien_trach: -5, canh_cao: 12, cach_chuc: 24}", "1 to 600 months"),
     ("  state_management_level: chuyen_vien_cao_cap", "  state_management_level: chuyen_vien_cao_cap\n  as_of: \"2020-01-01\"",
      "'as_of' is reserved"),
-    ('        vi: "Có trong quy hoạch: {evidence}"', '        vi: "Có trong quy hoạch: {evidence"', "braces { }"),
+    ('        vi: "Có tên trong quy hoạch {evidence}"', '        vi: "Có tên trong quy hoạch {evidence"', "braces { }"),
     ("  - id: trung-thanh\n    kind: judgement\n", "  - id: trung-thanh\n    kind: judgement\n    otherwise: pass\n",
      "must stay pending while unassessed"),
 ])
@@ -168,8 +184,8 @@ def test_a_missing_catalog_is_named_as_missing(runner, pack_copy):
 def test_a_pack_beyond_the_engines_limits_is_refused_not_crashed_on(runner, pack_copy):
     """durable-rules hangs on a node with more than 512 distinct tests: refuse such a pack."""
     alternatives = "".join(f"          - {{fact: position, where: {{rated_years: {n}}}}}\n" for n in range(520))
-    _edit(pack_copy, "    otherwise: review\n    reasons:\n      pass:\n        vi: \"Đạt: {evidence}\"",
-          "    otherwise: review\n    reasons:\n      pass:\n        vi: \"Đạt: {evidence}\"".replace(
+    _edit(pack_copy, "    otherwise: review\n    reasons:\n      pass:\n        vi: \"Có {evidence}\"",
+          "    otherwise: review\n    reasons:\n      pass:\n        vi: \"Có {evidence}\"".replace(
               "    otherwise: review", "      - outcome: pass\n        when:\n" + alternatives.rstrip("\n")
               + "\n    otherwise: review"))
     result = runner.invoke(main, ["rules", "check", str(pack_copy), "--lang", "en"])

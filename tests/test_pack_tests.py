@@ -74,7 +74,7 @@ def test_rules_check_lists_one_precise_message_per_error_in_one_run(runner, tmp_
         ('min_birth_date_male: "1965-09-01"', "min_birth_date_male: 1965"),
         ("deputy_planning_titles: [pho_bi_thu_tinh_uy,", "deputy_planning_titles: [pho_bi_thu_tinh_uyy,"),
         ("category: key_district\n", "category: key_distric\n"),
-        ("    sources:\n      - document: bai-bao\n        quote: \"phải tuyệt đối trung thành với lợi ích của Đảng, "
+        ("    provenance:\n      - reading: bai-bao\n        quote: \"phải tuyệt đối trung thành với lợi ích của Đảng, "
          "của quốc gia - dân tộc và nhân dân\"\n", ""),
         ("  - id: do-tuoi\n", "  - id: ky-luat\n"),
         ("where: {criterion: tuong-duong, result: met}", "where: {criterion: tuong-duongg, result: met}"),
@@ -98,7 +98,7 @@ def test_rules_check_lists_one_precise_message_per_error_in_one_run(runner, tmp_
         "parameter 'min_birth_date_male' = '1965' is not a valid date",
         "rules[0].outcomes[0].when[0].where.title.in: title 'pho_bi_thu_tinh_uyy' is not in the catalog; did you mean 'pho_bi_thu_tinh_uy'",
         "category 'key_distric' is not in the catalog; did you mean 'key_district'?",
-        "rules[7].sources: rule has no source",
+        "rules[7].provenance: rule has no provenance",
         "rules[5].id: duplicate id 'ky-luat'",
         "assessment 'tuong-duongg' is not declared",
         "'Giám đốc Sở' names both uy_vien_btv_tinh_uy and giam_doc_so",

@@ -278,7 +278,7 @@ def test_an_exception_to_a_rule_that_passes_anyway_is_kept_unused(decide, pack, 
     data = record(decision, Explainer(pack, pack.reference_date, "vi"))
     rule = next(r for r in data["rules"] if r["id"] == "chu-chot-cap-huyen")
     assert rule["outcome"] == "pass" and rule["exception"]["used"] is False
-    assert rule["reason"].startswith("Đã giữ chức vụ chủ chốt cấp huyện")
+    assert rule["reason"].startswith("Đã kinh qua chức vụ Bí thư Huyện ủy")
 
 
 @pytest.mark.parametrize("change,words", [

@@ -18,6 +18,25 @@ def _open_store(audit_db):
     return store.connect(store.store_path(audit_db), create=False)
 
 
+def _titles(db, lang: str):
+    """digest -> {rule id: the criterion's short title} from the pack content the store kept."""
+    from functools import lru_cache
+
+    from ..errors import SanglocError
+    from ..pack.load import pack_from_content
+    from ..run import audit as store
+
+    @lru_cache(maxsize=None)
+    def of(digest: str) -> dict:
+        try:
+            pack = pack_from_content(store.pack_content(db, digest))
+        except (SanglocError, ValueError, TypeError, KeyError):
+            return {}  # a damaged or missing pack: the ids are all there is to show
+        return {rule.id: rule.short_title(lang) for rule in pack.rules}
+
+    return of
+
+
 @audit.command("runs")
 @audit_db_option
 @format_option("table", "json")
@@ -52,8 +71,8 @@ def audit_show(run_ref, audit_db, fmt, lang):
     db = _open_store(audit_db)
     run_id = store.resolve_run(db, run_ref)
     header, records = store.run_header(db, run_id), store.run_decisions(db, run_id)
-    click.echo(dumps({"run": header, "records": records}) if fmt == "json" else show_table(header, records, lang),
-               nl=False)
+    click.echo(dumps({"run": header, "records": records}) if fmt == "json"
+               else show_table(header, records, lang, _titles(db, lang)(header["pack"]["digest"])), nl=False)
 
 
 @audit.command("why")
@@ -73,11 +92,12 @@ def audit_why(profile_id, audit_db, fmt, lang):
     from ..run import audit as store
 
     profile_id = unicodedata.normalize("NFC", profile_id)
-    history = store.decisions_about(_open_store(audit_db), profile_id)
+    db = _open_store(audit_db)
+    history = store.decisions_about(db, profile_id)
     if fmt == "json":
         click.echo(dumps([{"run": h, **r} for h, r in history]), nl=False)
     else:
-        click.echo(why_table(profile_id, history, lang), nl=False)
+        click.echo(why_table(profile_id, history, lang, _titles(db, lang)), nl=False)
 
 
 @audit.command("replay")
@@ -125,7 +145,8 @@ def audit_diff(run_a, run_b, audit_db, fmt, lang):
     first, second = store.resolve_run(db, run_a), store.resolve_run(db, run_b)
     changes = run_diff(db, first, second)
     click.echo(dumps({"a": first, "b": second, "changes": changes}) if fmt == "json"
-               else run_diff_table(first, second, changes, lang), nl=False)
+               else run_diff_table(first, second, changes, lang,
+                                   _titles(db, lang)(store.run_header(db, second)["pack"]["digest"])), nl=False)
 
 
 @audit.command("verify")

@@ -18,9 +18,10 @@ from .report import Progress, Recording, report_invalid, report_problems, warn
               help="Bộ so khớp mẫu: durable-rules, hoặc bộ so khớp Python dùng để đối chiếu.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Số tiến trình xét song song (kết quả giống hệt --jobs 1).")
+@click.option("--codes", is_flag=True, help="CSV: mã thay cho từ ngữ, cho chương trình khác đọc.")
 @quiet_option
 @audit_options
-def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, quiet, audit_db, no_audit):
+def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, codes, quiet, audit_db, no_audit):
     """Sàng lọc mọi hồ sơ theo bộ quy tắc; screen every profile.
 
     Kết quả chia ba nhóm: đủ tiêu chuẩn, cần xem xét, không đủ tiêu chuẩn.
@@ -38,7 +39,7 @@ def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, quiet, audit_db,
             counts = _stream(screening, output, lang, quiet, recording, progress)
             screened, invalid = sum(counts[v] for v in ("eligible", "review", "ineligible")), counts["invalid"]
         else:
-            screened, invalid = _collected(screening, fmt, output, quiet, recording, progress)
+            screened, invalid = _collected(screening, fmt, output, quiet, recording, progress, codes)
     except BaseException:
         recording.abort()
         raise
@@ -54,7 +55,7 @@ def _finish(screened: int, invalid: int, quiet: bool) -> None:
         raise PartialFailure("some_invalid", {"count": invalid, "quiet": quiet})
 
 
-def _collected(screening, fmt, output, quiet, recording, progress) -> tuple[int, int]:
+def _collected(screening, fmt, output, quiet, recording, progress, codes=False) -> tuple[int, int]:
     """Every outcome first, then the whole output, sorted by profile id."""
     from ..decide.explain import Explainer
     from ..jsonform import compact
@@ -84,20 +85,22 @@ def _collected(screening, fmt, output, quiet, recording, progress) -> tuple[int,
             for chunk in report_chunks(run.pack, run.as_of, lang, rows, run.invalid):
                 stream.write(chunk)
         return len(rows), len(run.invalid)
-    write(_render(fmt, ex, run), output)
+    write(_render(fmt, ex, run, codes), output)
     return len(run.results), len(run.invalid)
 
 
-def _render(fmt, ex, run) -> str:
+def _render(fmt, ex, run, codes=False) -> str:
     if fmt == "html":
         from ..render.html import report_html
         from ..render.memo import MemoOptions, build_memo
 
         return report_html(build_memo(run, ex.lang, MemoOptions()))
+    if fmt == "csv":
+        from ..render.csv import screen_csv
+
+        return screen_csv(ex, run.records, run.invalid, codes)
     if fmt == "table":
         from ..render.table import screen_table as render
-    elif fmt == "csv":
-        from ..render.csv import screen_csv as render
     else:
         from ..render.markdown import screen_md as render
     return render(ex, run.records, run.invalid)

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from ..pack.conditions import AsOf, Condition
-from ..pack.model import Pack
+from ..pack.model import Pack, missing_list
 from ..pack.vocabulary import FACT_FIELDS
 
 
@@ -24,11 +24,14 @@ class Action:
     """What a match means: which pack rule, which role, which branch and alternative."""
 
     rule_id: str
-    #: "outcome" (a branch's alternative), "considers" (evidence of a default outcome) or
-    #: "absent" (what an incomplete career record may lack, SPEC §2)
+    #: "outcome" (a branch's alternative), "considers" (evidence of a default outcome),
+    #: "absent" (what an incomplete career record may lack, SPEC §2) or "unless" (what,
+    #: on file, makes a `missing` text moot)
     role: str
     branch: int
     alternative: int
+    #: Which `missing` text of the alternative an "unless" pattern belongs to.
+    item: int = 0
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,14 @@ def compile_pack(pack: Pack, as_of: date) -> Program:
         if rule.incomplete_record is not None:
             alternatives.append(CompiledAlternative(f"{rule.id}/absent", Action(rule.id, "absent", -1, 0),
                                                     (_pattern(rule.incomplete_record.absent.condition, as_of),)))
+        owners = [(-1, -1, rule.missing.get(rule.otherwise))] if rule.otherwise else []
+        owners += [(b, a, alt.missing) for b, branch in enumerate(rule.outcomes) for a, alt in enumerate(branch.when)]
+        for b, a, missing in owners:
+            for k, text in enumerate(missing_list(missing)):
+                if text.unless is not None:
+                    alternatives.append(CompiledAlternative(f"{rule.id}/{b}/{a}/unless/{k}",
+                                                            Action(rule.id, "unless", b, a, k),
+                                                            (_pattern(text.unless.condition, as_of),)))
         for k, pattern in enumerate(rule.considers):
             alternatives.append(CompiledAlternative(f"{rule.id}/considers/{k}", Action(rule.id, "considers", -1, k),
                                                     (_pattern(pattern.condition, as_of),)))

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..pack.model import Missing, Pack, Rule, Text
+from ..pack.model import Missing, Pack, Rule, Text, missing_list
 from ..pack.vocabulary import RATING_FIELDS
 from ..profile.model import Profile
 from .compile import compile_pack
@@ -39,7 +39,8 @@ class Basis:
 
     template: Text
     evidence: tuple[dict, ...]
-    missing: Missing | None = None
+    #: What would change it, in order (the texts whose `unless` is met on file left out).
+    missing: tuple[Missing, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ class Decider:
         self.matcher_name = matcher
         program = compile_pack(pack, self.as_of)
         self._outcomes = make_matcher(program, matcher)
-        self._evidence = PythonMatcher(program, roles=("considers", "absent"))
+        self._evidence = PythonMatcher(program, roles=("considers", "absent", "unless"))
         self._assessment_ids = pack.assessment_ids()
         self._shown = {rule.id: _shown_fields(rule) for rule in pack.rules}
 
@@ -156,7 +157,12 @@ class Decider:
     def decide(self, profile: Profile, source: str = "") -> Decision:
         facts = self.facts(profile)
         considered: dict[tuple[str, str], set[int]] = {}
-        for action, fids, _ in self._evidence.match(facts):
+        on_file = set()  # (rule, branch, alternative, item) of each `missing` text made moot
+        for action, fids, certain in self._evidence.match(facts):
+            if action.role == "unless":
+                if certain:
+                    on_file.add((action.rule_id, action.branch, action.alternative, action.item))
+                continue
             considered.setdefault((action.rule_id, action.role), set()).update(fids)
         sure: dict[tuple[str, int, int], set[int]] = {}
         maybe: dict[tuple[str, int, int], set[int]] = {}
@@ -166,7 +172,7 @@ class Decider:
         exceptions = {entry.rule: entry for entry in profile.exceptions}
         outcomes = []
         for rule in self.pack.rules:
-            outcome = self._outcome(rule, facts, considered, sure, maybe)
+            outcome = self._outcome(rule, facts, considered, sure, maybe, on_file)
             if (outcome.outcome == "fail" and rule.incomplete_record is not None and not profile.record_complete
                     and not considered.get((rule.id, "absent"))):
                 outcome = self._incomplete(rule, facts, considered)
@@ -179,7 +185,7 @@ class Decider:
         shown = self._shown[rule.id]
         return tuple(_trim(facts[f].evidence, shown.get(facts[f].type, set())) for f in sorted(fids))
 
-    def _outcome(self, rule: Rule, facts: list[Fact], considered, sure, maybe) -> RuleOutcome:
+    def _outcome(self, rule: Rule, facts: list[Fact], considered, sure, maybe, on_file) -> RuleOutcome:
         open_outcomes: list[str] = []  # outcomes of the branches that match only possibly
         unsure: set[int] = set()
         for b, branch in enumerate(rule.outcomes):
@@ -188,7 +194,7 @@ class Decider:
                 fids = sure.get((rule.id, b, a))
                 if fids:
                     basis.append(Basis(alternative.reason or rule.reasons[branch.outcome],
-                                       self._cite(rule, facts, fids), alternative.missing))
+                                       self._cite(rule, facts, fids), _needed(on_file, rule.id, b, a, alternative.missing)))
                 elif (rule.id, b, a) in maybe:
                     unsure.update(maybe[(rule.id, b, a)])
                     open_outcomes.append(branch.outcome)
@@ -197,7 +203,7 @@ class Decider:
                 break
         else:
             basis = Basis(rule.reasons[rule.otherwise], self._cite(rule, facts, considered.get((rule.id, "considers"), ())),
-                          rule.missing.get(rule.otherwise))
+                          _needed(on_file, rule.id, -1, -1, rule.missing.get(rule.otherwise)))
             decided = RuleOutcome(rule.id, rule.kind, rule.otherwise, (basis,))
         if not unsure or set(open_outcomes) == {decided.outcome}:
             return decided
@@ -206,8 +212,14 @@ class Decider:
 
     def _incomplete(self, rule: Rule, facts: list[Fact], considered) -> RuleOutcome:
         spec = rule.incomplete_record
-        basis = Basis(spec.reason, self._cite(rule, facts, considered.get((rule.id, "considers"), ())), spec.missing)
+        basis = Basis(spec.reason, self._cite(rule, facts, considered.get((rule.id, "considers"), ())), (spec.missing,))
         return RuleOutcome(rule.id, rule.kind, "review", (basis,), open_because="record")
+
+
+def _needed(on_file: set, rule_id: str, branch: int, alternative: int, missing) -> tuple[Missing, ...]:
+    """The `missing` texts of an alternative, less those whose `unless` is met on file."""
+    return tuple(text for k, text in enumerate(missing_list(missing))
+                 if (rule_id, branch, alternative, k) not in on_file)
 
 
 def _excepted(outcome: RuleOutcome, entry, catalog) -> RuleOutcome:

@@ -54,6 +54,10 @@ def post_name(label_text: str, org: str | None) -> str:
         return label_text
     words, org_words = label_text.split(), org.split()
     for size in range(min(len(words), len(org_words)), 0, -1):
+        # Two words in common ("Huyện ủy", "UBND tỉnh"), or the one word "Sở": a single common word
+        # such as "Ủy" (of "Ủy ban") is not the same body.
+        if size < 2 and words[-1].casefold() != "sở":
+            break
         if [w.casefold() for w in words[-size:]] == [w.casefold() for w in org_words[:size]]:
             rest = " ".join(org_words[size:])
             return f"{label_text} {rest}".strip()
@@ -63,10 +67,12 @@ def post_name(label_text: str, org: str | None) -> str:
 class Explainer:
     """Renders the evidence and reasons of decisions made under one pack."""
 
-    def __init__(self, pack: Pack, as_of: date, lang: str = "vi"):
+    def __init__(self, pack: Pack, as_of: date, lang: str = "vi", personnel_plan: str | None = None):
         self.pack = pack
         self.as_of = as_of
         self.lang = lang
+        #: The province's personnel plan as the user cites it (``memo --basis``, or the pack's parameter).
+        self.personnel_plan = personnel_plan or pack.parameters.get("personnel_plan")
 
     # -- single values -------------------------------------------------
     def title(self, code: str | None) -> str:
@@ -121,8 +127,8 @@ class Explainer:
             for key, (name_vi, name_en) in names.items():
                 if key in item:
                     value = label(key, item[key], self.lang) if item[key] else ("chưa ghi" if vi else "not recorded")
-                    parts.append(f"{name_vi if vi else name_en}: {value}")
-            return "; ".join(parts)
+                    parts.append(f"{name_vi if vi else name_en} {value}")
+            return ", ".join(parts)
         if kind == "position":
             name = post_name(self.title_label(item), item.get("org"))
             text = f"{name} ({_date(item['start'], self.lang)} – {_date(item['end'], self.lang)})"
@@ -137,9 +143,8 @@ class Explainer:
             return text
         if kind == "planning":
             decision = f" ({item['decision']})" if item.get("decision") else ""
-            prefix = "quy hoạch " if vi else "planned for "
             term = ("nhiệm kỳ " if vi else "term ") + self.param(item["term"])
-            return f"{prefix}{post_name(self.title_label(item), item.get('org'))} {term}{decision}"
+            return f"{post_name(self.title_label(item), item.get('org'))} {term}{decision}"
         if kind == "discipline":
             form = label("discipline", item["form"], self.lang)
             decided = ("quyết định " if vi else "decided ") + _on(item["decided"], self.lang)
@@ -149,9 +154,10 @@ class Explainer:
             return f"{form}, {decided}, {until}"
         if kind == "assessment":
             result = label("assessment", item["result"], self.lang)
-            who = ", ".join(x for x in (item.get("by"), _date(item["date"], self.lang) if item.get("date") else None) if x)
-            note = f" — {item['note']}" if item.get("note") else ""
-            return f"{result}{f' ({who})' if who else ''}{note}"
+            who = item.get("by") or ("Đã" if vi else "Assessed as")
+            when = f" {_on(item['date'], self.lang)}" if item.get("date") else ""
+            note = f": {item['note']}" if item.get("note") else ""
+            return (f"{who} đánh giá {result}{when}{note}" if vi else f"{who}: {result}{when}{note}")
         return str(item)
 
     def evidence_text(self, items) -> str:
@@ -190,10 +196,11 @@ class Explainer:
         values: dict[str, str] = {}
         kind = item["fact"]
         if kind in ("position", "planning"):
-            values["title"] = self.title(item["title"])
+            values["title"] = post_name(self.title_label(item), item.get("org"))
         if kind == "position":
             values["org"] = item.get("org") or ""
             values["start"] = _date(item["start"], self.lang)
+            values["start_on"] = _on(item["start"], self.lang)
             ratings = item.get("ratings", [])
             values["unrated_years"] = ", ".join(str(r["year"]) for r in ratings if r["rating"] is None)
             values["bad_years"] = ", ".join(str(r["year"]) for r in ratings
@@ -203,8 +210,11 @@ class Explainer:
         if kind == "discipline":
             values["form"] = label("discipline", item["form"], self.lang)
             values["decided"] = _date(item["decided"], self.lang)
+            values["decided_on"] = _on(item["decided"], self.lang)
             values["effect_end"] = (_date(item["effect_end"], self.lang) if item.get("effect_end")
                                     else ("không có thời hạn" if vi else "no end"))
+            values["effect_end_on"] = (_on(item["effect_end"], self.lang) if item.get("effect_end")
+                                       else values["effect_end"])
         if kind == "person":
             names = {"professional": ("chuyên môn", "education"),
                      "political_theory": ("lý luận chính trị", "political theory"),
@@ -218,19 +228,28 @@ class Explainer:
             values["unrecorded"] = (" và " if vi else " and ").join(absent)
             if "birth_date" in item:
                 values["birth_date"] = _date(item["birth_date"], self.lang)
+                values["birth_on"] = _on(item["birth_date"], self.lang)
         return values
 
-    def exception_reason(self, outcome: RuleOutcome) -> str:
-        """"Đạt theo ngoại lệ được Bộ Chính trị chấp thuận (Thông báo số …, ngày …): …", then the rule's own reason."""
+    def _approval(self, entry: dict) -> str:
+        """"được Bộ Chính trị chấp thuận (Công văn số …, ngày …): note"."""
         vi = self.lang == "vi"
-        entry = outcome.exception
         who = entry["by"] if vi else self.pack.catalog.bodies.get(entry["body"], ("", entry["by"]))[1]
-        text = (f"Đạt theo ngoại lệ được {who} chấp thuận ({entry['document']}, {_on(entry['date'], self.lang)})" if vi
-                else f"Met by exception approved by {who} ({entry['document']}, {_on(entry['date'], self.lang)})")
-        if entry.get("note"):
-            text += f": {entry['note']}"
+        text = (f"được {who} chấp thuận ({entry['document']}, {_on(entry['date'], self.lang)})" if vi
+                else f"approved by {who} ({entry['document']}, {_on(entry['date'], self.lang)})")
+        return text + (f": {entry['note']}" if entry.get("note") else "")
+
+    def exception_reason(self, outcome: RuleOutcome) -> str:
+        """"Đạt theo ngoại lệ được Bộ Chính trị chấp thuận (…)", then the rule's own reason."""
+        vi = self.lang == "vi"
         own = self.reason(outcome.own)
-        return text + (f". Nếu không có ngoại lệ: {own}" if vi else f". Without the exception: {own}")
+        return ((f"Đạt theo ngoại lệ {self._approval(outcome.exception)}. Nếu không có ngoại lệ: {own}") if vi
+                else f"Met by exception {self._approval(outcome.exception)}. Without the exception: {own}")
+
+    def exception_sentence(self, rule_id: str, entry: dict) -> str:
+        """An exception applied, for the memo: "Đã kinh qua …: ngoại lệ được Bộ Chính trị chấp thuận (…)"."""
+        return (f"{self.rule_title(rule_id)}: " + ("ngoại lệ " if self.lang == "vi" else "exception ")
+                + self._approval(entry))
 
     def open_dates(self, outcome: RuleOutcome) -> list[dict]:
         """The dates to complete when only an imprecise date keeps an outcome open (kind `record`)."""
@@ -267,35 +286,56 @@ class Explainer:
         found: list[dict] = []
         rule_title = self.rule_title(outcome.rule_id)
         for basis in outcome.basis:
-            spec = basis.missing
-            if spec is None:
-                continue
-            names = set(_PLACEHOLDER.findall(spec.get(self.lang)))
-            per_item = bool(names - {"rule_title", "evidence", "as_of", "as_of_year"} - set(self.pack.parameters))
-            if not basis.evidence and getattr(spec, "empty", None) is not None:
-                texts = [(spec.empty, {})]
-            elif per_item and basis.evidence:
-                texts = [(spec, self.item_values(item)) for item in basis.evidence]
-            else:
-                texts = [(spec, self.item_values(basis.evidence[0]) if basis.evidence else {})]
-            for text_spec, values in texts:
-                text = self.fill(text_spec.get(self.lang), basis.evidence, {"rule_title": rule_title, **values})
-                entry = {"text": text, "kind": text_spec.kind}
-                if entry not in found:
-                    found.append(entry)
+            for spec in basis.missing:
+                names = set(_PLACEHOLDER.findall(spec.get(self.lang)))
+                per_item = bool(names - {"rule_title", "evidence", "as_of", "as_of_year"} - set(self.pack.parameters))
+                if not basis.evidence and getattr(spec, "empty", None) is not None:
+                    texts = [(spec.empty, {})]
+                elif per_item and basis.evidence:
+                    texts = [(spec, self.item_values(item)) for item in basis.evidence]
+                else:
+                    texts = [(spec, self.item_values(basis.evidence[0]) if basis.evidence else {})]
+                for text_spec, values in texts:
+                    text = self.fill(text_spec.get(self.lang), basis.evidence, {"rule_title": rule_title, **values})
+                    entry = {"text": text, "kind": text_spec.kind}
+                    if entry not in found:
+                        found.append(entry)
         return found
 
-    def source_text(self, rule_id: str) -> list[str]:
-        """Each source of a rule: the document and its quote (or our summary)."""
-        lines = []
-        for source in self.pack.rule(rule_id).sources:
-            document = self.pack.spec.documents[source.document]
-            where = f" ({document.where})" if document.where else ""
-            if source.quote:
-                lines.append(f"{document.title}{where}: «{source.quote}»")
+    # -- basis and provenance ---------------------------------------------
+    def citation(self, document_id: str, part: str | None = None) -> str:
+        """An official document as a party document cites it: "Quy định số 214-QĐ/TW ngày
+        02/01/2020 của Ban Chấp hành Trung ương …"; the province's plan with the number and
+        date the user gave (``personnel_plan``), or blanks for the clerk."""
+        document = self.pack.spec.documents[document_id]
+        if self.lang != "vi" and document.en:
+            text = document.en
+        elif document.citation:
+            text = document.citation
+        else:
+            dated = f" ngày {fmt_date(date.fromisoformat(document.date), 'vi')}" if document.date else ""
+            issuer = f" của {document.issuer}" if document.issuer else ""
+            number = f" số {document.number}" if document.number else ""
+            text = f"{document.kind}{number}{dated}{issuer}" + (f" {document.subject}" if document.subject else "")
+        if document.provincial:
+            if self.personnel_plan:
+                text = self.personnel_plan
             else:
-                tag = "tóm tắt" if self.lang == "vi" else "summary"
-                lines.append(f"{document.title}{where} [{tag}]: {source.summary}")
+                text += " (số ……, ngày ……)" if self.lang == "vi" else " (number ……, dated ……)"
+        if part:
+            text = f"{part} {text[:1].lower() + text[1:]}" if self.lang == "vi" else f"{part} of {text}"
+        return text
+
+    def basis_text(self, rule_id: str) -> list[str]:
+        """Each official document a rule applies, cited (what the memo's "Căn cứ" says)."""
+        return [self.citation(ref.document, ref.part) for ref in self.pack.rule(rule_id).basis]
+
+    def provenance_text(self, rule_id: str) -> list[str]:
+        """Where the rule's wording was read: the reading and its quote, or the pack's summary."""
+        lines = []
+        for source in self.pack.rule(rule_id).provenance:
+            reading = self.pack.spec.readings[source.reading]
+            lines.append(f"{reading.title}: «{source.quote}»" if source.quote else f"{reading.title}: {source.summary}")
         return lines
 
 

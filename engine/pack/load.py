@@ -30,13 +30,16 @@ from ..profile.yamlio import DuplicateKeyError, load_one, locate as locate_node,
 from . import conditions
 from .lock import lock_problems
 from .model import (ID_PATTERN, Alternative, CatalogFile, Missing, Outcome, OutcomeBranch, Pack, PackFile, PackHead,
+                    missing_list,
                     Pattern, Rule)
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 TEMPLATE_VALUES = ("evidence", "as_of", "as_of_year")
 #: What a `missing` text may name besides those: the rule, and one cited fact's values.
 MISSING_VALUES = ("rule_title", "title", "org", "start", "unrated_years", "bad_years", "effect_end", "decided",
-                  "birth_date", "professional", "political_theory", "state_management", "unrecorded", "form", "term")
+                  "birth_date", "professional", "political_theory", "state_management", "unrecorded", "form", "term",
+                  # the same dates after a verb: "ngày 15/01/2021", "tháng 3/2016", "năm 2016"
+                  "start_on", "birth_on", "decided_on", "effect_end_on")
 #: Limits of the rule language. They are durable-rules' own (shared/DURABLE_RULES.md: past
 #: some of them it hangs instead of failing), so that every pack runs on every matcher.
 MAX_PATTERNS_PER_ALTERNATIVE = 16
@@ -91,12 +94,12 @@ class Reporter:
             loc, code, params = translate(error, document, model)
             if code == "unknown_key":
                 code = "pack_unknown_key"
-            elif code == "missing" and loc and loc[-1] == "sources":
-                code = "pack_no_source"
+            elif code == "missing" and loc and loc[-1] in ("basis", "provenance"):
+                code = "pack_no_source" if loc[-1] == "provenance" else "pack_no_basis"
             elif code == "missing":
                 code = "pack_missing"
-            elif loc and loc[-1] == "sources" and code == "pack_schema":
-                code = "pack_no_source"
+            elif loc and loc[-1] in ("basis", "provenance") and code == "pack_schema":
+                code = "pack_no_source" if loc[-1] == "provenance" else "pack_no_basis"
             elif code == "pack_schema" and "`quote`" in params.get("detail", ""):
                 code = "pack_source_text"
             self.add(prefix + tuple(loc), code, **params)
@@ -185,17 +188,19 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
     documents_text: dict[str, str] = {}
     reference, expanded = None, ()
     if head is not None:
-        for doc_id, document in sorted(head.documents.items()):
-            path = ("documents", doc_id, "file")
-            if document.file and _inside(folder, document.file, main, path):
+        for reading_id, reading in sorted(head.readings.items()):
+            path = ("readings", reading_id, "file")
+            if reading.file and _inside(folder, reading.file, main, path):
                 try:
-                    documents_text[doc_id] = (folder / document.file).read_text(encoding="utf-8")
+                    documents_text[reading_id] = (folder / reading.file).read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError) as err:
                     main.add(path, "file_unreadable", reason=str(err))
         try:
             reference = date.fromisoformat(head.reference_date)
         except ValueError:
             main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
+        else:
+            _check_documents(head, reference, main)
         expanded = _check_and_expand(head, rules, catalog, documents_text, main)
 
     problems = [p for r in reporters for p in r.problems]
@@ -266,6 +271,21 @@ def _patterns(rule: Rule):
                 yield ("outcomes", b, "when", a, "all", k), pattern, alternative
     if rule.incomplete_record is not None:
         yield ("incomplete_record", "absent"), rule.incomplete_record.absent, None
+    for path, missing in _missing_texts(rule):
+        if missing.unless is not None:
+            yield path + ("unless",), missing.unless, None
+
+
+def _missing_texts(rule: Rule):
+    """(path in the rule, text) of every `missing` text a rule holds."""
+    for outcome, missing in rule.missing.items():
+        for k, text in enumerate(missing_list(missing)):
+            yield ("missing", outcome) + ((k,) if isinstance(missing, list) else ()), text
+    for b, branch in enumerate(rule.outcomes):
+        for a, alternative in enumerate(branch.when):
+            for k, text in enumerate(missing_list(alternative.missing)):
+                yield (("outcomes", b, "when", a, "missing") + ((k,) if isinstance(alternative.missing, list) else ()),
+                       text)
 
 
 def _parse_conditions(parameters: dict, catalog: Catalog, assessment_ids: set[str],
@@ -385,10 +405,27 @@ def _check_templates(path: tuple, text, parameters: dict, main: Reporter, extra=
             main.add(path + (lang,), "pack_braces")
 
 
-def _check_missing(path: tuple, missing: Missing, parameters: dict, main: Reporter) -> None:
-    _check_templates(path, missing, parameters, main, MISSING_VALUES)
-    if missing.empty:
-        _check_templates(path + ("empty",), missing.empty, parameters, main, MISSING_VALUES)
+def _check_missing(path: tuple, missing, parameters: dict, main: Reporter) -> None:
+    for k, text in enumerate(missing_list(missing)):
+        at = path + ((k,) if isinstance(missing, list) else ())
+        _check_templates(at, text, parameters, main, MISSING_VALUES)
+        if text.empty:
+            _check_templates(at + ("empty",), text.empty, parameters, main, MISSING_VALUES)
+
+
+def _check_documents(head: PackHead, reference: date, main: Reporter) -> None:
+    """An official document is a basis only if it existed on the pack's reference date."""
+    for doc_id, document in head.documents.items():
+        if document.date is None:
+            continue
+        try:
+            dated = date.fromisoformat(document.date)
+        except ValueError:
+            main.add(("documents", doc_id, "date"), "pack_bad_value", value=document.date, expected="date")
+            continue
+        if dated > reference:
+            main.add(("documents", doc_id, "date"), "pack_basis_after", value=doc_id,
+                     date=document.date, reference=head.reference_date)
 
 
 DISCIPLINE_FORMS_WITH_BAR = ("khien_trach", "canh_cao", "cach_chuc")
@@ -423,13 +460,17 @@ def _check_rules(head: PackHead, rules: list[tuple[int, Rule]], documents_text: 
         if rule.id in seen:
             main.add(at + ("id",), "pack_duplicate_id", value=rule.id)
         seen.add(rule.id)
-        for j, source in enumerate(rule.sources):
-            if source.document not in head.documents:
-                main.add(at + ("sources", j, "document"), "pack_unknown_document", value=source.document,
-                         suggestions=difflib.get_close_matches(source.document, list(head.documents), n=2))
-            text = documents_text.get(source.document)
+        for j, ref in enumerate(rule.basis):
+            if ref.document not in head.documents:
+                main.add(at + ("basis", j, "document"), "pack_unknown_document", value=ref.document,
+                         suggestions=difflib.get_close_matches(ref.document, list(head.documents), n=2))
+        for j, source in enumerate(rule.provenance):
+            if source.reading not in head.readings:
+                main.add(at + ("provenance", j, "reading"), "pack_unknown_reading", value=source.reading,
+                         suggestions=difflib.get_close_matches(source.reading, list(head.readings), n=2))
+            text = documents_text.get(source.reading)
             if text is not None and source.quote and _squash(source.quote) not in _squash(text):
-                main.add(at + ("sources", j, "quote"), "pack_misquote", file=head.documents[source.document].file)
+                main.add(at + ("provenance", j, "quote"), "pack_misquote", file=head.readings[source.reading].file)
         if rule.kind == "judgement" and rule.otherwise not in (None, "review"):
             main.add(at + ("otherwise",), "pack_judgement_guess", value=rule.otherwise)
         if rule.kind == "judgement":

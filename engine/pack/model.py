@@ -38,23 +38,48 @@ class Text(_Strict):
 
 
 class Document(_Strict):
+    """An official document a rule applies (its basis, SPEC §2), cited as a party document
+    cites one: "Quy định số 214-QĐ/TW ngày 02/01/2020 của Ban Chấp hành Trung ương …"."""
+
+    kind: str = Field(min_length=1)
+    number: str | None = None
+    #: YYYY-MM-DD; a basis dated after the pack's reference date is refused.
+    date: str | None = None
+    issuer: str | None = None
+    subject: str | None = None
+    #: The whole citation, when kind, number, date and issuer do not make it (a law and its amendments).
+    citation: str | None = None
+    #: How to cite it in English.
+    en: str | None = None
+    #: The province's own document (its personnel plan): number and date come from the user.
+    provincial: bool = False
+
+
+class Reading(_Strict):
+    """Where a rule's wording or parameters were actually read (its provenance, SPEC §2)."""
+
     title: str = Field(min_length=1)
-    where: str | None = None
-    #: A copy of the document inside the pack folder; quotes are checked against it.
+    #: A copy of the text inside the pack folder; quotes are checked against it.
     file: str | None = None
 
 
-class Source(_Strict):
+class BasisRef(_Strict):
     document: str
-    #: Verbatim words of the document (checked against its file when it has one).
+    #: The part applied: "Điều 82", "Phần III, mục 9".
+    part: str | None = None
+
+
+class Provenance(_Strict):
+    reading: str
+    #: Verbatim words of the reading (checked against its file when it has one).
     quote: str | None = None
-    #: Our own paraphrase, for a text the pack does not reproduce.
+    #: The pack's own paraphrase, for a text it does not reproduce.
     summary: str | None = None
 
     @model_validator(mode="after")
     def _quote_or_summary(self):
         if not (self.quote or self.summary):
-            raise ValueError("a source needs a verbatim `quote` or a `summary`")
+            raise ValueError("a provenance needs a verbatim `quote` or a `summary`")
         return self
 
 
@@ -75,11 +100,6 @@ class MissingText(_Strict):
         return self.vi if lang == "vi" else self.en
 
 
-class Missing(MissingText):
-    #: Said instead when the outcome cites no evidence at all.
-    empty: MissingText | None = None
-
-
 class Pattern(_Strict):
     fact: str
     where: dict[str, Any] = {}
@@ -93,12 +113,27 @@ class Pattern(_Strict):
         return self._condition
 
 
+class Missing(MissingText):
+    #: Said instead when the outcome cites no evidence at all.
+    empty: MissingText | None = None
+    #: Not said when a fact of the profile matches this pattern (what it asks for is on file).
+    unless: Pattern | None = None
+
+
+def missing_list(missing) -> tuple[Missing, ...]:
+    """A rule's or an alternative's `missing`, one text or several, as a tuple."""
+    if missing is None:
+        return ()
+    return tuple(missing) if isinstance(missing, list) else (missing,)
+
+
 class Alternative(_Strict):
     """One way an outcome can be reached: one fact pattern, or a join of several."""
 
     all: list[Pattern] = Field(min_length=1)
     reason: Text | None = None
-    missing: Missing | None = None
+    #: What would change the outcome: one text, or every one, in order.
+    missing: Missing | list[Missing] | None = None
     #: True when written as a single pattern (no `all:` in the YAML).
     single: SkipJsonSchema[bool] = False
 
@@ -138,7 +173,10 @@ class Rule(_Strict):
     title: Text
     #: A few words for tables and matrices.
     short: Text | None = None
-    sources: list[Source] = Field(min_length=1)
+    #: The official documents the rule applies.
+    basis: list[BasisRef] = Field(min_length=1)
+    #: Where its wording and parameters were read.
+    provenance: list[Provenance] = Field(min_length=1)
     #: Facts the rule looks at: the evidence of its default outcome.
     considers: list[Pattern] = []
     #: Tried in order; the first branch with a match decides.
@@ -146,7 +184,7 @@ class Rule(_Strict):
     otherwise: Outcome | None = None
     reasons: dict[Outcome, Text] = {}
     #: What would change the `otherwise` outcome (branch outcomes say it per alternative).
-    missing: dict[Outcome, Missing] = {}
+    missing: dict[Outcome, Missing | list[Missing]] = {}
     exceptions: ExceptionPolicy | None = None
     incomplete_record: IncompleteRecord | None = None
 
@@ -168,6 +206,7 @@ class PackHead(_Strict):
     reference_date: str
     catalog: str
     documents: dict[str, Document]
+    readings: dict[str, Reading] = {}
     parameters: dict[str, Any] = {}
     assessments: list[AssessmentDecl] = []
     judgement_reasons: dict[Outcome, Text] = {}

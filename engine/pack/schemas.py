@@ -38,7 +38,8 @@ def pack_schema() -> dict:
     alternative["properties"].pop("single", None)
     single = copy.deepcopy(Pattern.model_json_schema())
     single["properties"]["reason"] = {"$ref": "#/$defs/Text"}
-    single["properties"]["missing"] = {"$ref": "#/$defs/Missing"}
+    single["properties"]["missing"] = {"anyOf": [{"$ref": "#/$defs/Missing"},
+                                                 {"type": "array", "items": {"$ref": "#/$defs/Missing"}}]}
     single.pop("title", None)
     defs["Alternative"] = {"anyOf": [alternative, single],
                            "description": "One pattern {fact, where}, or a join {all: [patterns]}; optional reason."}

@@ -32,7 +32,12 @@ def runs_table(items: list[dict], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def show_table(header: dict, records: list[dict], lang: str) -> str:
+def _titled(rule_id: str, titles: dict | None) -> str:
+    """A criterion by its title (the stored pack's), never its id alone."""
+    return (titles or {}).get(rule_id, rule_id)
+
+
+def show_table(header: dict, records: list[dict], lang: str, titles: dict | None = None) -> str:
     vi = lang == "vi"
     lines = [
         f"{'Lần chạy' if vi else 'Run'} {header['run_id']}",
@@ -46,8 +51,8 @@ def show_table(header: dict, records: list[dict], lang: str) -> str:
     ]
     for record in records:
         decision = record["decision"]
-        failing = [r["id"] for r in decision["rules"] if r["outcome"] == "fail"]
-        pending = [r["id"] for r in decision["rules"] if r["outcome"] == "review"]
+        failing = [_titled(r["id"], titles) for r in decision["rules"] if r["outcome"] == "fail"]
+        pending = [_titled(r["id"], titles) for r in decision["rules"] if r["outcome"] == "review"]
         line = f"  {decision['profile_id']:<10} {decision['full_name']:<22} {label('verdict', decision['verdict'], lang)}"
         if failing:
             line += f" · ✗ {', '.join(failing)}"
@@ -57,7 +62,8 @@ def show_table(header: dict, records: list[dict], lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str) -> str:
+def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str, titles=None) -> str:
+    """``titles(pack digest) -> {rule id: title}`` names each criterion as the pack of its run did."""
     vi = lang == "vi"
     if not history:
         return (f"Không có quyết định nào được ghi về {profile_id}\n" if vi
@@ -77,16 +83,17 @@ def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str) -> s
             continue
         decision = record["decision"]
         lines.append(f"  {decision['profile_id']} {decision['full_name']}: {label('verdict', decision['verdict'], lang)}")
+        named = titles(header["pack"]["digest"]) if titles else {}
         for rule in decision["rules"]:
             if rule["outcome"] != "pass":
                 mark = "✗" if rule["outcome"] == "fail" else "?"
-                lines.append(f"    {mark} {rule['id']}: {rule['reason']}")
+                lines.append(f"    {mark} {_titled(rule['id'], named)}: {rule['reason']}")
         lines.append(f"  {'mã băm SHA-256 của dữ liệu vào' if vi else 'input SHA-256'}: {record['input_sha256']}")
         lines.append("")
     return "\n".join(lines)
 
 
-def run_diff_table(run_a: str, run_b: str, changes: list[dict], lang: str) -> str:
+def run_diff_table(run_a: str, run_b: str, changes: list[dict], lang: str, titles: dict | None = None) -> str:
     vi = lang == "vi"
 
     def verdict(code):
@@ -97,7 +104,8 @@ def run_diff_table(run_a: str, run_b: str, changes: list[dict], lang: str) -> st
         lines.append(f"  {change['profile_id']} {change['full_name']}: {verdict(change['verdict_a'])} → "
                      f"{verdict(change['verdict_b'])}")
         for rule in change["rules"]:
-            lines.append(f"      {rule['id']}: {label('outcome', rule['a'], lang)} → {label('outcome', rule['b'], lang)}")
+            lines.append(f"      {_titled(rule['id'], titles)}: {label('outcome', rule['a'], lang)} → "
+                         f"{label('outcome', rule['b'], lang)}")
     return "\n".join(lines) + "\n"
 
 

@@ -1,4 +1,9 @@
-"""CSV for a spreadsheet: one row per candidate, one column per criterion."""
+"""CSV for a spreadsheet: one row per candidate, one column per criterion.
+
+In the reader's words by default (Vietnamese headers and values, English
+with ``--lang en``), with a UTF-8 byte-order mark so that Excel on Windows
+opens the diacritics right; codes only with ``--codes``, for programs.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,37 @@ import csv
 import io
 
 from ..decide.explain import Explainer
-from .common import short, sort_invalid
+from ..i18n import label
+from .common import problem_words, short, sort_invalid, who
+
+BOM = "\ufeff"
 
 
 def _cell(text: str | None) -> str:
-    """A text cell a spreadsheet will not run as a formula (CSV injection)."""
+    """A text cell a spreadsheet will not run as a formula (CSV injection, OWASP's list)."""
     text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
-def screen_csv(ex: Explainer, records: list[dict], invalid: list) -> str:
+def screen_csv(ex: Explainer, records: list[dict], invalid: list, codes: bool = False) -> str:
+    vi = ex.lang == "vi"
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    rule_ids = [r.id for r in ex.pack.rules]
-    writer.writerow(["profile_id", "full_name", "verdict", "reasons", *rule_ids])
+    rules = list(ex.pack.rules)
+    if codes:
+        writer.writerow(["profile_id", "full_name", "verdict", "reasons", *(r.id for r in rules)])
+    else:
+        writer.writerow([("Mã hồ sơ" if vi else "ID"), ("Họ và tên" if vi else "Full name"),
+                         ("Kết luận" if vi else "Verdict"), ("Lý do" if vi else "Reasons"),
+                         *(r.short_title(ex.lang) for r in rules)])
     for r in records:
         outcomes = {rule["id"]: rule["outcome"] for rule in r["rules"]}
-        writer.writerow([_cell(r["profile_id"]), _cell(r["full_name"]), r["verdict"], _cell(short(ex, r)),
-                         *(outcomes[rule_id] for rule_id in rule_ids)])
+        verdict = r["verdict"] if codes else label("verdict", r["verdict"], ex.lang)
+        marks = [outcomes[rule.id] if codes else label("outcome", outcomes[rule.id], ex.lang) for rule in rules]
+        writer.writerow([_cell(r["profile_id"]), _cell(r["full_name"]), verdict, _cell(short(ex, r)), *marks])
     for entry in sort_invalid(invalid):
-        writer.writerow([_cell(entry.profile_id), _cell(entry.full_name), "invalid",
-                         _cell(f"{entry.source}: " + "; ".join(p.text(ex.lang) for p in entry.problems)),
-                         *([""] * len(rule_ids))])
-    return buffer.getvalue()
+        verdict = "invalid" if codes else ("Hồ sơ chưa đọc được" if vi else "Could not be read")
+        problems = ("; ".join(p.text(ex.lang) for p in entry.problems) if codes
+                    else who(entry, ex.lang) + ": " + "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems))
+        writer.writerow([_cell(entry.profile_id), _cell(entry.full_name), verdict, _cell(problems), *([""] * len(rules))])
+    return ("" if codes else BOM) + buffer.getvalue()

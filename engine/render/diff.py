@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ..decide.explain import Explainer
 from ..i18n import fmt_date, label
 from ..jsonform import dumps
-from .common import VERDICTS, counts, invalid_dict, sort_invalid
+from .common import VERDICTS, counts, invalid_dict, problem_words, sort_invalid, who
 
 
 def _pack_dict(run) -> dict:
@@ -32,7 +33,7 @@ def diff_json(run_a, run_b, changes, lang: str) -> str:
 
 def _verdict(code: str | None, lang: str) -> str:
     if code is None:
-        return "Hồ sơ lỗi" if lang == "vi" else "Invalid"
+        return "Không đọc được" if lang == "vi" else "Not readable"
     return label("verdict", code, lang)
 
 
@@ -48,27 +49,29 @@ def _lines(run_a, run_b, changes, lang: str, markdown: bool) -> list[str]:
     title = "SO SÁNH HAI BỘ QUY TẮC" if vi else "COMPARING TWO RULE PACKS"
     lines = [("# " if markdown else "") + title, ""]
     for tag, run in (("A", run_a), ("B", run_b)):
-        lines.append(f"{'- ' if markdown else ''}{tag}: {run.pack.id} "
-                     f"({'phiên bản' if vi else 'version'} {run.pack.version}, {run.pack.digest[:19]}…), "
+        lines.append(f"{'- ' if markdown else ''}{tag}: {run.pack.spec.title.get(lang)} ({run.pack.id}, "
+                     f"{'phiên bản' if vi else 'version'} {run.pack.version}), "
                      f"{'ngày xét' if vi else 'as of'} {fmt_date(run.as_of, lang)}")
     lines.append("")
     for verdict in (*VERDICTS, "invalid"):
         name = _verdict(None if verdict == "invalid" else verdict, lang)
         lines.append(f"{'- ' if markdown else '  '}{name}: {ca[verdict]} → {cb[verdict]}")
     for tag, run in (("A", run_a), ("B", run_b)):
+        ex = Explainer(run.pack, run.as_of, lang)
         for entry in run.invalid:  # a profile one pack cannot read is a change too: say why
-            who = " ".join(x for x in (entry.profile_id, entry.full_name) if x) or entry.source
-            errors = "; ".join(p.text(lang) for p in entry.problems)
-            lines.append(f"{'- ' if markdown else '  '}{'hồ sơ lỗi theo' if vi else 'invalid under'} {tag}: "
-                         f"{who}: {errors}")
+            errors = "; ".join(problem_words(p, lang, ex) for p in entry.problems)
+            lines.append(f"{'- ' if markdown else '  '}{'không đọc được theo bộ' if vi else 'not readable under'} {tag}: "
+                         f"{who(entry, lang)}: {errors}")
     lines += ["", (f"{len(changes)} người đổi kết luận" if vi else f"{len(changes)} people change verdict")
               + (":" if changes else ".")]
+    titles = {r.id: r.short_title(lang) for run in (run_b, run_a) for r in run.pack.rules}
     for change in changes:
         head = f"{change.profile_id} {change.full_name}: {_verdict(change.before, lang)} → {_verdict(change.after, lang)}"
         lines += ["", ("## " if markdown else "") + head]
         for rule in change.rules:
             bullet = "- " if markdown else "    "
-            lines.append(f"{bullet}{rule.rule_id}: {_outcome(rule.before, lang)} → {_outcome(rule.after, lang)}")
+            lines.append(f"{bullet}{titles.get(rule.rule_id, rule.rule_id)}: {_outcome(rule.before, lang)} → "
+                         f"{_outcome(rule.after, lang)}")
     return lines
 
 

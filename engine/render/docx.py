@@ -1,17 +1,37 @@
-"""Word (.docx, python-docx): the memo as a document the office edits and signs."""
+"""Word (.docx, python-docx): the memo as a document the office edits and signs.
+
+Laid out after Hướng dẫn 36-HD/VPTW: the issuer (parent body, then the
+issuing body in bold) and the number at the top left, "ĐẢNG CỘNG SẢN VIỆT NAM"
+underlined with the place and date at the top right, the title, the
+addressee, the grounds, the body, the distribution and the signature block.
+The criteria matrix has landscape pages of its own, columns as wide as their
+content needs (the name wide, each criterion narrow, numbered, with a legend),
+its header row repeated on every page and no row split across pages.
+"""
 
 from __future__ import annotations
 
 import io
+import re
 
-from .memo import PARTY, Memo, pending_text, text
+from .memo import PARTY, Candidate, Memo, pending_text, text
+
+#: What XML 1.0 cannot hold: a Word document would be refused, so it never reaches one.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _x(value) -> str:
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def memo_docx(memo: Memo) -> bytes:
-    """The memo as a Word document the office edits and signs."""
+    """The memo as a Word document."""
     from docx import Document
+    from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     s = memo.sections
@@ -23,114 +43,188 @@ def memo_docx(memo: Memo) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(13)
-    document.core_properties.title = f"{memo.heading} {memo.subject}"
+    document.core_properties.title = _x(f"{memo.heading} {memo.subject}")
+    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
 
-    def para(value="", bold=False, italic=False, align=None, size=None, space_after=4):
+    def para(value="", bold=False, italic=False, align=None, size=None, space_after=4, indent=None):
         paragraph = document.add_paragraph()
-        run = paragraph.add_run(value)
+        run = paragraph.add_run(_x(value))
         run.bold, run.italic = bold, italic
         if size:
             run.font.size = Pt(size)
-        if align:
-            paragraph.alignment = align
+        paragraph.alignment = align if align is not None else justify
         paragraph.paragraph_format.space_after = Pt(space_after)
+        if indent:
+            paragraph.paragraph_format.left_indent = Mm(indent)
         return paragraph
 
+    def no_borders(table) -> None:
+        borders = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            element = OxmlElement(f"w:{edge}")
+            element.set(qn("w:val"), "nil")
+            borders.append(element)
+        table._tbl.tblPr.append(borders)
+
+    def cell_lines(cell, rows) -> None:
+        cell.paragraphs[0].text = ""
+        for index, (value, bold, italic, underline) in enumerate(rows):
+            paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+            run = paragraph.add_run(_x(value))
+            run.bold, run.italic, run.underline = bold, italic, underline
+            paragraph.alignment = center
+            paragraph.paragraph_format.space_after = Pt(0)
+
+    # -- header: issuer and number | party and place, date
     head = document.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    no_borders(head)
     left, right = head.rows[0].cells
-    for cell, rows in ((left, [(memo.issuer, True, False), ("*", False, False), (memo.number, False, False)]),
-                       (right, [(PARTY, True, False), ("", False, False), (memo.place_date, False, True)])):
-        cell.paragraphs[0].text = ""
-        for index, (value, bold, italic) in enumerate(rows):
-            paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-            run = paragraph.add_run(value)
-            run.bold, run.italic = bold, italic
-            if value == PARTY:
-                run.underline = True
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    center = WD_ALIGN_PARAGRAPH.CENTER
+    issuer = [(line, i == len(memo.issuer) - 1, False, False) for i, line in enumerate(memo.issuer)]
+    cell_lines(left, issuer + [("*", False, False, False), (memo.number, False, False, False)])
+    cell_lines(right, [(PARTY, True, False, True), ("", False, False, False), (memo.place_date, False, True, False)])
+
     para(memo.heading, bold=True, align=center, size=15, space_after=0)
     para(memo.subject, bold=True, align=center, space_after=0)
     para("-----", align=center)
     para(memo.recipient, align=center)
+    for ground in memo.grounds:
+        para(f"- {ground}", italic=True, space_after=0, indent=8)
+    para("")
     para(memo.opening)
-    para(s["basis"], bold=True)
-    for n, (title, kind, sources) in enumerate(memo.basis, 1):
-        para(f"{n}. {title} ({kind})", space_after=0)
-        for source in sources:
-            para(f"    – {source}", italic=True, size=11, space_after=0)
+
+    para(s["criteria"], bold=True)
+    para(s["criteria_note"], space_after=2)
+    for n, title, kind, basis in memo.criteria:
+        para(f"{n}. {title} — {kind} ({basis}).", size=12, space_after=0, indent=5)
+
+    def people(candidates: list[Candidate], detail) -> None:
+        if not candidates:
+            para(s["none"], space_after=2, indent=5)
+        for n, c in enumerate(candidates, 1):
+            para(f"{n}. {c.full_name} ({c.profile_id}), {c.about}.", space_after=0, indent=5)
+            detail(c)
+
+    def needs(note: str):
+        def detail(c: Candidate) -> None:
+            para(note, italic=True, size=12, space_after=0, indent=10)
+            for finding in c.findings:
+                for need in finding.needs or [None]:
+                    para(f"– {finding.criterion}: {need.text if need else finding.reason}.", size=12, space_after=0,
+                         indent=10)
+            if c.pending_judgements:
+                para(f"– {pending_text(memo, c)}.", size=12, space_after=0, indent=10)
+
+        return detail
+
+    def reasons(c: Candidate) -> None:
+        for finding in c.findings:
+            para(f"– {finding.criterion}: {finding.reason}.", size=12, space_after=0, indent=10)
+            for need in finding.needs:
+                if need.kind in ("none", "wait"):
+                    para(f"{need.kind_label}: {need.text}.", italic=True, size=11, space_after=0, indent=15)
+
     para(s["proposed"], bold=True)
     para(text(memo.lang, "eligible", count=len(memo.eligible)), bold=True, italic=True)
-    for n, c in enumerate(memo.eligible, 1):
-        para(f"{n}. {c.full_name} ({c.profile_id}), {c.about}.", space_after=0)
-    para(text(memo.lang, "review", count=len(memo.review)), bold=True, italic=True)
-    for n, c in enumerate(memo.review, 1):
-        para(f"{n}. {c.full_name} ({c.profile_id}), {c.about}. {s['review_note']}", space_after=0)
-        for short, _reason, _evidence, missing in c.items:
-            for needed, kind in missing:
-                para(f"    – {short}: {needed} ({kind})", size=12, space_after=0)
-        if c.pending_judgements:
-            para(f"    – {pending_text(memo, c)}", size=12, space_after=0)
+    people(memo.eligible, lambda c: None)
+    para(text(memo.lang, "to_decide", count=len(memo.to_decide)), bold=True, italic=True)
+    people(memo.to_decide, needs(s["to_decide_note"]))
+    para(text(memo.lang, "not_ready", count=len(memo.not_ready)), bold=True, italic=True)
+    people(memo.not_ready, needs(s["not_ready_note"]))
+    if memo.with_exceptions:
+        para(text(memo.lang, "exceptions", count=len(memo.with_exceptions)), bold=True, italic=True)
+        people(memo.with_exceptions,
+               lambda c: [para(f"– {e}.", size=12, space_after=0, indent=10) for e in c.exceptions])
     para(text(memo.lang, "excluded", count=len(memo.excluded)), bold=True)
-    for n, c in enumerate(memo.excluded, 1):
-        para(f"{n}. {c.full_name} ({c.profile_id}), {c.about}.", space_after=0)
-        for short, reason, evidence, missing in c.items:
-            para(f"    – {short}: {reason}", size=12, space_after=0)
-            for e in evidence:
-                para(f"        {s['evidence']}: {e}", size=11, italic=True, space_after=0)
-            for needed, kind in missing:
-                para(f"        {s['needs']} {needed} ({kind})", size=11, italic=True, space_after=0)
-        if c.pending_judgements:
-            para(f"    – {pending_text(memo, c)}", size=12, space_after=0)
-    if memo.invalid:
-        para(text(memo.lang, "invalid", count=len(memo.invalid)), bold=True, italic=True)
-        for source, who, problems in memo.invalid:
-            para(f"– {source} {who}: {problems}", size=11, space_after=0)
+    people(memo.excluded, reasons)
+    if memo.invalid_count:
+        para(text(memo.lang, "invalid", count=memo.invalid_count))
+
+    # -- the matrix, on landscape pages of its own
+    landscape = document.add_section(WD_SECTION.NEW_PAGE)
+    landscape.orientation = WD_ORIENT.LANDSCAPE
+    landscape.page_width, landscape.page_height = Mm(297), Mm(210)
+    landscape.left_margin, landscape.right_margin = Mm(20), Mm(15)
+    landscape.top_margin, landscape.bottom_margin = Mm(15), Mm(15)
     para(s["matrix"], bold=True)
-    matrix = document.add_table(rows=1, cols=2 + len(memo.matrix_rules))
+    marks = len(memo.matrix_rules)
+    usable = 297 - 20 - 15
+    longest = max([len(name) for _pid, name, _m in memo.matrix_rows] + [len(s["name"])])
+    name_width = min(max(35, longest * 2.3 + 4), usable - 10 - 9 * marks)
+    mark_width = (usable - 10 - name_width) / max(marks, 1)
+    widths = [10, name_width] + [mark_width] * marks
+    matrix = document.add_table(rows=1, cols=2 + marks)
     matrix.style = "Table Grid"
-    cells = matrix.rows[0].cells
-    cells[0].text, cells[1].text = "#", s["name"]
-    for offset, (n, _, _) in enumerate(memo.matrix_rules):
-        cells[2 + offset].text = str(n)
-    for n, (pid, name, marks) in enumerate(memo.matrix_rows, 1):
-        row = matrix.add_row().cells
-        row[0].text, row[1].text = str(n), f"{name} ({pid})"
-        for offset, mark in enumerate(marks):
-            row[2 + offset].text = mark
-    for row in matrix.rows:
-        for cell in row.cells:
+    matrix.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    matrix._tbl.tblPr.append(layout)
+    header = matrix.rows[0]
+    for cell, value in zip(header.cells, [s["no"], s["name"], *(str(n) for n, _ in memo.matrix_rules)]):
+        cell.text = _x(value)
+    for n, (_pid, name, row_marks) in enumerate(memo.matrix_rows, 1):
+        cells = matrix.add_row().cells
+        for cell, value in zip(cells, [str(n), name, *row_marks]):
+            cell.text = _x(value)
+    for index, row in enumerate(matrix.rows):
+        properties = row._tr.get_or_add_trPr()
+        properties.append(OxmlElement("w:cantSplit"))  # a row never breaks across two pages
+        if index == 0:
+            repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
+            repeat.set(qn("w:val"), "true")
+            properties.append(repeat)
+        for column, cell in enumerate(row.cells):
+            cell.width = Mm(widths[column])
             for paragraph in cell.paragraphs:
+                paragraph.alignment = None if column == 1 else center
+                paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
-                    run.font.size = Pt(9)
-    para("; ".join(f"{n}. {short}" for n, _, short in memo.matrix_rules) + ". " + s["legend"], size=10)
+                    run.font.size = Pt(11)
+                    run.bold = index == 0
+    grid = matrix._tbl.tblGrid
+    for column, width in zip(grid.findall(qn("w:gridCol")), widths):
+        column.set(qn("w:w"), str(int(width * 56.7)))
+    para("")
+    para("; ".join(f"{n}. {short}" for n, short in memo.matrix_rules) + ".", size=11, space_after=2)
+    para(s["legend"], size=11, italic=True)
+
+    # -- back to portrait: the figures, the closing and the signature
+    portrait = document.add_section(WD_SECTION.NEW_PAGE)
+    portrait.orientation = WD_ORIENT.PORTRAIT
+    portrait.page_width, portrait.page_height = Mm(210), Mm(297)
+    portrait.left_margin, portrait.right_margin = Mm(30), Mm(15)
+    portrait.top_margin, portrait.bottom_margin = Mm(20), Mm(20)
     para(s["cohort"], bold=True)
     for name, count in memo.cohort_verdicts:
-        para(f"– {name}: {count}", space_after=0)
+        para(f"– {name}: {count}", space_after=0, indent=5)
     figures = document.add_table(rows=1, cols=3)
     figures.style = "Table Grid"
-    header = figures.rows[0].cells
-    header[0].text, header[1].text, header[2].text = s["cohort_rule"], s["cohort_excluded"], s["cohort_pending"]
+    for cell, value in zip(figures.rows[0].cells, (s["cohort_rule"], s["cohort_excluded"], s["cohort_pending"])):
+        cell.text = _x(value)
     for name, fail, review in memo.cohort_rules:
         row = figures.add_row().cells
-        row[0].text, row[1].text, row[2].text = name, str(fail), str(review)
+        row[0].text, row[1].text, row[2].text = _x(name), str(fail), str(review)
+    for row in figures.rows:
+        for column, cell in enumerate(row.cells):
+            cell.width = Mm((95, 35, 35)[column])
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(12)
     para("")
     para(memo.closing)
     foot = document.add_table(rows=1, cols=2)
+    no_borders(foot)
     left, right = foot.rows[0].cells
     left.paragraphs[0].text = ""
-    run = left.paragraphs[0].add_run(s["recipients_title"])
+    run = left.paragraphs[0].add_run(_x(s["recipients_title"]))
     run.bold, run.italic = True, True
     for recipient in memo.recipients:
-        left.add_paragraph(recipient)
-    right.paragraphs[0].text = ""
-    run = right.paragraphs[0].add_run(memo.signer[0])
-    run.bold = True
-    right.paragraphs[0].alignment = center
-    note = right.add_paragraph()
-    note.add_run(memo.signer[1]).italic = True
-    note.alignment = center
+        left.add_paragraph(_x(recipient))
+    sign = memo.signature
+    lines = ([(sign.on_behalf, True, False, False)] if sign.on_behalf else []) + [
+        (sign.title, True, False, False), (s["sign_note"], False, True, False), ("", False, False, False),
+        ("", False, False, False), ("", False, False, False), (sign.name or "", True, False, False)]
+    cell_lines(right, lines)
     para("")
     para(memo.footer, size=9, italic=True)
     buffer = io.BytesIO()

@@ -59,5 +59,6 @@ def explain_json(ex: Explainer, record: dict) -> str:
     data = json.loads(json.dumps(record))
     for rule in data["rules"]:
         rule["title"] = ex.rule_title(rule["id"])
-        rule["sources"] = ex.source_text(rule["id"])
+        rule["basis"] = ex.basis_text(rule["id"])
+        rule["provenance"] = ex.provenance_text(rule["id"])
     return dumps({"ruleset": ruleset(ex.pack), "as_of": ex.as_of.isoformat(), "lang": ex.lang, "result": data})

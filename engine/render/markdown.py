@@ -1,13 +1,23 @@
 """Markdown: the screening list with its figures, one candidate's explanation,
-and the memo laid out as a party document."""
+and the memo laid out as a party document (no raw HTML: what a Markdown
+viewer shows is what the text says)."""
 
 from __future__ import annotations
 
 from ..decide.explain import Explainer
 from ..i18n import label
-from .common import VERDICTS, cohort, group, heading, short, sort_invalid
-from .memo import PARTY, Memo, pending_text, text
+from .common import VERDICTS, cohort, group, heading, problem_words, short, sort_invalid, who
+from .memo import PARTY, Candidate, Memo, pending_text, text
 from .table import explain_lines
+
+
+def md(value, keep_spaces: bool = False) -> str:
+    """Text placed in Markdown: one line, and nothing a Markdown viewer would read as markup
+    (runs of spaces kept as no-break spaces when ``keep_spaces``: the blank of a document number)."""
+    value = str(value).replace(" ", "\u00a0") if keep_spaces else " ".join(str(value).split())
+    for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "!"):
+        value = value.replace(char, "\\" + char)
+    return value
 
 
 def cohort_md(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
@@ -15,106 +25,117 @@ def cohort_md(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
     stats = cohort(records)
     lines = ["", "## " + ("Số liệu tổng hợp" if vi else "Figures"), ""]
     lines += [f"- {label('verdict', v, ex.lang)}: {stats['verdicts'][v]}" for v in VERDICTS]
-    lines.append(f"- {'Hồ sơ lỗi' if vi else 'Invalid'}: {len(invalid)}")
-    lines += ["", "| Tiêu chí | Số người bị loại | Số người chờ xem xét |" if vi
-              else "| Criterion | Excluded by it | Pending on it |", "|---|---:|---:|"]
+    lines.append(f"- {'Hồ sơ chưa đọc được' if vi else 'Files that could not be read'}: {len(invalid)}")
+    lines += ["", "| Tiêu chuẩn, điều kiện | Số đồng chí không đạt | Số đồng chí chưa đủ căn cứ |" if vi
+              else "| Criterion | Not met | Not decided yet |", "|---|---:|---:|"]
     for rule in ex.pack.rules:
         counted = stats["rules"].get(rule.id, {"fail": 0, "review": 0})
-        lines.append(f"| {_md_cell(rule.short_title(ex.lang))} | {counted['fail']} | {counted['review']} |")
+        lines.append(f"| {md(rule.short_title(ex.lang))} | {counted['fail']} | {counted['review']} |")
     return lines
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def screen_md(ex: Explainer, records: list[dict], invalid: list) -> str:
     vi = ex.lang == "vi"
     head = heading(ex, records, invalid)
-    lines = [f"# {head[0]}", "", head[1], "", head[2]]
+    lines = [f"# {md(head[0])}", "", md(head[1]), "", md(head[2])]
     for verdict in VERDICTS:
         members = group(records, verdict)
         lines += ["", f"## {label('verdict', verdict, ex.lang)} ({len(members)})", ""]
         if not members:
             lines.append("—")
             continue
-        lines += ["| Mã | Họ và tên | Lý do |" if vi else "| ID | Full name | Reasons |", "|---|---|---|"]
-        lines += [f"| {r['profile_id']} | {_md_cell(r['full_name'])} | {_md_cell(short(ex, r))} |" for r in members]
+        lines += ["| Mã hồ sơ | Họ và tên | Lý do |" if vi else "| ID | Full name | Reasons |", "|---|---|---|"]
+        lines += [f"| {md(r['profile_id'])} | {md(r['full_name'])} | {md(short(ex, r))} |" for r in members]
     if invalid:
-        lines += ["", f"## {'Hồ sơ lỗi' if vi else 'Invalid profiles'} ({len(invalid)})", ""]
+        lines += ["", f"## {'Hồ sơ chưa đọc được' if vi else 'Files that could not be read'} ({len(invalid)})", ""]
         for entry in sort_invalid(invalid):
-            errors = "; ".join(p.text(ex.lang) for p in entry.problems)
-            lines.append(f"- `{entry.source}` {entry.profile_id or ''}: {_md_cell(errors)}")
+            problems = "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems)
+            lines.append(f"- {md(who(entry, ex.lang))}: {md(problems)}")
     lines += cohort_md(ex, records, invalid)
     return "\n".join(lines) + "\n"
-
-
 
 
 def explain_md(ex: Explainer, record: dict) -> str:
     return "\n".join(explain_lines(ex, record, markdown=True)) + "\n"
 
 
-def _md(value: str) -> str:
-    """Text placed in Markdown: no line breaks, no table pipes, no emphasis or links."""
-    value = " ".join(str(value).split())
-    for char in ("\\", "|", "*", "`", "<"):
-        value = value.replace(char, "\\" + char)
-    return value.replace("](", "\\](")  # a name cannot become a link
+# -- the memo ---------------------------------------------------------------------
+
+def _hard(lines: list[str]) -> list[str]:
+    """Lines kept apart in one paragraph (two trailing spaces: a Markdown line break)."""
+    return [line + "  " for line in lines[:-1]] + lines[-1:]
+
+
+def _people(memo: Memo, candidates: list[Candidate], detail) -> list[str]:
+    if not candidates:
+        return [memo.sections["none"]]
+    lines = []
+    for n, c in enumerate(candidates, 1):
+        lines.append(f"{n}. **{md(c.full_name)}** ({md(c.profile_id)}), {md(c.about)}.")
+        lines += detail(c)
+    return lines
+
+
+def _needs(memo: Memo, c: Candidate) -> list[str]:
+    lines = []
+    for finding in c.findings:
+        for need in finding.needs:
+            lines.append(f"   - {md(finding.criterion)}: {md(need.text)}.")
+        if not finding.needs:
+            lines.append(f"   - {md(finding.criterion)}: {md(finding.reason)}.")
+    if c.pending_judgements:
+        lines.append(f"   - {md(pending_text(memo, c))}.")
+    return lines
+
+
+def _reasons(memo: Memo, c: Candidate) -> list[str]:
+    lines = []
+    for finding in c.findings:
+        lines.append(f"   - {md(finding.criterion)}: {md(finding.reason)}.")
+        lines += [f"     - {md(need.kind_label)}: {md(need.text)}." for need in finding.needs
+                  if need.kind in ("none", "wait")]
+    return lines
 
 
 def memo_md(memo: Memo) -> str:
     s = memo.sections
-    lines = [
-        f"| {memo.issuer} | **{PARTY}** |", "|:---:|:---:|",
-        f"| \\* | — |", f"| {memo.number} | *{memo.place_date}* |", "",
-        f"<h1 align=\"center\">{memo.heading}</h1>", "",
-        f"**{memo.subject}**", "", "-----", "", memo.recipient, "", memo.opening, "",
-        f"## {s['basis']}", "",
-    ]
-    for title, kind, sources in memo.basis:
-        lines.append(f"- **{_md(title)}** ({kind})")
-        lines += [f"  - {_md(source)}" for source in sources]
+    sign = memo.signature
+    issuer = [md(memo.issuer[0])] + [f"**{md(line)}**" for line in memo.issuer[1:]]
+    if len(memo.issuer) == 1:
+        issuer = [f"**{md(memo.issuer[0])}**"]
+    lines = _hard(issuer + ["\\*", md(memo.number, keep_spaces=True)]) + [""]
+    lines += _hard([f"**{PARTY}**", f"*{md(memo.place_date)}*"]) + [""]
+    lines += [f"# {memo.heading}", "", f"**{md(memo.subject)}**", "", "\\-----", "", md(memo.recipient), ""]
+    lines += [f"- {md(ground)}" for ground in memo.grounds] + ["", md(memo.opening), ""]
+    lines += [f"## {s['criteria']}", "", md(s["criteria_note"]), ""]
+    lines += [f"{n}. {md(title)} — {md(kind)} ({md(basis)})." for n, title, kind, basis in memo.criteria]
     lines += ["", f"## {s['proposed']}", "", f"### {text(memo.lang, 'eligible', count=len(memo.eligible))}", ""]
-    lines += [f"{n}. **{c.full_name}** ({c.profile_id}), {c.about}" for n, c in enumerate(memo.eligible, 1)] \
-        or [s["none"]]
-    lines += ["", f"### {text(memo.lang, 'review', count=len(memo.review))}", ""]
-    if not memo.review:
-        lines.append(s["none"])
-    for n, c in enumerate(memo.review, 1):
-        lines.append(f"{n}. **{c.full_name}** ({c.profile_id}), {c.about}. {s['review_note']}")
-        for short, _reason, _evidence, missing in c.items:
-            for needed, kind in missing:
-                lines.append(f"   - {short}: {_md(needed)}" + (f" *({kind})*" if kind else ""))
-        if c.pending_judgements:
-            lines.append(f"   - {pending_text(memo, c)}")
+    lines += _people(memo, memo.eligible, lambda c: [])
+    lines += ["", f"### {text(memo.lang, 'to_decide', count=len(memo.to_decide))}", ""]
+    lines += _people(memo, memo.to_decide, lambda c: [f"   {md(s['to_decide_note'])}", *_needs(memo, c)])
+    lines += ["", f"### {text(memo.lang, 'not_ready', count=len(memo.not_ready))}", ""]
+    lines += _people(memo, memo.not_ready, lambda c: [f"   {md(s['not_ready_note'])}", *_needs(memo, c)])
+    if memo.with_exceptions:
+        lines += ["", f"### {text(memo.lang, 'exceptions', count=len(memo.with_exceptions))}", ""]
+        lines += _people(memo, memo.with_exceptions, lambda c: [f"   - {md(e)}." for e in c.exceptions])
     lines += ["", f"## {text(memo.lang, 'excluded', count=len(memo.excluded))}", ""]
-    if not memo.excluded:
-        lines.append(s["none"])
-    for n, c in enumerate(memo.excluded, 1):
-        lines.append(f"{n}. **{c.full_name}** ({c.profile_id}), {c.about}")
-        for short, reason, evidence, missing in c.items:
-            lines.append(f"   - **{short}**: {_md(reason)}")
-            lines += [f"     - {s['evidence']}: {_md(e)}" for e in evidence]
-            lines += [f"     - {s['needs']} {_md(needed)}" + (f" *({kind})*" if kind else "")
-                      for needed, kind in missing if needed != reason]
-        if c.pending_judgements:
-            lines.append(f"   - {pending_text(memo, c)}")
-    if memo.invalid:
-        lines += ["", f"### {text(memo.lang, 'invalid', count=len(memo.invalid))}", ""]
-        lines += [f"- `{source}` {_md(who)}: {_md(problems)}" for source, who, problems in memo.invalid]
+    lines += _people(memo, memo.excluded, lambda c: _reasons(memo, c))
+    if memo.invalid_count:
+        lines += ["", md(text(memo.lang, "invalid", count=memo.invalid_count))]
     lines += ["", f"## {s['matrix']}", "",
-              "| # | " + s["name"] + " | " + " | ".join(str(n) for n, _, _ in memo.matrix_rules) + " |",
-              "|---|---|" + "|".join(":-:" for _ in memo.matrix_rules) + "|"]
+              f"| {s['no']} | {s['name']} | " + " | ".join(str(n) for n, _ in memo.matrix_rules) + " |",
+              "|---:|---|" + "|".join(":-:" for _ in memo.matrix_rules) + "|"]
     for n, (pid, name, marks) in enumerate(memo.matrix_rows, 1):
-        lines.append(f"| {n} | {name} ({pid}) | " + " | ".join(marks) + " |")
-    lines += ["", "; ".join(f"{n}. {short}" for n, _, short in memo.matrix_rules) + ".", "", s["legend"], "",
+        lines.append(f"| {n} | {md(name)} | " + " | ".join(marks) + " |")
+    lines += ["", md("; ".join(f"{n}. {short}" for n, short in memo.matrix_rules) + "."), "", md(s["legend"]), "",
               f"## {s['cohort']}", ""]
     lines += [f"- {name}: {count}" for name, count in memo.cohort_verdicts]
     lines += ["", f"| {s['cohort_rule']} | {s['cohort_excluded']} | {s['cohort_pending']} |", "|---|---:|---:|"]
-    lines += [f"| {_md(name)} | {fail} | {review} |" for name, fail, review in memo.cohort_rules]
-    lines += ["", memo.closing, "",
-              f"| **{s['recipients_title']}** | **{memo.signer[0]}** |", "|:---|:---:|",
-              f"| {memo.recipients[0]} | *{memo.signer[1]}* |", f"| {memo.recipients[1]} | |", "",
-              f"<sub>{memo.footer}</sub>", ""]
+    lines += [f"| {md(name)} | {fail} | {review} |" for name, fail, review in memo.cohort_rules]
+    lines += ["", md(memo.closing), ""]
+    lines += _hard([f"***{s['recipients_title']}***", *(md(r) for r in memo.recipients)]) + [""]
+    signature = ([f"**{md(sign.on_behalf)}**"] if sign.on_behalf else []) + [f"**{md(sign.title)}**", f"*{s['sign_note']}*"]
+    if sign.name:
+        signature.append(f"**{md(sign.name)}**")
+    lines += _hard(signature) + ["", "\\-----", "", f"*{md(memo.footer)}*", ""]
     return "\n".join(lines)

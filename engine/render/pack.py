@@ -7,6 +7,8 @@ from ..decide.explain import Explainer
 from ..errors import Problem
 from ..i18n import fmt_date, label, message
 from ..pack.conditions import AsOf, Condition
+from ..pack.vocabulary import FACT_FIELDS
+from .common import finding_title
 from ..pack.testfile import OUTCOMES
 from ..run.packtests import PackTestRun
 
@@ -67,50 +69,110 @@ def test_report(run: PackTestRun, ex: Explainer) -> str:
 
 def pack_text(pack, lang: str) -> str:
     vi = lang == "vi"
-    lines = [f"{pack.id} — {pack.spec.title.get(lang)}",
+    lines = [pack.spec.title.get(lang),
+             f"{'mã bộ quy tắc' if vi else 'pack id'}: {pack.id}",
              f"{'phiên bản' if vi else 'version'}: {pack.version}",
-             f"digest: {pack.digest}",
+             f"{'mã kiểm tra' if vi else 'check code'} (digest): {pack.digest}",
              f"{'ngày tham chiếu' if vi else 'reference date'}: {fmt_date(pack.reference_date, lang)}",
-             f"{'số quy tắc' if vi else 'rules'}: {len(pack.rules)}"]
-    lines += [f"  {rule.id:<26} {label('kind', rule.kind, lang):<38} {rule.title.get(lang)}" for rule in pack.rules]
+             f"{'số tiêu chuẩn, điều kiện' if vi else 'rules'}: {len(pack.rules)}"]
+    lines += [f"  {n}. {rule.title.get(lang)} ({rule.id}) — {label('kind', rule.kind, lang)}"
+              for n, rule in enumerate(pack.rules, start=1)]
     return "\n".join(lines) + "\n"
 
 
 def rule_text(pack, rule, lang: str) -> str:
     vi = lang == "vi"
     ex = Explainer(pack, pack.reference_date, lang)
-    lines = [f"{rule.id} — {rule.title.get(lang)}", f"{'loại' if vi else 'kind'}: {label('kind', rule.kind, lang)}",
-             f"{'căn cứ' if vi else 'sources'}:"]
-    lines += [f"  - {line}" for line in ex.source_text(rule.id)]
+    lines = [f"{rule.title.get(lang)} ({rule.id})", f"{'Loại' if vi else 'Kind'}: {label('kind', rule.kind, lang)}",
+             f"{'Căn cứ' if vi else 'Basis'}:"]
+    lines += [f"  - {line}" for line in ex.basis_text(rule.id)]
+    lines.append(f"{'Xuất xứ' if vi else 'Provenance'}:")
+    lines += [f"  - {line}" for line in ex.provenance_text(rule.id)]
     for branch in rule.outcomes:
-        lines.append(f"{label('outcome', branch.outcome, lang)} {'khi' if vi else 'when'}:")
+        lines.append(f"{label('outcome', branch.outcome, lang).capitalize()} {'khi' if vi else 'when'}:")
         for alternative in branch.when:
-            lines.append("  - " + (" và " if vi else " and ").join(condition_text(p.condition, ex)
-                                                                    for p in alternative.all))
-    lines.append(f"{'còn lại' if vi else 'otherwise'}: {label('outcome', rule.otherwise, lang)}")
+            lines.append("  - " + ("; đồng thời " if vi else "; and ").join(condition_text(p.condition, ex)
+                                                                            for p in alternative.all))
+    lines.append(f"{'Các trường hợp còn lại' if vi else 'Otherwise'}: {label('outcome', rule.otherwise, lang)}")
+    if rule.exceptions is not None:
+        bodies = ", ".join(pack.catalog.bodies[b][0 if vi else 1] for b in rule.exceptions.admitted_from
+                           if b in pack.catalog.bodies)
+        lines.append(f"{'Nhận ngoại lệ do' if vi else 'Admits exceptions approved by'} {bodies}")
+    if rule.incomplete_record is not None:
+        lines.append(("Khi hồ sơ chưa đầy đủ và không có " if vi else "When the record is incomplete and shows no ")
+                     + condition_text(rule.incomplete_record.absent.condition, ex)
+                     + (": chờ xem xét thay vì không đạt" if vi else ": review instead of fail"))
     return "\n".join(lines) + "\n"
 
 
-_OPERATORS = {"eq": "=", "ne": "≠", "in": "∈", "not_in": "∉", "gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}
+#: How a condition names a fact, a field and a comparison (vi, en).
+_FACTS = {"person": ("lý lịch", "the profile"), "position": ("một chức vụ", "a position"),
+          "planning": ("một mục quy hoạch", "a planning entry"),
+          "discipline": ("một quyết định kỷ luật", "a disciplinary decision"),
+          "assessment": ("ý kiến của Ban Thường vụ", "a finding of the Standing Committee")}
+_FIELD_NAMES = {
+    "gender": ("giới tính", "gender"), "birth_date": ("ngày sinh", "birth date"),
+    "professional": ("trình độ chuyên môn", "education"), "political_theory": ("lý luận chính trị", "political theory"),
+    "state_management": ("quản lý nhà nước", "state management"), "title": ("chức danh", "title"),
+    "category": ("nhóm chức danh", "category"), "start": ("ngày bắt đầu", "start date"),
+    "end": ("ngày kết thúc", "end date"), "rated_years": ("số năm được đánh giá", "rated years"),
+    "years_xuat_sac": ("số năm hoàn thành xuất sắc nhiệm vụ", "years rated excellent"),
+    "years_hoan_thanh_tot": ("số năm hoàn thành tốt nhiệm vụ", "years rated good"),
+    "years_hoan_thanh": ("số năm hoàn thành nhiệm vụ", "years rated satisfactory"),
+    "years_khong_hoan_thanh": ("số năm không hoàn thành nhiệm vụ", "years rated unsatisfactory"),
+    "years_unrated": ("số năm chưa có kết quả đánh giá", "years without a rating"),
+    "term": ("nhiệm kỳ", "term"), "form": ("hình thức", "form"), "decided": ("ngày quyết định", "date decided"),
+    "until": ("ngày hết hiệu lực ghi trong quyết định", "end date written in the decision"),
+    "effect_end": ("ngày hết thời hạn kỷ luật", "end of the disciplinary term"),
+    "criterion": ("tiêu chuẩn", "criterion"), "result": ("kết quả", "result"),
+}
+_DATE_OPS = {"eq": ("là", "is"), "ne": ("khác", "is not"), "lt": ("trước", "before"),
+             "lte": ("không muộn hơn", "no later than"), "gt": ("sau", "after"),
+             "gte": ("không sớm hơn", "no earlier than")}
+_NUMBER_OPS = {"eq": ("bằng", "is"), "ne": ("khác", "is not"), "lt": ("nhỏ hơn", "less than"),
+               "lte": ("không quá", "at most"), "gt": ("lớn hơn", "more than"), "gte": ("ít nhất", "at least")}
+_TEXT_OPS = {"eq": ("là", "is"), "ne": ("không phải", "is not"), "in": ("là một trong", "is one of"),
+             "not_in": ("không phải", "is none of")}
+_WORD_GROUPS = {"gender": "gender", "professional": "professional", "political_theory": "political_theory",
+                "state_management": "state_management", "form": "discipline", "result": "result"}
 
 
 def condition_text(condition: Condition, ex: Explainer) -> str:
-    """A condition as a person reads it: 'position: category = key_district; start ≤ ngày xét'."""
+    """A condition as a sentence: "một chức vụ có nhóm chức danh là «Lãnh đạo chủ chốt cấp huyện»,
+    ngày bắt đầu không muộn hơn ngày xét"."""
     vi = ex.lang == "vi"
+    i = 0 if vi else 1
+    kinds = FACT_FIELDS[condition.fact]
 
-    def value_text(test) -> str:
-        if isinstance(test.value, AsOf):
+    def shown(field: str, value) -> str:
+        if isinstance(value, AsOf):
             return "ngày xét" if vi else "the as-of date"
-        if test.param is not None:
-            return f"{test.param} ({ex.param(ex.pack.parameters.get(test.param))})"
-        value = list(test.value) if isinstance(test.value, tuple) else test.value
-        return ex.param(value.isoformat() if hasattr(value, "isoformat") else value)
+        if isinstance(value, tuple):
+            return (" hoặc " if vi else " or ").join(shown(field, v) for v in value)
+        if hasattr(value, "isoformat"):
+            return ("ngày " if vi else "") + fmt_date(value, ex.lang)
+        if field == "category":
+            category = ex.pack.catalog.categories.get(value)
+            return f"«{category.name(ex.lang)}»" if category else str(value)
+        if field == "title":
+            return f"«{ex.title(value)}»"
+        if field == "criterion":
+            return f"«{finding_title(ex, value)}»"
+        if field in _WORD_GROUPS:
+            return label(_WORD_GROUPS[field], value, ex.lang)
+        if field == "term":
+            return str(value).replace("-", "–")
+        return str(value)
 
     tests = []
     for test in condition.tests:
+        name = _FIELD_NAMES.get(test.field, (test.field, test.field))[i]
         if test.op == "present":
-            tests.append(f"{test.field} {'có ghi' if vi else 'recorded'}" if test.value else
-                         f"{test.field} {'chưa ghi' if vi else 'not recorded'}")
-        else:
-            tests.append(f"{test.field} {_OPERATORS.get(test.op, test.op)} {value_text(test)}")
-    return f"{condition.fact}: " + "; ".join(tests) if tests else condition.fact
+            tests.append(f"{name} {('đã ghi' if test.value else 'chưa ghi') if vi else ('recorded' if test.value else 'not recorded')}")
+            continue
+        ops = _DATE_OPS if kinds[test.field] == "date" else _NUMBER_OPS if kinds[test.field] == "int" else _TEXT_OPS
+        tests.append(f"{name} {ops[test.op][i]} {shown(test.field, test.value)}")
+    fact = _FACTS[condition.fact][i]
+    if not tests:
+        return fact
+    return f"{fact} {'có' if vi else 'with'} " + ", ".join(tests)

@@ -1,11 +1,11 @@
 """Plain text for a terminal: the screening list grouped by verdict, and one
-candidate's explanation."""
+candidate's explanation, criterion by criterion."""
 
 from __future__ import annotations
 
 from ..decide.explain import Explainer
 from ..i18n import fmt_date, label
-from .common import MARKS, VERDICTS, group, heading, short, sort_invalid
+from .common import MARKS, VERDICTS, evidence_name, group, heading, problem_words, short, sort_invalid, who
 
 
 def screen_table(ex: Explainer, records: list[dict], invalid: list) -> str:
@@ -20,15 +20,14 @@ def screen_table(ex: Explainer, records: list[dict], invalid: list) -> str:
         for r in members:
             lines.append(f"  {r['profile_id']:<{width}}  {r['full_name']} — {short(ex, r)}")
     if invalid:
-        lines += ["", ("HỒ SƠ LỖI" if vi else "INVALID") + f" ({len(invalid)})"]
+        lines += ["", ("HỒ SƠ CHƯA ĐỌC ĐƯỢC" if vi else "FILES THAT COULD NOT BE READ") + f" ({len(invalid)})"]
         for entry in sort_invalid(invalid):
-            who = entry.profile_id or (f"#{entry.index + 1}" if entry.index is not None else "")
-            lines.append(f"  {entry.source} {who} — " + "; ".join(p.text(ex.lang) for p in entry.problems))
+            lines.append(f"  {who(entry, ex.lang)} — " + "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems))
     return "\n".join(lines) + "\n"
 
 
 def explain_lines(ex: Explainer, record: dict, markdown: bool = False) -> list[str]:
-    """One candidate, every rule: outcome, kind, reason, what would change it, evidence, source."""
+    """One candidate, every rule: outcome, kind, reason, what would change it, evidence, basis, provenance."""
     vi = ex.lang == "vi"
     pack = ex.pack
     h1, h2 = ("# ", "### ") if markdown else ("", "")
@@ -36,32 +35,33 @@ def explain_lines(ex: Explainer, record: dict, markdown: bool = False) -> list[s
         f"{h1}{'Hồ sơ' if vi else 'Profile'} {record['profile_id']} — {record['full_name']}",
         "",
         f"{'Kết luận' if vi else 'Verdict'}: {label('verdict', record['verdict'], ex.lang)}",
-        (f"Bộ quy tắc: {pack.id} (phiên bản {pack.version}, {pack.digest}) · Ngày xét: {fmt_date(ex.as_of, ex.lang)}"
-         if vi else
-         f"Rule pack: {pack.id} (version {pack.version}, {pack.digest}) · As of: {fmt_date(ex.as_of, ex.lang)}"),
+        (f"Bộ quy tắc: {pack.spec.title.get(ex.lang)} ({pack.id}, phiên bản {pack.version}, mã kiểm tra "
+         f"{pack.digest}) · Ngày xét: {fmt_date(ex.as_of, ex.lang)}" if vi else
+         f"Rule pack: {pack.spec.title.get(ex.lang)} ({pack.id}, version {pack.version}, check code {pack.digest})"
+         f" · As of: {fmt_date(ex.as_of, ex.lang)}"),
         f"{'Tệp hồ sơ' if vi else 'Profile file'}: {record['source']}",
     ]
     bullet = "- " if markdown else "    - "
     indent = "" if markdown else "  "
     for rule in record["rules"]:
         mark = MARKS[rule["outcome"]]
-        lines += ["", f"{h2}[{mark} {label('outcome', rule['outcome'], ex.lang)}] {rule['id']} — "
-                      f"{ex.rule_title(rule['id'])}"]
+        lines += ["", f"{h2}{mark} {ex.rule_title(rule['id'])} ({rule['id']}): {label('outcome', rule['outcome'], ex.lang)}"]
         if markdown:
             lines.append("")
         lines.append(f"{indent}{'Loại' if vi else 'Kind'}: {label('kind', rule['kind'], ex.lang)}")
         lines.append(f"{indent}{'Lý do' if vi else 'Reason'}: {rule['reason']}")
         for item in rule["missing"]:
-            lines.append(f"{indent}{'Cần để thay đổi' if vi else 'What would change it'} "
-                         f"({label('missing', item['kind'], ex.lang)}): {item['text']}")
-        lines.append(f"{indent}{'Chứng cứ' if vi else 'Evidence'}:")
+            lines.append(f"{indent}{label('missing', item['kind'], ex.lang)}: {item['text']}")
+        lines.append(f"{indent}{'Chứng cứ trong hồ sơ' if vi else 'Evidence on file'}:")
         if not rule["evidence"]:
-            lines.append(f"{bullet}{'không có mục nào trong hồ sơ' if vi else 'nothing on file'}")
+            lines.append(f"{bullet}{'không có mục nào' if vi else 'nothing on file'}")
         for item in rule["evidence"]:
-            where = f"`{item['path']}`" if markdown else item["path"]
-            lines.append(f"{bullet}{where + ': ' if item['path'] else ''}{ex.summary(item)}")
-        lines.append(f"{indent}{'Căn cứ' if vi else 'Source'}:")
-        lines += [f"{bullet}{s}" for s in ex.source_text(rule["id"])]
+            name = evidence_name(item, ex)
+            lines.append(f"{bullet}{name + ': ' if name else ''}{ex.summary(item)}")
+        lines.append(f"{indent}{'Căn cứ' if vi else 'Basis'}:")
+        lines += [f"{bullet}{s}" for s in ex.basis_text(rule["id"])]
+        lines.append(f"{indent}{'Xuất xứ' if vi else 'Provenance'}:")
+        lines += [f"{bullet}{s}" for s in ex.provenance_text(rule["id"])]
     return lines
 
 
