@@ -20,10 +20,11 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, RulePackError, UsageError
+from ..errors import InputFileError, Problem, RulePackError, UsageError
 from ..jsonform import canonical
 from ..profile.catalog import Catalog, Category, Title
 from ..profile.problems import field_path, translate
+from ..profile.reading import MAX_DEPTH, deep_path, odd_values, read_text
 from ..profile.yamlio import DuplicateKeyError, load_one, locate as locate_node, positions
 from . import conditions
 from .lock import lock_problems
@@ -100,15 +101,25 @@ class Reporter:
             self.add(prefix + tuple(loc), code, **params)
 
 
-def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
+def read_pack_text(path: Path, reporter: Reporter, at: tuple = ()) -> str | None:
+    """A file of the pack as text, or None with the reason among the reporter's problems
+    (not a regular file, not UTF-8, too large, unreadable): never a traceback, never a wait."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reporter.add((), "file_unreadable", reason=str(err))
+        return read_text(path)
+    except InputFileError as err:
+        reporter.add(at, err.code, **err.params)
+    except OSError as err:
+        reporter.add(at, "file_unreadable", reason=err.strerror or str(err))
+    return None
+
+
+def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
+    text = read_pack_text(path, reporter)
+    if text is None:
         return None, ""
     reporter.positions = positions(text)
     try:
-        return load_one(text), text
+        document = load_one(text)
     except DuplicateKeyError as err:
         reporter.problems.append(Problem("", "duplicate_key", {"key": err.key, "line": err.line},
                                          reporter.file, err.line, None))
@@ -117,7 +128,26 @@ def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
         reporter.problems.append(Problem("", "pack_yaml", {"reason": getattr(err, "problem", None) or str(err)},
                                          reporter.file, mark.line + 1 if mark else None,
                                          mark.column + 1 if mark else None))
+    except RecursionError:
+        reporter.add((), "too_deep", max=MAX_DEPTH)
+    else:
+        if not hostile(document, reporter):
+            return document, text
     return None, text
+
+
+def hostile(document, reporter: Reporter) -> bool:
+    """Report what a YAML file of the pack holds that no pack can use: nesting past the
+    bound (it would exhaust the recursion of every later step), a value the reader
+    could not take (``engine/profile/yamlio.py``'s BadValue), a lone surrogate."""
+    deep = deep_path(document)
+    if deep is not None:
+        reporter.add(deep, "too_deep", max=MAX_DEPTH)
+        return True
+    odd = odd_values(document)
+    for path, code, params in odd:
+        reporter.add(path, code, **params)
+    return bool(odd)
 
 
 def _expand_judgement(rule: Rule, judgement_reasons: dict, judgement_missing: dict | None = None) -> Rule:
@@ -186,10 +216,9 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
         for doc_id, document in sorted(head.documents.items()):
             path = ("documents", doc_id, "file")
             if document.file and _inside(folder, document.file, main, path):
-                try:
-                    documents_text[doc_id] = (folder / document.file).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as err:
-                    main.add(path, "file_unreadable", reason=str(err))
+                text = read_pack_text(folder / document.file, main, path)
+                if text is not None:
+                    documents_text[doc_id] = text
         try:
             reference = date.fromisoformat(head.reference_date)
         except ValueError:
@@ -309,7 +338,7 @@ def _inside(folder: Path, name: str, reporter: Reporter, path: tuple) -> bool:
     if folder.resolve() not in target.parents:
         reporter.add(path, "pack_file_outside", value=name)
         return False
-    if not target.is_file():
+    if not target.exists():
         reporter.add(path, "pack_file_missing", value=name)
         return False
     return True

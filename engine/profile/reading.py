@@ -133,7 +133,10 @@ def _json(text: str):
         raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
-def _read_text(source: str) -> str:
+def read_text(source) -> str:
+    """A whole text file (profile, pack, catalog, pack test), or InputFileError saying
+    why not: not a regular file, a broken link, too large, UTF-16, not UTF-8."""
+    source = str(source)
     with _open_regular(source) as stream:
         size = os.fstat(stream.fileno()).st_size
         if size > MAX_FILE_BYTES:
@@ -170,6 +173,20 @@ def depth(value, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
+def deep_path(value, limit: int = MAX_DEPTH) -> tuple | None:
+    """The path of the first node nested deeper than ``limit``, or None."""
+    stack = [(value, 1, ())]
+    while stack:
+        node, level, path = stack.pop()
+        if isinstance(node, (dict, list)):
+            if level > limit:
+                return path
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((child, level + 1, path + (key if isinstance(key, (str, int)) else str(key),))
+                         for key, child in items)
+    return None
+
+
 @dataclass
 class Item:
     """One profile-shaped item of an input file, before validation."""
@@ -184,7 +201,7 @@ class Item:
 
 def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
     """(index, document, problem) for each profile-shaped item of a JSON or YAML file."""
-    text = _read_text(source)
+    text = read_text(source)
     suffix = os.path.splitext(source)[1].lower()
     if suffix == ".json":
         try:
