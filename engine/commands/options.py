@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import wraps
 
@@ -43,15 +44,24 @@ def quiet_option(func):
     return click.option("--quiet", "-q", is_flag=True, help="Không hiện tiến độ và cảnh báo.")(func)
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def parse_date(text: str | None, option: str = "--as-of") -> date | None:
+    """A date option written exactly YYYY-MM-DD, as its help says: Python's own
+    parser would also take 20200825 and 2020-W35-2, which nobody reading the
+    command line later would recognise as a date."""
     from ..errors import UsageError
+    from ..escape import one_line
 
     if text is None:
         return None
+    if not _ISO_DAY.fullmatch(text):
+        raise UsageError("bad_date_option_form", {"value": one_line(text), "option": option})
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError("bad_date_option", {"value": text, "option": option}) from None
+        raise UsageError("bad_date_option", {"value": one_line(text), "option": option}) from None
 
 
 def pack_options(func):
