@@ -8,6 +8,8 @@ from functools import wraps
 
 import click
 
+from .report import say
+
 DEFAULT_PACK = "pho-bi-thu-tinh-uy-2020"
 
 
@@ -79,7 +81,7 @@ def pack_options(func):
         pack = load_pack(rules)
         lang = click.get_current_context().meta.get("lang", "vi")
         for warning in pack.warnings:
-            click.echo(("Cảnh báo: " if lang == "vi" else "Warning: ") + warning.text(lang), err=True)
+            say(("Cảnh báo: " if lang == "vi" else "Warning: ") + warning.text(lang), err=True)
         return func(*args, pack=pack, as_of=parsed or pack.reference_date, **kwargs)
 
     return wrapper

@@ -245,7 +245,11 @@ def pack_from_content(content: dict, label: str = "<stored pack>") -> Pack:
     documents_text = dict(content.get("documents") or {})
     if head is None or catalog is None or main.problems or side.problems:
         raise RulePackError(label, main.problems + side.problems)
-    reference = date.fromisoformat(head.reference_date)
+    try:
+        reference = date.fromisoformat(head.reference_date)
+    except (TypeError, ValueError):
+        main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
+        raise RulePackError(label, main.problems) from None
     expanded = _check_and_expand(head, rules, catalog, documents_text, main)
     if main.problems:
         raise RulePackError(label, main.problems)
