@@ -57,16 +57,17 @@ def has_unsafe(text: str) -> bool:
 # -- Markdown ----------------------------------------------------------------
 
 #: ASCII punctuation that starts an inline construct somewhere in CommonMark or GFM
-#: (emphasis, code, links, images, raw HTML, entities, strikethrough, table cells).
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~!#])")
+#: (emphasis, code, raw HTML and autolinks, entities, strikethrough, table cells);
+#: a link or an image needs "](" or "![", which are broken up below.
+_MD_SPECIAL = re.compile(r"([\\`*_<>|&~#])")
 
 
 def markdown(value) -> str:
     """A value inside a Markdown line or table cell: one line, every character that
     could open an inline construct backslash-escaped (CommonMark allows escaping
     any ASCII punctuation), so ``<script>`` stays text and ``|`` stays in its cell."""
-    text = one_line(" ".join(str(value).split()))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", one_line(re.sub(r"\s*[\r\n]+\s*|\t", " ", str(value))))
+    return text.replace("](", "]\\(").replace("![", "!\\[")
 
 
 def markdown_code(value) -> str:

@@ -75,13 +75,14 @@ def pack_options(func):
                   help="Ngày xét (YYYY-MM-DD); mặc định là ngày tham chiếu của bộ quy tắc.")
     @wraps(func)
     def wrapper(*args, rules, as_of, **kwargs):
+        from ..escape import one_line
         from ..pack.load import load_pack
 
         parsed = parse_date(as_of)
         pack = load_pack(rules)
         lang = click.get_current_context().meta.get("lang", "vi")
         for warning in pack.warnings:
-            say(("Cảnh báo: " if lang == "vi" else "Warning: ") + warning.text(lang), err=True)
+            say(("Cảnh báo: " if lang == "vi" else "Warning: ") + one_line(warning.text(lang)), err=True)
         return func(*args, pack=pack, as_of=parsed or pack.reference_date, **kwargs)
 
     return wrapper

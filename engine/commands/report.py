@@ -21,19 +21,28 @@ def say(text: str = "", err: bool = False, nl: bool = True) -> None:
 
 
 def _where(source, profile_id, index=None) -> str:
+    from ..escape import one_line
+
     who = profile_id or (f"#{index + 1}" if index is not None else "")
-    return f"{source} {who}".strip()
+    return one_line(f"{source} {who}".strip())
+
+
+def _text(problem, lang: str) -> str:
+    """A problem on one line: a value it quotes cannot start a line of its own."""
+    from ..escape import one_line
+
+    return one_line(problem.text(lang))
 
 
 def warn(source, profile_id, problem, lang: str) -> None:
     prefix = "Cảnh báo" if lang == "vi" else "Warning"
-    say(f"{prefix}: {_where(source, profile_id)}: {problem.text(lang)}", err=True)
+    say(f"{prefix}: {_where(source, profile_id)}: {_text(problem, lang)}", err=True)
 
 
 def report_invalid(entry, lang: str) -> None:
     prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
     for problem in entry.problems:
-        say(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {problem.text(lang)}", err=True)
+        say(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {_text(problem, lang)}", err=True)
 
 
 def report_problems(warnings, invalid, lang: str) -> None:

@@ -6,20 +6,15 @@ import csv
 import io
 
 from ..decide.explain import Explainer
+from ..escape import csv_cell as _cell
 from .common import short, sort_invalid
-
-
-def _cell(text: str | None) -> str:
-    """A text cell a spreadsheet will not run as a formula (CSV injection)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def screen_csv(ex: Explainer, records: list[dict], invalid: list) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     rule_ids = [r.id for r in ex.pack.rules]
-    writer.writerow(["profile_id", "full_name", "verdict", "reasons", *rule_ids])
+    writer.writerow(["profile_id", "full_name", "verdict", "reasons", *(_cell(r) for r in rule_ids)])
     for r in records:
         outcomes = {rule["id"]: rule["outcome"] for rule in r["rules"]}
         writer.writerow([_cell(r["profile_id"]), _cell(r["full_name"]), r["verdict"], _cell(short(ex, r)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from ..escape import docx_text
 from .memo import PARTY, Memo, pending_text, text
 
 
@@ -23,11 +24,11 @@ def memo_docx(memo: Memo) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(13)
-    document.core_properties.title = f"{memo.heading} {memo.subject}"
+    document.core_properties.title = docx_text(f"{memo.heading} {memo.subject}")
 
     def para(value="", bold=False, italic=False, align=None, size=None, space_after=4):
         paragraph = document.add_paragraph()
-        run = paragraph.add_run(value)
+        run = paragraph.add_run(docx_text(value))  # XML cannot hold every character a file can
         run.bold, run.italic = bold, italic
         if size:
             run.font.size = Pt(size)
@@ -44,7 +45,7 @@ def memo_docx(memo: Memo) -> bytes:
         cell.paragraphs[0].text = ""
         for index, (value, bold, italic) in enumerate(rows):
             paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-            run = paragraph.add_run(value)
+            run = paragraph.add_run(docx_text(value))
             run.bold, run.italic = bold, italic
             if value == PARTY:
                 run.underline = True
@@ -96,7 +97,7 @@ def memo_docx(memo: Memo) -> bytes:
         cells[2 + offset].text = str(n)
     for n, (pid, name, marks) in enumerate(memo.matrix_rows, 1):
         row = matrix.add_row().cells
-        row[0].text, row[1].text = str(n), f"{name} ({pid})"
+        row[0].text, row[1].text = str(n), docx_text(f"{name} ({pid})")
         for offset, mark in enumerate(marks):
             row[2 + offset].text = mark
     for row in matrix.rows:
@@ -114,7 +115,7 @@ def memo_docx(memo: Memo) -> bytes:
     header[0].text, header[1].text, header[2].text = s["cohort_rule"], s["cohort_excluded"], s["cohort_pending"]
     for name, fail, review in memo.cohort_rules:
         row = figures.add_row().cells
-        row[0].text, row[1].text, row[2].text = name, str(fail), str(review)
+        row[0].text, row[1].text, row[2].text = docx_text(name), str(fail), str(review)
     para("")
     para(memo.closing)
     foot = document.add_table(rows=1, cols=2)

@@ -3,8 +3,7 @@ phone — the memo as a party document, or the same content as a screening repor
 
 from __future__ import annotations
 
-import html
-
+from ..escape import html_text
 from .memo import PARTY, Memo, pending_text, text
 
 
@@ -48,7 +47,8 @@ td.num { text-align: right; }
 
 
 def _h(value) -> str:
-    return html.escape(str(value), quote=True)
+    """Any value in the page: escaped, on one line, its control characters shown."""
+    return html_text(value)
 
 
 def _page(title: str, lang: str, body: list[str]) -> str:

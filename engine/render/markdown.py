@@ -4,6 +4,7 @@ and the memo laid out as a party document."""
 from __future__ import annotations
 
 from ..decide.explain import Explainer
+from ..escape import html_text, markdown, markdown_code
 from ..i18n import label
 from .common import VERDICTS, cohort, group, heading, short, sort_invalid
 from .memo import PARTY, Memo, pending_text, text
@@ -25,13 +26,13 @@ def cohort_md(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return markdown(text)
 
 
 def screen_md(ex: Explainer, records: list[dict], invalid: list) -> str:
     vi = ex.lang == "vi"
     head = heading(ex, records, invalid)
-    lines = [f"# {head[0]}", "", head[1], "", head[2]]
+    lines = [f"# {markdown(head[0])}", "", markdown(head[1]), "", markdown(head[2])]
     for verdict in VERDICTS:
         members = group(records, verdict)
         lines += ["", f"## {label('verdict', verdict, ex.lang)} ({len(members)})", ""]
@@ -39,12 +40,13 @@ def screen_md(ex: Explainer, records: list[dict], invalid: list) -> str:
             lines.append("—")
             continue
         lines += ["| Mã | Họ và tên | Lý do |" if vi else "| ID | Full name | Reasons |", "|---|---|---|"]
-        lines += [f"| {r['profile_id']} | {_md_cell(r['full_name'])} | {_md_cell(short(ex, r))} |" for r in members]
+        lines += [f"| {markdown(r['profile_id'])} | {_md_cell(r['full_name'])} | {_md_cell(short(ex, r))} |"
+                  for r in members]
     if invalid:
         lines += ["", f"## {'Hồ sơ lỗi' if vi else 'Invalid profiles'} ({len(invalid)})", ""]
         for entry in sort_invalid(invalid):
             errors = "; ".join(p.text(ex.lang) for p in entry.problems)
-            lines.append(f"- `{entry.source}` {entry.profile_id or ''}: {_md_cell(errors)}")
+            lines.append(f"- {markdown_code(entry.source)} {markdown(entry.profile_id or '')}: {_md_cell(errors)}")
     lines += cohort_md(ex, records, invalid)
     return "\n".join(lines) + "\n"
 
@@ -56,45 +58,43 @@ def explain_md(ex: Explainer, record: dict) -> str:
 
 
 def _md(value: str) -> str:
-    """Text placed in Markdown: no line breaks, no table pipes, no emphasis or links."""
-    value = " ".join(str(value).split())
-    for char in ("\\", "|", "*", "`", "<"):
-        value = value.replace(char, "\\" + char)
-    return value.replace("](", "\\](")  # a name cannot become a link
+    """Text placed in Markdown: no line breaks, no table pipes, no emphasis, links or HTML."""
+    return markdown(value)
 
 
 def memo_md(memo: Memo) -> str:
     s = memo.sections
     lines = [
-        f"| {memo.issuer} | **{PARTY}** |", "|:---:|:---:|",
-        f"| \\* | — |", f"| {memo.number} | *{memo.place_date}* |", "",
-        f"<h1 align=\"center\">{memo.heading}</h1>", "",
-        f"**{memo.subject}**", "", "-----", "", memo.recipient, "", memo.opening, "",
+        f"| {_md(memo.issuer)} | **{PARTY}** |", "|:---:|:---:|",
+        f"| \\* | — |", f"| {_md(memo.number)} | *{_md(memo.place_date)}* |", "",
+        f"<h1 align=\"center\">{html_text(memo.heading)}</h1>", "",
+        f"**{_md(memo.subject)}**", "", "-----", "", _md(memo.recipient), "", _md(memo.opening), "",
         f"## {s['basis']}", "",
     ]
     for title, kind, sources in memo.basis:
         lines.append(f"- **{_md(title)}** ({kind})")
         lines += [f"  - {_md(source)}" for source in sources]
     lines += ["", f"## {s['proposed']}", "", f"### {text(memo.lang, 'eligible', count=len(memo.eligible))}", ""]
-    lines += [f"{n}. **{c.full_name}** ({c.profile_id}), {c.about}" for n, c in enumerate(memo.eligible, 1)] \
+    lines += [f"{n}. **{_md(c.full_name)}** ({_md(c.profile_id)}), {_md(c.about)}"
+              for n, c in enumerate(memo.eligible, 1)] \
         or [s["none"]]
     lines += ["", f"### {text(memo.lang, 'review', count=len(memo.review))}", ""]
     if not memo.review:
         lines.append(s["none"])
     for n, c in enumerate(memo.review, 1):
-        lines.append(f"{n}. **{c.full_name}** ({c.profile_id}), {c.about}. {s['review_note']}")
+        lines.append(f"{n}. **{_md(c.full_name)}** ({_md(c.profile_id)}), {_md(c.about)}. {s['review_note']}")
         for short, _reason, _evidence, missing in c.items:
             for needed, kind in missing:
-                lines.append(f"   - {short}: {_md(needed)}" + (f" *({kind})*" if kind else ""))
+                lines.append(f"   - {_md(short)}: {_md(needed)}" + (f" *({kind})*" if kind else ""))
         if c.pending_judgements:
             lines.append(f"   - {pending_text(memo, c)}")
     lines += ["", f"## {text(memo.lang, 'excluded', count=len(memo.excluded))}", ""]
     if not memo.excluded:
         lines.append(s["none"])
     for n, c in enumerate(memo.excluded, 1):
-        lines.append(f"{n}. **{c.full_name}** ({c.profile_id}), {c.about}")
+        lines.append(f"{n}. **{_md(c.full_name)}** ({_md(c.profile_id)}), {_md(c.about)}")
         for short, reason, evidence, missing in c.items:
-            lines.append(f"   - **{short}**: {_md(reason)}")
+            lines.append(f"   - **{_md(short)}**: {_md(reason)}")
             lines += [f"     - {s['evidence']}: {_md(e)}" for e in evidence]
             lines += [f"     - {s['needs']} {_md(needed)}" + (f" *({kind})*" if kind else "")
                       for needed, kind in missing if needed != reason]
@@ -102,19 +102,19 @@ def memo_md(memo: Memo) -> str:
             lines.append(f"   - {pending_text(memo, c)}")
     if memo.invalid:
         lines += ["", f"### {text(memo.lang, 'invalid', count=len(memo.invalid))}", ""]
-        lines += [f"- `{source}` {_md(who)}: {_md(problems)}" for source, who, problems in memo.invalid]
+        lines += [f"- {markdown_code(source)} {_md(who)}: {_md(problems)}" for source, who, problems in memo.invalid]
     lines += ["", f"## {s['matrix']}", "",
               "| # | " + s["name"] + " | " + " | ".join(str(n) for n, _, _ in memo.matrix_rules) + " |",
               "|---|---|" + "|".join(":-:" for _ in memo.matrix_rules) + "|"]
     for n, (pid, name, marks) in enumerate(memo.matrix_rows, 1):
-        lines.append(f"| {n} | {name} ({pid}) | " + " | ".join(marks) + " |")
-    lines += ["", "; ".join(f"{n}. {short}" for n, _, short in memo.matrix_rules) + ".", "", s["legend"], "",
+        lines.append(f"| {n} | {_md(name)} ({_md(pid)}) | " + " | ".join(marks) + " |")
+    lines += ["", _md("; ".join(f"{n}. {short}" for n, _, short in memo.matrix_rules) + "."), "", s["legend"], "",
               f"## {s['cohort']}", ""]
-    lines += [f"- {name}: {count}" for name, count in memo.cohort_verdicts]
+    lines += [f"- {_md(name)}: {count}" for name, count in memo.cohort_verdicts]
     lines += ["", f"| {s['cohort_rule']} | {s['cohort_excluded']} | {s['cohort_pending']} |", "|---|---:|---:|"]
     lines += [f"| {_md(name)} | {fail} | {review} |" for name, fail, review in memo.cohort_rules]
     lines += ["", memo.closing, "",
               f"| **{s['recipients_title']}** | **{memo.signer[0]}** |", "|:---|:---:|",
               f"| {memo.recipients[0]} | *{memo.signer[1]}* |", f"| {memo.recipients[1]} | |", "",
-              f"<sub>{memo.footer}</sub>", ""]
+              f"<sub>{html_text(memo.footer)}</sub>", ""]
     return "\n".join(lines)
