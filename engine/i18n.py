@@ -304,6 +304,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "output_is_folder": ("--output '{path}' là một thư mục; cần tên một tệp", "--output '{path}' is a folder; give a file name"),
     "output_special_file": ("--output '{path}' không phải tệp thường, FIFO hay thiết bị ký tự; không ghi vào đó",
                             "--output '{path}' is not a regular file, a FIFO or a character device; nothing is written there"),
+    "output_among_devices": ("--output '{path}' sẽ tạo một tệp mới giữa các thiết bị của hệ thống (/dev, /proc); hãy ghi ra nơi khác",
+                             "--output '{path}' would create a new file among the system's devices (/dev, /proc); write it elsewhere"),
     "output_no_reader": ("--output '{path}' là một FIFO chưa có ai đọc; hãy mở bên đọc trước",
                          "--output '{path}' is a FIFO nobody is reading; start its reader first"),
     "engine_failure": ("lỗi bộ máy suy diễn khi xét hồ sơ {profile}: {reason}",

@@ -44,14 +44,20 @@ def _copy_profiles(tmp: Path) -> Path:
 REFUSED = [
     ("the audit store under another name", lambda t: ([PROFILE], _store(t / "old-audit.db")), "audit store"),
     ("the configured audit store, not created yet", lambda t: ([PROFILE], t / "audit.sqlite"), "audit store"),
+    ("a hard link to the configured audit store", lambda t: ([PROFILE], _hard_store(t)), "audit store"),
     ("a side file of the audit store", lambda t: ([PROFILE], Path(f"{_store(t / 'kept.sqlite')}-wal")), "audit store"),
     ("another SQLite database", lambda t: ([PROFILE], _sqlite(t / "contacts.csv")), "SQLite database"),
     ("a profile of the run", lambda t: ([_copy_profiles(t)], t / "in" / PROFILE.name), "input of this run"),
     ("a hard link to a profile", lambda t: ([_copy_profiles(t)], _link(t, hard=True)), "input of this run"),
     ("a symbolic link to a profile", lambda t: ([_copy_profiles(t)], _link(t, hard=False)), "input of this run"),
     ("a file of the rule pack", lambda t: ([PROFILE], _pack_file(t)), "input of this run"),
-    ("a new file among devices", lambda t: ([PROFILE], Path("/dev/sangloc-test-output")), "not a regular file"),
+    ("a new file among devices", lambda t: ([PROFILE], Path("/dev/sangloc-test-output")), "among the system's devices"),
 ]
+
+
+def _hard_store(tmp: Path) -> Path:
+    os.link(_store(tmp / "audit.sqlite"), tmp / "results.csv")  # tmp/audit.sqlite: the store conftest configures
+    return tmp / "results.csv"
 
 
 def _link(tmp: Path, hard: bool) -> Path:

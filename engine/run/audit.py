@@ -258,7 +258,10 @@ class AuditWriter:
         try:
             self.spool = tempfile.TemporaryFile(prefix=".sangloc-audit-", dir=path.resolve().parent)
         except OSError:
-            self.spool = tempfile.TemporaryFile(prefix=".sangloc-audit-")
+            try:
+                self.spool = tempfile.TemporaryFile(prefix=".sangloc-audit-")
+            except OSError as err:
+                raise _unusable(path, f"no temporary file for the run's records: {err.strerror or err}") from None
 
     def add_result(self, profile_id: str, document, decision: dict) -> None:
         """One profile's input and its decision (the record of ``engine/decide/explain.py``)."""

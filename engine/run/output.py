@@ -56,6 +56,8 @@ class Target:
     #: Identities (device, inode) and folders the run reads: never written over.
     protected: set = field(default_factory=set)
     folders: tuple = ()
+    #: The identity of the audit store the run records into (any name, any link to it).
+    store: tuple | None = None
 
 
 def _identity(path) -> tuple[int, int] | None:
@@ -108,17 +110,18 @@ def output_target(path: str | None, inputs=(), folders=(), audit_store=None) -> 
     reads (a rule pack's), ``audit_store`` the store it records into."""
     if path is None or path == "-":
         return Target(None, direct=True)
-    protected = {i for i in (_identity(p) for p in (*inputs, *(x for x in [audit_store] if x))) if i}
+    protected = {i for i in (_identity(p) for p in inputs) if i}
     folders = tuple(os.path.realpath(f) for f in folders)
-    target = Target(path, protected=protected, folders=folders)
+    target = Target(path, protected=protected, folders=folders,
+                    store=_identity(audit_store) if audit_store is not None else None)
     if audit_store is not None and os.path.realpath(path) == os.path.realpath(audit_store):
         raise _refuse(path, "output_is_store")
     try:
         info = os.stat(path)
     except FileNotFoundError:
         target.real = os.path.realpath(path)
-        if os.path.abspath(path).startswith(_DESCRIPTOR_PREFIXES):
-            raise _refuse(path, "output_special_file") from None  # no new file among devices
+        if os.path.abspath(path).startswith(_DESCRIPTOR_PREFIXES) or target.real.startswith(_DESCRIPTOR_PREFIXES):
+            raise _refuse(path, "output_among_devices") from None
         for suffix in _SIDE_SUFFIXES:  # a store's side file that SQLite would read next time
             if target.real.endswith(suffix) and sqlite_kind(target.real[: -len(suffix)]) is not None:
                 raise _refuse(path, "output_is_store" if sqlite_kind(target.real[: -len(suffix)]) == "store"
@@ -146,6 +149,8 @@ def output_target(path: str | None, inputs=(), folders=(), audit_store=None) -> 
 def _check_regular(target: Target, path: str) -> None:
     """An existing regular file may be replaced only if it is nothing the run must keep."""
     identity = _identity(path)
+    if identity is not None and identity == target.store:
+        raise _refuse(target.path, "output_is_store")
     if identity is not None and identity in target.protected:
         raise _refuse(target.path, "output_is_input")
     real = os.path.realpath(path)
