@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -116,6 +117,21 @@ def test_markdown_screen_list_renders_no_html_and_keeps_its_columns(runner):
     result = _run(runner, "screen", str(INJECTION), "--format", "md")
     _markdown_holds_no_data_html(result.stdout)
     assert "INJ-0001" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json"])
+def test_two_packs_compared_hold_no_control_and_no_html(runner, tmp_path, fmt):
+    from conftest import ROOT
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "pho-bi-thu-tinh-uy-2020", pack)
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text.replace('"1965-09-01"', '"1975-09-01"'), encoding="utf-8")
+    (pack / "pack.lock").unlink()
+    result = _run(runner, "diff", str(INJECTION), "--rules", "pho-bi-thu-tinh-uy-2020", "--rules", str(pack),
+                  "--format", fmt)
+    if fmt == "md":
+        _markdown_holds_no_data_html(result.stdout)
 
 
 def test_markdown_memo_renders_no_html_and_keeps_its_columns(runner):

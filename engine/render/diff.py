@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..escape import markdown as _md, one_line
 from ..i18n import fmt_date, label
 from ..jsonform import dumps
 from .common import VERDICTS, counts, invalid_dict, sort_invalid
@@ -44,12 +45,13 @@ def _outcome(code: str | None, lang: str) -> str:
 
 def _lines(run_a, run_b, changes, lang: str, markdown: bool) -> list[str]:
     vi = lang == "vi"
+    esc = _md if markdown else one_line  # text from files: one line, and Markdown's characters escaped in Markdown
     ca, cb = counts(run_a.records, run_a.invalid), counts(run_b.records, run_b.invalid)
     title = "SO SÁNH HAI BỘ QUY TẮC" if vi else "COMPARING TWO RULE PACKS"
     lines = [("# " if markdown else "") + title, ""]
     for tag, run in (("A", run_a), ("B", run_b)):
-        lines.append(f"{'- ' if markdown else ''}{tag}: {run.pack.id} "
-                     f"({'phiên bản' if vi else 'version'} {run.pack.version}, {run.pack.digest[:19]}…), "
+        lines.append(f"{'- ' if markdown else ''}{tag}: {esc(run.pack.id)} "
+                     f"({'phiên bản' if vi else 'version'} {esc(run.pack.version)}, {run.pack.digest[:19]}…), "
                      f"{'ngày xét' if vi else 'as of'} {fmt_date(run.as_of, lang)}")
     lines.append("")
     for verdict in (*VERDICTS, "invalid"):
@@ -60,15 +62,16 @@ def _lines(run_a, run_b, changes, lang: str, markdown: bool) -> list[str]:
             who = " ".join(x for x in (entry.profile_id, entry.full_name) if x) or entry.source
             errors = "; ".join(p.text(lang) for p in entry.problems)
             lines.append(f"{'- ' if markdown else '  '}{'hồ sơ lỗi theo' if vi else 'invalid under'} {tag}: "
-                         f"{who}: {errors}")
+                         f"{esc(who)}: {esc(errors)}")
     lines += ["", (f"{len(changes)} người đổi kết luận" if vi else f"{len(changes)} people change verdict")
               + (":" if changes else ".")]
     for change in changes:
-        head = f"{change.profile_id} {change.full_name}: {_verdict(change.before, lang)} → {_verdict(change.after, lang)}"
+        head = (f"{esc(change.profile_id)} {esc(change.full_name)}: {_verdict(change.before, lang)} → "
+                f"{_verdict(change.after, lang)}")
         lines += ["", ("## " if markdown else "") + head]
         for rule in change.rules:
             bullet = "- " if markdown else "    "
-            lines.append(f"{bullet}{rule.rule_id}: {_outcome(rule.before, lang)} → {_outcome(rule.after, lang)}")
+            lines.append(f"{bullet}{esc(rule.rule_id)}: {_outcome(rule.before, lang)} → {_outcome(rule.after, lang)}")
     return lines
 
 
