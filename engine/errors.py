@@ -93,10 +93,12 @@ class RulePackError(SanglocError):
         super().__init__("pack_invalid", {"path": path, "count": len(problems)})
 
     def text(self, lang: str = "vi") -> str:
+        from .escape import one_line
+
         head = message(self.code, lang, self.params)
         if self.listed:
             return head.rstrip(":")
-        return "\n".join([head] + [f"  {p.text(lang)}" for p in self.problems])
+        return "\n".join([head] + [f"  {one_line(p.text(lang))}" for p in self.problems])
 
 
 class AuditError(SanglocError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import audit_db_option, format_option, lang_option
+from .report import say
 
 
 @click.group()
@@ -15,7 +16,7 @@ def audit():
 def _open_store(audit_db):
     from ..run import audit as store
 
-    return store.connect(store.store_path(audit_db), create=False)
+    return store.open_readonly(store.store_path(audit_db))
 
 
 def _titles(db, lang: str):
@@ -51,7 +52,7 @@ def audit_runs(audit_db, fmt, lang):
     from ..run import audit as store
 
     items = store.runs(_open_store(audit_db))
-    click.echo(dumps(items) if fmt == "json" else runs_table(items, lang), nl=False)
+    say(dumps(items) if fmt == "json" else runs_table(items, lang), nl=False)
 
 
 @audit.command("show")
@@ -71,7 +72,7 @@ def audit_show(run_ref, audit_db, fmt, lang):
     db = _open_store(audit_db)
     run_id = store.resolve_run(db, run_ref)
     header, records = store.run_header(db, run_id), store.run_decisions(db, run_id)
-    click.echo(dumps({"run": header, "records": records}) if fmt == "json"
+    say(dumps({"run": header, "records": records}) if fmt == "json"
                else show_table(header, records, lang, _titles(db, lang)(header["pack"]["digest"])), nl=False)
 
 
@@ -95,9 +96,9 @@ def audit_why(profile_id, audit_db, fmt, lang):
     db = _open_store(audit_db)
     history = store.decisions_about(db, profile_id)
     if fmt == "json":
-        click.echo(dumps([{"run": h, **r} for h, r in history]), nl=False)
+        say(dumps([{"run": h, **r} for h, r in history]), nl=False)
     else:
-        click.echo(why_table(profile_id, history, lang, _titles(db, lang)), nl=False)
+        say(why_table(profile_id, history, lang, _titles(db, lang)), nl=False)
 
 
 @audit.command("replay")
@@ -110,6 +111,7 @@ def audit_replay(run_ref, audit_db, lang):
     Ví dụ: sangloc audit replay 1
     """
     from ..errors import PartialFailure
+    from ..escape import one_line
     from ..run import audit as store
     from ..run.replay import replay
 
@@ -118,8 +120,8 @@ def audit_replay(run_ref, audit_db, lang):
     header, differences = replay(db, run_id)
     vi = lang == "vi"
     for profile_id, what in differences:
-        click.echo(f"{'KHÁC' if vi else 'DIFFERS'}: {profile_id}: {what}")
-    click.echo((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi
+        say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(profile_id)}: {one_line(what)}")
+    say((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi
                 else f"Run {run_id}: {header['profiles']} decisions, {len(differences)} differ on replay"))
     if differences:
         raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})
@@ -144,7 +146,7 @@ def audit_diff(run_a, run_b, audit_db, fmt, lang):
     db = _open_store(audit_db)
     first, second = store.resolve_run(db, run_a), store.resolve_run(db, run_b)
     changes = run_diff(db, first, second)
-    click.echo(dumps({"a": first, "b": second, "changes": changes}) if fmt == "json"
+    say(dumps({"a": first, "b": second, "changes": changes}) if fmt == "json"
                else run_diff_table(first, second, changes, lang,
                                    _titles(db, lang)(store.run_header(db, second)["pack"]["digest"])), nl=False)
 
@@ -158,20 +160,18 @@ def audit_verify(audit_db, lang):
     Ví dụ: sangloc audit verify
     """
     from ..errors import PartialFailure
-    from ..render.audit import how_text
+    from ..render.audit import broken_text
     from ..run import audit as store
 
     db = _open_store(audit_db)
     count, head, broken = store.verify(db)
     vi = lang == "vi"
     if broken:
-        click.echo((f"HỎNG: bản ghi số {broken.seq} {how_text(broken.how, lang)}; {count} bản ghi trước đó còn nguyên"
-                    if vi else f"BROKEN: record {broken.seq} {how_text(broken.how, lang)}; "
-                               f"{count} records before it are intact"))
+        say(broken_text(broken, count, lang))
         raise PartialFailure("chain_broken", {"quiet": True})
     items = store.runs(db)
     last = items[-1]["run_id"] if items else "—"
-    click.echo((f"Nguyên vẹn: {count} bản ghi, {len(items)} lần chạy (lần cuối {last}); mã băm cuối {head} — "
+    say((f"Nguyên vẹn: {count} bản ghi, {len(items)} lần chạy (lần cuối {last}); mã băm cuối {head} — "
                 "đối chiếu với mã đã ghi vào biên bản để biết không có lần chạy nào bị xóa khỏi cuối sổ" if vi
                 else f"Intact: {count} records, {len(items)} runs (last {last}); head hash {head} — compare it "
                      "with the one written in the minutes to know that no run was removed from the end"))

@@ -29,8 +29,15 @@ def diff(paths, packs, as_of, fmt, output, lang):
 
     if len(packs) != 2:
         raise UsageError("diff_two_packs", {"count": len(packs)})
+    from ..run.audit import store_path
+    from ..run.output import output_target, run_inputs
+
     parsed = parse_date(as_of)
-    run_a, run_b = (collect(Screening(list(paths), load_pack(name), parsed, lang=lang)) for name in packs)
+    screenings = [Screening(list(paths), load_pack(name), parsed, lang=lang) for name in packs]
+    places = [run_inputs(s, s.pack) for s in screenings]
+    output = output_target(output, inputs=places[0]["inputs"], folders=places[0]["folders"] + places[1]["folders"],
+                           audit_store=store_path(None))
+    run_a, run_b = (collect(s) for s in screenings)
     write(DIFF_RENDERERS[fmt](run_a, run_b, compare(run_a, run_b), lang), output)
     if not run_a.results and not run_b.results:
         raise NoValidProfile()

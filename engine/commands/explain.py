@@ -28,7 +28,12 @@ def explain(profile_id, paths, pack, as_of, fmt, output, lang):
     from .report import report_invalid
 
     profile_id = unicodedata.normalize("NFC", profile_id)
-    run = collect(Screening(list(paths), pack, as_of, matcher="durable", lang=lang))
+    from ..run.audit import store_path
+    from ..run.output import output_target, run_inputs
+
+    screening = Screening(list(paths), pack, as_of, matcher="durable", lang=lang)
+    output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(None))
+    run = collect(screening)
     found = [r for r in run.results if r.profile_id == profile_id]
     if not found:
         bad = [i for i in run.invalid if i.profile_id and unicodedata.normalize("NFC", i.profile_id) == profile_id]

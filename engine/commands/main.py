@@ -14,6 +14,7 @@ import click
 
 from ..errors import EXIT_INTERRUPTED, SanglocError
 from . import audit, diff, explain, memo, rules, schema, screen, validate
+from .report import say
 
 
 class SanglocGroup(click.Group):
@@ -33,10 +34,10 @@ class SanglocGroup(click.Group):
             lang = ctx.meta.get("lang", "vi")
             message = err.text(lang)
             if message:
-                click.echo(err.prefix[lang] + message, err=True)
+                say(err.prefix[lang] + message, err=True)
             ctx.exit(err.exit_code)
         except KeyboardInterrupt:
-            click.echo("Đã dừng theo yêu cầu (Ctrl-C); không có kết quả nào được ghi.", err=True)
+            say("Đã dừng theo yêu cầu (Ctrl-C); không có kết quả nào được ghi.", err=True)
             ctx.exit(EXIT_INTERRUPTED)
 
 

@@ -43,11 +43,16 @@ def memo(paths, pack, as_of, fmt, output, lang, issuer, number, place, memo_date
     from ..run.output import write
     from ..run.pipeline import Outcome, Screening, collect
 
-    if fmt == "docx" and output is None and sys.stdout.isatty():
+    if fmt == "docx" and output in (None, "-") and sys.stdout.isatty():
         raise UsageError("docx_needs_output", {})
     options = MemoOptions(issuer=issuer, number=number, place=place, date=parse_date(memo_date, "--date"),
                           basis=basis, signer=signer, signer_title=signer_title)
-    run = collect(Screening(list(paths), pack, as_of, lang=lang, keep_documents=not no_audit, keep_profiles=True))
+    from ..run.audit import store_path
+    from ..run.output import output_target, run_inputs
+
+    screening = Screening(list(paths), pack, as_of, lang=lang, keep_documents=not no_audit, keep_profiles=True)
+    output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
+    run = collect(screening)
     if not quiet:
         report_problems(run.warnings, run.invalid, lang)
     if not run.results:

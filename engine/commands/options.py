@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import wraps
 
 import click
+
+from .report import say
 
 DEFAULT_PACK = "pho-bi-thu-tinh-uy-2020"
 
@@ -43,15 +46,24 @@ def quiet_option(func):
     return click.option("--quiet", "-q", is_flag=True, help="Không hiện tiến độ và cảnh báo.")(func)
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def parse_date(text: str | None, option: str = "--as-of") -> date | None:
+    """A date option written exactly YYYY-MM-DD, as its help says: Python's own
+    parser would also take 20200825 and 2020-W35-2, which nobody reading the
+    command line later would recognise as a date."""
     from ..errors import UsageError
+    from ..escape import one_line
 
     if text is None:
         return None
+    if not _ISO_DAY.fullmatch(text):
+        raise UsageError("bad_date_option_form", {"value": one_line(text), "option": option})
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError("bad_date_option", {"value": text, "option": option}) from None
+        raise UsageError("bad_date_option", {"value": one_line(text), "option": option}) from None
 
 
 def pack_options(func):
@@ -63,13 +75,14 @@ def pack_options(func):
                   help="Ngày xét (YYYY-MM-DD); mặc định là ngày tham chiếu của bộ quy tắc.")
     @wraps(func)
     def wrapper(*args, rules, as_of, **kwargs):
+        from ..escape import one_line
         from ..pack.load import load_pack
 
         parsed = parse_date(as_of)
         pack = load_pack(rules)
         lang = click.get_current_context().meta.get("lang", "vi")
         for warning in pack.warnings:
-            click.echo(("Cảnh báo: " if lang == "vi" else "Warning: ") + warning.text(lang), err=True)
+            say(("Cảnh báo: " if lang == "vi" else "Warning: ") + one_line(warning.text(lang)), err=True)
         return func(*args, pack=pack, as_of=parsed or pack.reference_date, **kwargs)
 
     return wrapper

@@ -10,20 +10,39 @@ from datetime import date
 import click
 
 
+def say(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """Text for a person (stdout) or a message (stderr): whatever came from a file in
+    it — a name, a file name, an unknown value quoted in a message, a record of the
+    audit store — has its control, bidi and separator characters shown, never obeyed
+    (``engine/escape.py``)."""
+    from ..escape import visible
+
+    click.echo(visible(text), err=err, nl=nl)
+
+
 def _where(source, profile_id, index=None) -> str:
+    from ..escape import one_line
+
     who = profile_id or (f"#{index + 1}" if index is not None else "")
-    return f"{source} {who}".strip()
+    return one_line(f"{source} {who}".strip())
+
+
+def _text(problem, lang: str) -> str:
+    """A problem on one line: a value it quotes cannot start a line of its own."""
+    from ..escape import one_line
+
+    return one_line(problem.text(lang))
 
 
 def warn(source, profile_id, problem, lang: str) -> None:
     prefix = "Cảnh báo" if lang == "vi" else "Warning"
-    click.echo(f"{prefix}: {_where(source, profile_id)}: {problem.text(lang)}", err=True)
+    say(f"{prefix}: {_where(source, profile_id)}: {_text(problem, lang)}", err=True)
 
 
 def report_invalid(entry, lang: str) -> None:
     prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
     for problem in entry.problems:
-        click.echo(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {problem.text(lang)}", err=True)
+        say(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {_text(problem, lang)}", err=True)
 
 
 def report_problems(warnings, invalid, lang: str) -> None:
@@ -69,13 +88,13 @@ class Recording:
     def commit(self) -> None:
         vi = self.lang == "vi"
         if self.writer is None:
-            click.echo("Lần chạy này không được ghi vào sổ kiểm toán (--no-audit)." if vi
+            say("Lần chạy này không được ghi vào sổ kiểm toán (--no-audit)." if vi
                        else "This run was not recorded in the audit store (--no-audit).", err=True)
             return
         run_id, path = self.writer.commit(), self.writer.path
         self.writer = None
         if not self.quiet:
-            click.echo((f"Đã ghi vào sổ kiểm toán {path}: lần chạy {run_id}" if vi
+            say((f"Đã ghi vào sổ kiểm toán {path}: lần chạy {run_id}" if vi
                         else f"Recorded in the audit store {path}: run {run_id}"), err=True)
 
     def abort(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import DEFAULT_PACK, lang_option
+from .report import say
 
 
 @click.group()
@@ -25,9 +26,9 @@ def rules_list(lang):
     for pack_id in available_packs():
         try:
             pack = load_pack(pack_id)
-            click.echo(f"{pack.id}\t{pack.version}\t{pack.digest}\t{pack.spec.title.get(lang)}")
+            say(f"{pack.id}\t{pack.version}\t{pack.digest}\t{pack.spec.title.get(lang)}")
         except RulePackError as err:
-            click.echo(f"{pack_id}\t-\t-\t{err.text(lang).splitlines()[0]}")
+            say(f"{pack_id}\t-\t-\t{err.text(lang).splitlines()[0]}")
 
 
 @rules.command("show")
@@ -54,12 +55,12 @@ def rules_show(name, rules_name, lang):
             pass
     pack = load_pack(rules_name)
     if name is None:
-        click.echo(pack_text(pack, lang), nl=False)
+        say(pack_text(pack, lang), nl=False)
         return
     if name not in {r.id for r in pack.rules}:
         raise UsageError("rule_not_found", {"value": name, "pack": pack.id, "suggestions":
                                             difflib.get_close_matches(name, [r.id for r in pack.rules], n=3)})
-    click.echo(rule_text(pack, pack.rule(name), lang), nl=False)
+    say(rule_text(pack, pack.rule(name), lang), nl=False)
 
 
 @rules.command("check")
@@ -84,14 +85,14 @@ def rules_check(pack_name, lang):
         run = run_tests(checked.pack)
         problems += run.problems
         warnings += untested_warnings(checked.pack, run)
-    click.echo(problems_text(problems, warnings, lang), nl=False)
+    say(problems_text(problems, warnings, lang), nl=False)
     vi = lang == "vi"
     if problems:
-        click.echo(f"{len(problems)} lỗi, {len(warnings)} cảnh báo" if vi
+        say(f"{len(problems)} lỗi, {len(warnings)} cảnh báo" if vi
                    else f"{len(problems)} errors, {len(warnings)} warnings")
         raise RulePackError(str(checked.folder), problems, listed=True)
     pack = checked.pack
-    click.echo(f"{pack.id} {pack.version} {pack.digest}: "
+    say(f"{pack.id} {pack.version} {pack.digest}: "
                + (f"hợp lệ, {len(pack.rules)} quy tắc, {len(warnings)} cảnh báo" if vi
                   else f"valid, {len(pack.rules)} rules, {len(warnings)} warnings"))
 
@@ -112,7 +113,7 @@ def rules_test(pack_name, lang):
 
     pack = load_pack(pack_name)
     run = run_tests(pack)
-    click.echo(test_report(run, Explainer(pack, pack.reference_date, lang)), nl=False)
+    say(test_report(run, Explainer(pack, pack.reference_date, lang)), nl=False)
     if run.failed or run.problems or not run.results:
         raise PartialFailure("pack_tests_failed", {"quiet": True})
 
@@ -133,7 +134,7 @@ def rules_new(new_id, source, folder, with_tests, lang):
     """
     from ..pack.copy import new_pack
 
-    click.echo(str(new_pack(new_id, source, folder, with_tests)))
+    say(str(new_pack(new_id, source, folder, with_tests)))
 
 
 @rules.command("lock")
@@ -162,4 +163,4 @@ def rules_lock(pack_name, lang):
     if recorded != pack.digest:  # an unchanged lock file is left as it is
         lock[pack.version] = pack.digest
         write(lock_text(lock), str(pack.path / LOCK_FILE))
-    click.echo(f"{pack.id} {pack.version} {pack.digest}")
+    say(f"{pack.id} {pack.version} {pack.digest}")

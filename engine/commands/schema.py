@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from .report import say
+
 
 @click.command()
 @click.argument("kind", type=click.Choice(["profile", "pack", "catalog", "tests"]))
@@ -15,4 +17,4 @@ def schema(kind):
     from ..jsonform import dumps
     from ..pack.schemas import SCHEMAS
 
-    click.echo(dumps(SCHEMAS[kind]()), nl=False)
+    say(dumps(SCHEMAS[kind]()), nl=False)

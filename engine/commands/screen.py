@@ -28,10 +28,13 @@ def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, codes, quiet, au
 
     Ví dụ: sangloc screen profiles/ --format json --output ket-qua.json
     """
+    from ..run.audit import store_path
+    from ..run.output import output_target, run_inputs
     from ..run.pipeline import Screening
 
     screening = Screening(list(paths), pack, as_of, matcher=engine, jobs=jobs, lang=lang,
                           keep_documents=not no_audit, keep_profiles=fmt == "html")
+    output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
     recording = Recording(pack, as_of, lang, audit_db, no_audit, quiet)
     progress = Progress(quiet)
     try:

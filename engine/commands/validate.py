@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .options import format_option, lang_option, pack_options
-from .report import report_problems
+from .report import report_problems, say
 
 
 @click.command()
@@ -26,12 +26,12 @@ def validate(paths, pack, as_of, lang, fmt):
     screening = Screening(list(paths), pack, as_of, lang=lang, decide=False)
     run = collect(screening)
     if fmt == "json":
-        click.echo(dumps({"valid": [r.profile_id for r in run.results],
+        say(dumps({"valid": [r.profile_id for r in run.results],
                           "invalid": [invalid_dict(i, lang) for i in sort_invalid(run.invalid)]}), nl=False)
     else:
         report_problems(run.warnings, run.invalid, lang)
         files = len(screening.files)
-        click.echo(f"{len(run.results)} hồ sơ hợp lệ, {len(run.invalid)} hồ sơ lỗi ({files} tệp)" if lang == "vi"
+        say(f"{len(run.results)} hồ sơ hợp lệ, {len(run.invalid)} hồ sơ lỗi ({files} tệp)" if lang == "vi"
                    else f"{len(run.results)} valid, {len(run.invalid)} invalid ({files} files)")
     if not run.results:
         raise NoValidProfile()

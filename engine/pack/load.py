@@ -20,16 +20,17 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, RulePackError, UsageError
+from ..errors import InputFileError, Problem, RulePackError, UsageError
 from ..jsonform import canonical
 from ..i18n import label
 from ..profile.catalog import Catalog, Category, Title, WordTable
 from ..profile.model import CODES
 from ..profile.problems import field_path, translate
+from ..profile.reading import MAX_DEPTH, deep_path, odd_values, read_text
 from ..profile.yamlio import DuplicateKeyError, load_one, locate as locate_node, positions
 from . import conditions
 from .lock import lock_problems
-from .model import (ID_PATTERN, Alternative, CatalogFile, Missing, Outcome, OutcomeBranch, Pack, PackFile, PackHead,
+from .model import (ID_PATTERN, Alternative, CatalogFile, OutcomeBranch, Pack, PackFile, PackHead,
                     missing_list,
                     Pattern, Rule)
 
@@ -105,15 +106,25 @@ class Reporter:
             self.add(prefix + tuple(loc), code, **params)
 
 
-def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
+def read_pack_text(path: Path, reporter: Reporter, at: tuple = ()) -> str | None:
+    """A file of the pack as text, or None with the reason among the reporter's problems
+    (not a regular file, not UTF-8, too large, unreadable): never a traceback, never a wait."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reporter.add((), "file_unreadable", reason=str(err))
+        return read_text(path)
+    except InputFileError as err:
+        reporter.add(at, err.code, **err.params)
+    except OSError as err:
+        reporter.add(at, "file_unreadable", reason=err.strerror or str(err))
+    return None
+
+
+def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
+    text = read_pack_text(path, reporter)
+    if text is None:
         return None, ""
     reporter.positions = positions(text)
     try:
-        return load_one(text), text
+        document = load_one(text)
     except DuplicateKeyError as err:
         reporter.problems.append(Problem("", "duplicate_key", {"key": err.key, "line": err.line},
                                          reporter.file, err.line, None))
@@ -122,7 +133,26 @@ def _read(path: Path, reporter: Reporter) -> tuple[object, str]:
         reporter.problems.append(Problem("", "pack_yaml", {"reason": getattr(err, "problem", None) or str(err)},
                                          reporter.file, mark.line + 1 if mark else None,
                                          mark.column + 1 if mark else None))
+    except RecursionError:
+        reporter.add((), "too_deep", max=MAX_DEPTH)
+    else:
+        if not hostile(document, reporter):
+            return document, text
     return None, text
+
+
+def hostile(document, reporter: Reporter) -> bool:
+    """Report what a YAML file of the pack holds that no pack can use: nesting past the
+    bound (it would exhaust the recursion of every later step), a value the reader
+    could not take (``engine/profile/yamlio.py``'s BadValue), a lone surrogate."""
+    deep = deep_path(document)
+    if deep is not None:
+        reporter.add(deep, "too_deep", max=MAX_DEPTH)
+        return True
+    odd = odd_values(document)
+    for path, code, params in odd:
+        reporter.add(path, code, **params)
+    return bool(odd)
 
 
 def _expand_judgement(rule: Rule, judgement_reasons: dict, judgement_missing: dict | None = None) -> Rule:
@@ -191,10 +221,9 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
         for reading_id, reading in sorted(head.readings.items()):
             path = ("readings", reading_id, "file")
             if reading.file and _inside(folder, reading.file, main, path):
-                try:
-                    documents_text[reading_id] = (folder / reading.file).read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as err:
-                    main.add(path, "file_unreadable", reason=str(err))
+                text = read_pack_text(folder / reading.file, main, path)
+                if text is not None:
+                    documents_text[reading_id] = text
         try:
             reference = date.fromisoformat(head.reference_date)
         except ValueError:
@@ -223,7 +252,11 @@ def pack_from_content(content: dict, label: str = "<stored pack>") -> Pack:
     documents_text = dict(content.get("documents") or {})
     if head is None or catalog is None or main.problems or side.problems:
         raise RulePackError(label, main.problems + side.problems)
-    reference = date.fromisoformat(head.reference_date)
+    try:
+        reference = date.fromisoformat(head.reference_date)
+    except (TypeError, ValueError):
+        main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
+        raise RulePackError(label, main.problems) from None
     expanded = _check_and_expand(head, rules, catalog, documents_text, main)
     if main.problems:
         raise RulePackError(label, main.problems)
@@ -340,7 +373,7 @@ def _inside(folder: Path, name: str, reporter: Reporter, path: tuple) -> bool:
     if folder.resolve() not in target.parents:
         reporter.add(path, "pack_file_outside", value=name)
         return False
-    if not target.is_file():
+    if not target.exists():
         reporter.add(path, "pack_file_missing", value=name)
         return False
     return True

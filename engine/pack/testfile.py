@@ -20,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Problem
@@ -64,16 +65,30 @@ def case_files(pack: Pack) -> list[Path]:
 
 
 def load_cases(pack: Pack) -> tuple[list[tuple[str, CaseFile]], list[Problem]]:
+    """Every test file's cases, and the problems of the files that cannot be used:
+    a FIFO or a folder among them, a file that is not UTF-8 or not YAML, a value no
+    profile can hold — each a problem of that file, never a wait or a traceback."""
+    from .load import hostile, read_pack_text
+
     files, problems = [], []
     for path in case_files(pack):
         name = f"tests/{path.name}"
-        reporter = Reporter(name, path.read_text(encoding="utf-8"))
-        try:
-            raw = load_one(path.read_text(encoding="utf-8"))
-            files.append((name, CaseFile.model_validate(raw)))
-        except ValidationError as err:
-            reporter.pydantic((), err, raw, CaseFile)
-        except Exception as err:  # noqa: BLE001 - any unreadable test file is reported, not raised
-            reporter.add((), "pack_yaml", reason=str(err))
+        reporter = Reporter(name)
+        text = read_pack_text(path, reporter)
+        if text is not None:
+            reporter = Reporter(name, text)
+            try:
+                raw = load_one(text)
+            except (yaml.YAMLError, RecursionError) as err:
+                mark = getattr(err, "problem_mark", None)
+                reporter.problems.append(Problem("", "pack_yaml", {
+                    "reason": getattr(err, "problem", None) or str(err).splitlines()[0]}, name,
+                    mark.line + 1 if mark else None, mark.column + 1 if mark else None))
+            else:
+                if not hostile(raw, reporter):
+                    try:
+                        files.append((name, CaseFile.model_validate(raw)))
+                    except ValidationError as err:
+                        reporter.pydantic((), err, raw, CaseFile)
         problems.extend(reporter.problems)
     return files, problems

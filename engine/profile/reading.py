@@ -1,8 +1,12 @@
 """Profile files -> items: one profile-shaped document each, not yet validated.
 
-A directory means every profile file under it, in sorted path order; a file
-that cannot be read at all becomes one item carrying the problem, so that one
-bad file never stops the others.  JSON Lines files stream (a line is parsed
+A directory means every profile file under it, in sorted path order, with
+its symbolic links followed, to files and to folders alike (a folder reached
+twice, through a loop of links, is read once; a link that leads nowhere, a
+FIFO or a device named like a profile is reported as an invalid file, never
+waited on and never skipped in silence); a file that cannot be read at all
+becomes one item carrying the problem, so that one bad file never stops the
+others.  JSON Lines files stream (a line is parsed
 where the item is processed); YAML and JSON files are read whole, within the
 size bound below.
 """
@@ -12,13 +16,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from ..errors import InputFileError, Problem
-from .yamlio import DuplicateKeyError, load_all
+from .yamlio import MAX_INT_BITS, BadValue, DuplicateKeyError, load_all, too_large
 
 PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
 
@@ -35,12 +40,7 @@ def profile_files(paths: list[str]) -> list[str]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # Hidden files (editor backups, .DS_Store, ...) are not profiles.
-            inner = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            inner = _folder_files(path)
             if not inner:
                 raise InputFileError("no_profile_files", {"path": raw})
             found.extend(p.as_posix() for p in inner)
@@ -62,6 +62,46 @@ def profile_files(paths: list[str]) -> list[str]:
     return unique
 
 
+def _folder_files(folder: Path) -> list[Path]:
+    """Every file named like a profile under ``folder``, sorted, links followed.
+
+    Hidden files and folders (editor backups, .DS_Store, .git, ...) are not
+    profiles.  Whatever is named like a profile is listed, whether or not it is a
+    regular file, so that reading it reports what it is instead of dropping it."""
+    found: list[Path] = []
+    seen: set[str] = set()
+    for here, folders, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(here)
+        if real in seen:  # a loop of links, or a folder linked twice: read once
+            folders[:] = []
+            continue
+        seen.add(real)
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(Path(here) / name for name in files
+                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES)
+    return sorted(found)
+
+
+def _open_regular(source: str):
+    """The file, open for binary reading, if it is a regular file (links followed):
+    opening never waits (a FIFO without a writer), and what it is is checked on
+    the open file itself, not on a name that could change in between."""
+    try:
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        if os.path.islink(source):
+            raise InputFileError("broken_link", {"target": os.readlink(source)}) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputFileError("not_regular_file", {})
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "rb")
+
+
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
@@ -75,18 +115,37 @@ def _no_duplicate_pairs(pairs):
     return result
 
 
+def _json_int(text: str):
+    """A JSON integer, or a BadValue for one too large to be anything a profile holds
+    (Python refuses to parse more than 4,300 digits: one such number would take the
+    whole file down)."""
+    if len(text) > 4 * MAX_INT_BITS:
+        return BadValue("number_too_large", "", str(len(text)))
+    value = int(text)
+    return BadValue("number_too_large", "", str(len(text))) if too_large(value) else value
+
+
 def _json(text: str):
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs,
+                          parse_int=_json_int)
     except RecursionError:
         raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
-def _read_text(source: str) -> str:
-    size = Path(source).stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise InputFileError("file_too_large", {"size": size // (1024 * 1024), "max": MAX_FILE_BYTES // (1024 * 1024)})
-    data = Path(source).read_bytes()
+def read_text(source) -> str:
+    """A whole text file (profile, pack, catalog, pack test), or InputFileError saying
+    why not: not a regular file, a broken link, too large, UTF-16, not UTF-8."""
+    source = str(source)
+    with _open_regular(source) as stream:
+        size = os.fstat(stream.fileno()).st_size
+        if size > MAX_FILE_BYTES:
+            raise InputFileError("file_too_large", {"size": size // (1024 * 1024),
+                                                    "max": MAX_FILE_BYTES // (1024 * 1024)})
+        data = stream.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise InputFileError("file_too_large", {"size": len(data) // (1024 * 1024),
+                                                "max": MAX_FILE_BYTES // (1024 * 1024)})
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     _refuse_utf16(data)
@@ -114,6 +173,20 @@ def depth(value, limit: int = MAX_DEPTH) -> int:
     return deepest
 
 
+def deep_path(value, limit: int = MAX_DEPTH) -> tuple | None:
+    """The path of the first node nested deeper than ``limit``, or None."""
+    stack = [(value, 1, ())]
+    while stack:
+        node, level, path = stack.pop()
+        if isinstance(node, (dict, list)):
+            if level > limit:
+                return path
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            stack.extend((child, level + 1, path + (key if isinstance(key, (str, int)) else str(key),))
+                         for key, child in items)
+    return None
+
+
 @dataclass
 class Item:
     """One profile-shaped item of an input file, before validation."""
@@ -128,7 +201,7 @@ class Item:
 
 def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
     """(index, document, problem) for each profile-shaped item of a JSON or YAML file."""
-    text = _read_text(source)
+    text = read_text(source)
     suffix = os.path.splitext(source)[1].lower()
     if suffix == ".json":
         try:
@@ -207,7 +280,7 @@ def _lines(stream):
 
 def _jsonl_items(source: str):
     """A JSON Lines file, line by line: memory does not grow with the file."""
-    with open(source, "rb") as stream:
+    with _open_regular(source) as stream:
         _refuse_utf16(stream.read(4))
         stream.seek(0)
         for number, data in enumerate(_lines(stream), start=1):
@@ -255,6 +328,52 @@ def _yaml_reason(err: yaml.YAMLError, offset: int = 0) -> str:
     mark = getattr(err, "problem_mark", None)
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
     return f"{problem} (line {mark.line + 1 + offset}, column {mark.column + 1})" if mark else str(problem)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` with any lone surrogate written as ``\\uXXXX`` (one cannot be
+    encoded as UTF-8: printed or stored as it is, it would stop the run)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _shown(value) -> str:
+    text = clean_text(str(value))
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def odd_values(document) -> list[tuple[tuple, str, dict]]:
+    """(path, message code, parameters) of every value a reader could not take for
+    what it is: a BadValue the YAML or JSON reader left in its place, and any text
+    (a value or a key) holding a lone surrogate.  Walked without recursion; a
+    document is bounded in depth and size before it gets here."""
+    found: list[tuple[tuple, str, dict]] = []
+    seen: set[int] = set()
+    stack: list[tuple[object, tuple]] = [(document, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, BadValue):
+            found.append((path, node.code, node.params()))
+        elif isinstance(node, str):
+            match = _SURROGATE.search(node)
+            if match:
+                found.append((path, "lone_surrogate", {"code": f"{ord(match.group()):04X}", "value": _shown(node)}))
+        elif isinstance(node, (dict, list)):
+            if id(node) in seen:
+                continue  # a YAML alias: its content is reported where it is defined
+            seen.add(id(node))
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    shown_key = clean_text(key) if isinstance(key, str) else key
+                    if isinstance(key, (str, BadValue)):
+                        stack.append((key, path + (shown_key if isinstance(key, str) else "[key]",)))
+                    stack.append((value, path + (shown_key if not isinstance(key, BadValue) else "[key]",)))
+            else:
+                stack.extend((value, path + (index,)) for index, value in reversed(list(enumerate(node))))
+    found.sort(key=lambda entry: [str(part) for part in entry[0]])
+    return found
 
 
 def item_document(item: Item):

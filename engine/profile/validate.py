@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from .model import Profile, ProfileContext
-from .reading import MAX_DEPTH, Item, depth, item_document
+from .reading import MAX_DEPTH, Item, clean_text, depth, item_document, odd_values
 from .problems import field_path, translate, type_name
 
 
@@ -49,6 +49,11 @@ def check_item(item: Item, context: ProfileContext):
                                                          {"fmt": "JSON", "reason": str(err)})], item.index), []
     if depth(document) > MAX_DEPTH:
         return None, Invalid(item.source, None, [Problem("", "too_deep", {"max": MAX_DEPTH})], item.index), []
+    odd = odd_values(document)
+    if odd:  # what the reader could not take for a value: said as such, before the model guesses at it
+        return None, Invalid(item.source, guess(document, "id"), [
+            Problem(field_path(path, document), code, params) for path, code, params in odd],
+            item.index, guess(document, "full_name")), []
     profile, problems = validate_profile(document, context)
     if problems:
         return None, Invalid(item.source, guess(document, "id"), problems, item.index,
@@ -59,7 +64,7 @@ def check_item(item: Item, context: ProfileContext):
 def guess(document, key: str) -> str | None:
     """What an invalid profile says its id (or name) is, if it says so in text."""
     if isinstance(document, dict) and isinstance(document.get(key), str):
-        return document[key]
+        return clean_text(document[key])
     return None
 
 

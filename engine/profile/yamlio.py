@@ -6,9 +6,20 @@
   reports the one bad field.
 * A key that appears twice in one mapping is an error: YAML keeps the last
   one silently, and a lost value is a wrong decision.
+* An explicit tag is read as what it means for a text format like ours, or
+  becomes a :class:`BadValue` in the document: ``!!timestamp`` keeps the text
+  (the model reads dates); ``!!str``, ``!!int``, ``!!float``, ``!!bool``,
+  ``!!null``, ``!!map``, ``!!seq`` are honoured when the value is one; a value
+  that is not what its tag says (``!!int abc``), ``!!binary``, ``!!set``,
+  ``!!omap``, ``!!pairs``, any other tag, and a number too large to print
+  (``int`` refuses more than 4,300 digits) are a ``BadValue``.  The reader of
+  the document (``engine/profile/reading.py``, the pack loader) turns each into
+  an input error of the one profile or pack that holds it, never a traceback.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import yaml
 
@@ -33,8 +44,49 @@ class AliasBombError(yaml.YAMLError):
         super().__init__(what)
 
 
+#: The largest integer a document may hold, in bits (about 64 decimal digits): a
+#: year, a count or a date written as a number is far smaller, and a larger one
+#: could not even be printed in a message (Python's int-to-text limit).
+MAX_INT_BITS = 212
+
+
+@dataclass(frozen=True)
+class BadValue:
+    """A value the reader could not take for what it claims to be; stands in the
+    document where the value was, so the one profile that holds it is reported."""
+
+    #: A message code of engine/i18n.py: yaml_tag, yaml_not_tagged, yaml_not_allowed, number_too_large.
+    code: str
+    tag: str
+    value: str
+    line: int | None = None
+    column: int | None = None
+
+    def params(self) -> dict:
+        return {"tag": self.tag, "value": self.value, "line": self.line or "?", "column": self.column or "?"}
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _bad(code: str, node, text: str | None = None) -> BadValue:
+    if text is None:
+        text = node.value if isinstance(node, yaml.ScalarNode) else type(node).__name__.replace("Node", "").lower()
+    text = str(text)
+    if len(text) > 40:
+        text = text[:37] + "…"
+    mark = node.start_mark
+    return BadValue(code, _short_tag(node.tag), text, mark.line + 1, mark.column + 1)
+
+
+def too_large(value: int) -> bool:
+    return abs(value).bit_length() > MAX_INT_BITS
+
+
 class StrictLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader with timestamps left as text and duplicate keys refused."""
+    """Safe loader with timestamps left as text, duplicate keys refused and every
+    tag read as described above."""
 
 
     yaml_implicit_resolvers = {
@@ -58,9 +110,68 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
         return super().construct_mapping(node, deep=deep)
 
 
+    def _scalar(self, node, build, code: str = "yaml_not_tagged"):
+        if not isinstance(node, yaml.ScalarNode):
+            return _bad("yaml_not_tagged", node)
+        try:
+            value = build(self, node)
+        except (ValueError, KeyError, TypeError, ArithmeticError):
+            return _bad(code, node)
+        if isinstance(value, int) and not isinstance(value, bool) and too_large(value):
+            return _bad("number_too_large", node, str(len(node.value)))
+        return value
+
+    def construct_strict_int(self, node):
+        if isinstance(node, yaml.ScalarNode) and len(node.value) > 4 * MAX_INT_BITS:
+            return _bad("number_too_large", node, str(len(node.value)))
+        return self._scalar(node, _Base.construct_yaml_int)
+
+    def construct_strict_float(self, node):
+        return self._scalar(node, _Base.construct_yaml_float)
+
+    def construct_strict_bool(self, node):
+        return self._scalar(node, _Base.construct_yaml_bool)
+
+    def construct_strict_str(self, node):
+        return self._scalar(node, _Base.construct_yaml_str)
+
+    def construct_strict_null(self, node):
+        return self._scalar(node, _Base.construct_yaml_null)
+
+    def construct_text_timestamp(self, node):
+        # Dates stay text: the model parses them and reports the one bad field.
+        return self._scalar(node, _Base.construct_scalar)
+
+    def construct_strict_map(self, node):
+        if not isinstance(node, yaml.MappingNode):
+            return _bad("yaml_not_tagged", node)
+        return _Base.construct_yaml_map(self, node)  # a generator: filled once its children are built
+
+    def construct_strict_seq(self, node):
+        if not isinstance(node, yaml.SequenceNode):
+            return _bad("yaml_not_tagged", node)
+        return _Base.construct_yaml_seq(self, node)
+
+    def construct_not_allowed(self, node):
+        return _bad("yaml_not_allowed", node)
+
+    def construct_unknown_tag(self, node):
+        return _bad("yaml_tag", node)
+
+
 StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, StrictLoader.construct_mapping
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, StrictLoader.construct_strict_map
 )
+for _tag, _constructor in (
+    ("int", StrictLoader.construct_strict_int), ("float", StrictLoader.construct_strict_float),
+    ("bool", StrictLoader.construct_strict_bool), ("str", StrictLoader.construct_strict_str),
+    ("null", StrictLoader.construct_strict_null), ("timestamp", StrictLoader.construct_text_timestamp),
+    ("seq", StrictLoader.construct_strict_seq),
+    ("binary", StrictLoader.construct_not_allowed), ("set", StrictLoader.construct_not_allowed),
+    ("omap", StrictLoader.construct_not_allowed), ("pairs", StrictLoader.construct_not_allowed),
+):
+    StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _constructor)
+StrictLoader.add_constructor(None, StrictLoader.construct_unknown_tag)
 
 
 def expanded_size(value, limit: int = MAX_EXPANDED_NODES) -> int:

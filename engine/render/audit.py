@@ -1,10 +1,16 @@
 """Answers to an auditor's questions, as text (vi/en): the runs, one run, one
-person's history, a comparison of two runs, the state of the chain."""
+person's history, a comparison of two runs, the state of the chain.
+
+Every text read from the store is shown on one line with its control
+characters visible (``engine/escape.py``): the store's content is data, never
+instructions to the terminal.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from ..escape import one_line as _v
 from ..i18n import fmt_date, label
 
 _HOW = {
@@ -14,8 +20,23 @@ _HOW = {
     "reordered": ("bị đảo thứ tự", "reordered"),
 }
 
+#: A run that is not whole, though the chain holds: (vi, en) with {run} and {detail}.
+_WHOLE = {
+    "header_missing": ("là chỗ bản ghi đầu (header) của lần chạy {run} đã bị xóa: các quyết định của lần chạy còn đó mà không có header",
+                       "is where the header of run {run} was deleted: the run's decisions remain without it"),
+    "decisions_missing": ("là header của lần chạy {run}, nhưng số quyết định không khớp (ghi / còn: {detail}): có bản ghi bị xóa",
+                          "is the header of run {run}, but its decisions do not match (recorded / present: {detail}): records were deleted"),
+    "pack_missing": ("là header của lần chạy {run}, nhưng sổ không còn bộ quy tắc {detail} của nó: bản ghi bộ quy tắc bị xóa",
+                     "is the header of run {run}, but the store no longer holds its pack {detail}: the pack record was deleted"),
+    "orphan_pack": ("là bộ quy tắc {detail} mà không lần chạy nào dùng: lần chạy ghi nó đã bị xóa",
+                    "is pack {detail}, which no run uses: the run that stored it was deleted"),
+    "duplicate_run": ("là header thứ hai của lần chạy {run}: bị chèn thêm", "is a second header of run {run}: inserted"),
+    "malformed": ("có nội dung không hợp lệ ({detail})", "has invalid content ({detail})"),
+}
+
 
 def _dt(text: str, lang: str) -> str:
+    text = _v(text)
     return text.replace("T", " ").replace("+00:00", " UTC") if lang == "vi" else text
 
 
@@ -24,11 +45,16 @@ def runs_table(items: list[dict], lang: str) -> str:
     lines = ["#   " + ("mã lần chạy              thời điểm (UTC)          người chạy  ngày xét    bộ quy tắc          số hồ sơ"
                      if vi else "run id                    time (UTC)               user        as of       pack                profiles")]
     for number, run in enumerate(items, start=1):
-        pack = f"{run['pack']['id']}@{run['pack']['version']}"
-        lines.append(f"{number:<3} {run['run_id']:<25} {_dt(run['created_utc'], lang):<24} {run['os_user']:<11} "
-                     f"{run['as_of']:<11} {pack:<19} {run['profiles']}")
+        pack = _v(f"{run['pack']['id']}@{run['pack']['version']}")
+        lines.append(f"{number:<3} {_v(run['run_id']):<25} {_dt(run['created_utc'], lang):<24} "
+                     f"{_v(run['os_user']):<11} {run['as_of']:<11} {pack:<19} {run['profiles']}")
     if not items:
         lines.append("(chưa có lần chạy nào)" if vi else "(no run recorded)")
+    else:
+        lines.append("")
+        lines.append("Người chạy: tài khoản hệ điều hành chạy lệnh, do hệ thống cho biết (không lấy từ biến môi trường)."
+                     if vi else "User: the operating-system account that ran the command, as the system reports it "
+                                "(not taken from environment variables).")
     return "\n".join(lines) + "\n"
 
 
@@ -40,20 +66,22 @@ def _titled(rule_id: str, titles: dict | None) -> str:
 def show_table(header: dict, records: list[dict], lang: str, titles: dict | None = None) -> str:
     vi = lang == "vi"
     lines = [
-        f"{'Lần chạy' if vi else 'Run'} {header['run_id']}",
+        f"{'Lần chạy' if vi else 'Run'} {_v(header['run_id'])}",
         f"{'thời điểm' if vi else 'time'}: {_dt(header['created_utc'], lang)} · "
-        f"{'người chạy' if vi else 'user'}: {header['os_user']}",
-        f"{'lệnh' if vi else 'command'}: {header['command']}",
+        f"{'người chạy (tài khoản hệ điều hành)' if vi else 'user (operating-system account)'}: {_v(header['os_user'])}",
+        f"{'lệnh' if vi else 'command'}: {_v(header['command'])}",
         f"{'ngày xét' if vi else 'as of'}: {fmt_date(date.fromisoformat(header['as_of']), lang)} · "
-        f"{'bộ quy tắc' if vi else 'pack'}: {header['pack']['id']} {header['pack']['version']} {header['pack']['digest']}",
-        f"sangloc {header['sangloc_version']}",
+        f"{'bộ quy tắc' if vi else 'pack'}: {_v(header['pack']['id'])} {_v(header['pack']['version'])} "
+        f"{header['pack']['digest']}",
+        f"sangloc {_v(header['sangloc_version'])}",
         "",
     ]
     for record in records:
         decision = record["decision"]
-        failing = [_titled(r["id"], titles) for r in decision["rules"] if r["outcome"] == "fail"]
-        pending = [_titled(r["id"], titles) for r in decision["rules"] if r["outcome"] == "review"]
-        line = f"  {decision['profile_id']:<10} {decision['full_name']:<22} {label('verdict', decision['verdict'], lang)}"
+        failing = [_v(_titled(r["id"], titles)) for r in decision["rules"] if r["outcome"] == "fail"]
+        pending = [_v(_titled(r["id"], titles)) for r in decision["rules"] if r["outcome"] == "review"]
+        line = (f"  {_v(decision['profile_id']):<10} {_v(decision['full_name']):<22} "
+                f"{label('verdict', decision['verdict'], lang)}")
         if failing:
             line += f" · ✗ {', '.join(failing)}"
         if pending:
@@ -66,28 +94,29 @@ def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str, titl
     """``titles(pack digest) -> {rule id: title}`` names each criterion as the pack of its run did."""
     vi = lang == "vi"
     if not history:
-        return (f"Không có quyết định nào được ghi về {profile_id}\n" if vi
-                else f"No decision recorded about {profile_id}\n")
+        return (f"Không có quyết định nào được ghi về {_v(profile_id)}\n" if vi
+                else f"No decision recorded about {_v(profile_id)}\n")
     lines = []
     for header, record in history:
         lines.append(
-            f"{_dt(header['created_utc'], lang)} · {'lần chạy' if vi else 'run'} {header['run_id']} · "
+            f"{_dt(header['created_utc'], lang)} · {'lần chạy' if vi else 'run'} {_v(header['run_id'])} · "
             f"{'ngày xét' if vi else 'as of'} {fmt_date(date.fromisoformat(header['as_of']), lang)} · "
-            f"{header['pack']['id']} {header['pack']['version']} ({header['pack']['digest']})")
+            f"{_v(header['pack']['id'])} {_v(header['pack']['version'])} ({header['pack']['digest']})")
         if "invalid" in record:
             entry = record["invalid"]
-            lines.append(f"  {entry['profile_id']}: " + ("hồ sơ lỗi, không được xét" if vi else "invalid, not screened")
-                         + f" ({entry['source']})")
-            lines += [f"    ✗ {error}" for error in entry["errors"]]
+            lines.append(f"  {_v(entry['profile_id'])}: "
+                         + ("hồ sơ lỗi, không được xét" if vi else "invalid, not screened") + f" ({_v(entry['source'])})")
+            lines += [f"    ✗ {_v(error)}" for error in entry["errors"]]
             lines.append("")
             continue
         decision = record["decision"]
-        lines.append(f"  {decision['profile_id']} {decision['full_name']}: {label('verdict', decision['verdict'], lang)}")
+        lines.append(f"  {_v(decision['profile_id'])} {_v(decision['full_name'])}: "
+                     f"{label('verdict', decision['verdict'], lang)}")
         named = titles(header["pack"]["digest"]) if titles else {}
         for rule in decision["rules"]:
             if rule["outcome"] != "pass":
                 mark = "✗" if rule["outcome"] == "fail" else "?"
-                lines.append(f"    {mark} {_titled(rule['id'], named)}: {rule['reason']}")
+                lines.append(f"    {mark} {_v(_titled(rule['id'], named))}: {_v(rule['reason'])}")
         lines.append(f"  {'mã băm SHA-256 của dữ liệu vào' if vi else 'input SHA-256'}: {record['input_sha256']}")
         lines.append("")
     return "\n".join(lines)
@@ -99,12 +128,13 @@ def run_diff_table(run_a: str, run_b: str, changes: list[dict], lang: str, title
     def verdict(code):
         return label("verdict", code, lang) if code else ("không có trong lần chạy" if vi else "not in the run")
 
-    lines = [f"{run_a} → {run_b}: " + (f"{len(changes)} người đổi kết luận" if vi else f"{len(changes)} changed verdict")]
+    lines = [f"{_v(run_a)} → {_v(run_b)}: "
+             + (f"{len(changes)} người đổi kết luận" if vi else f"{len(changes)} changed verdict")]
     for change in changes:
-        lines.append(f"  {change['profile_id']} {change['full_name']}: {verdict(change['verdict_a'])} → "
+        lines.append(f"  {_v(change['profile_id'])} {_v(change['full_name'])}: {verdict(change['verdict_a'])} → "
                      f"{verdict(change['verdict_b'])}")
         for rule in change["rules"]:
-            lines.append(f"      {_titled(rule['id'], titles)}: {label('outcome', rule['a'], lang)} → "
+            lines.append(f"      {_v(_titled(rule['id'], titles))}: {label('outcome', rule['a'], lang)} → "
                          f"{label('outcome', rule['b'], lang)}")
     return "\n".join(lines) + "\n"
 
@@ -112,3 +142,16 @@ def run_diff_table(run_a: str, run_b: str, changes: list[dict], lang: str, title
 def how_text(how: str, lang: str) -> str:
     pair = _HOW[how]
     return pair[0] if lang == "vi" else pair[1]
+
+
+def broken_text(broken, count: int, lang: str) -> str:
+    """What `audit verify` says of the first place where the store does not hold."""
+    vi = lang == "vi"
+    if broken.how in _HOW:
+        return (f"HỎNG: bản ghi số {broken.seq} {how_text(broken.how, lang)}; {count} bản ghi trước đó còn nguyên"
+                if vi else f"BROKEN: record {broken.seq} {how_text(broken.how, lang)}; "
+                           f"{count} records before it are intact")
+    pair = _WHOLE[broken.how]
+    what = (pair[0] if vi else pair[1]).format(run=_v(broken.run_id), detail=_v(broken.detail))
+    return (f"HỎNG: chuỗi băm còn nguyên nhưng bản ghi số {broken.seq} {what}" if vi
+            else f"BROKEN: the hash chain holds, but record {broken.seq} {what}")

@@ -12,15 +12,10 @@ import io
 
 from ..decide.explain import Explainer
 from ..i18n import label
+from ..escape import csv_cell as _cell
 from .common import problem_words, short, sort_invalid, who
 
 BOM = "\ufeff"
-
-
-def _cell(text: str | None) -> str:
-    """A text cell a spreadsheet will not run as a formula (CSV injection, OWASP's list)."""
-    text = text or ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") else text
 
 
 def screen_csv(ex: Explainer, records: list[dict], invalid: list, codes: bool = False) -> str:
@@ -29,11 +24,11 @@ def screen_csv(ex: Explainer, records: list[dict], invalid: list, codes: bool = 
     writer = csv.writer(buffer, lineterminator="\n")
     rules = list(ex.pack.rules)
     if codes:
-        writer.writerow(["profile_id", "full_name", "verdict", "reasons", *(r.id for r in rules)])
+        writer.writerow(["profile_id", "full_name", "verdict", "reasons", *(_cell(r.id) for r in rules)])
     else:
         writer.writerow([("Mã hồ sơ" if vi else "ID"), ("Họ và tên" if vi else "Full name"),
                          ("Kết luận" if vi else "Verdict"), ("Lý do" if vi else "Reasons"),
-                         *(r.short_title(ex.lang) for r in rules)])
+                         *(_cell(r.short_title(ex.lang)) for r in rules)])
     for r in records:
         outcomes = {rule["id"]: rule["outcome"] for rule in r["rules"]}
         verdict = r["verdict"] if codes else label("verdict", r["verdict"], ex.lang)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..decide.explain import Explainer
+from ..escape import markdown as _md, one_line
 from ..i18n import fmt_date, label
 from ..jsonform import dumps
 from .common import VERDICTS, counts, invalid_dict, problem_words, sort_invalid, who
@@ -45,12 +46,13 @@ def _outcome(code: str | None, lang: str) -> str:
 
 def _lines(run_a, run_b, changes, lang: str, markdown: bool) -> list[str]:
     vi = lang == "vi"
+    esc = _md if markdown else one_line  # text from files: one line, and Markdown's characters escaped in Markdown
     ca, cb = counts(run_a.records, run_a.invalid), counts(run_b.records, run_b.invalid)
     title = "SO SÁNH HAI BỘ QUY TẮC" if vi else "COMPARING TWO RULE PACKS"
     lines = [("# " if markdown else "") + title, ""]
     for tag, run in (("A", run_a), ("B", run_b)):
-        lines.append(f"{'- ' if markdown else ''}{tag}: {run.pack.spec.title.get(lang)} ({run.pack.id}, "
-                     f"{'phiên bản' if vi else 'version'} {run.pack.version}), "
+        lines.append(f"{'- ' if markdown else ''}{tag}: {esc(run.pack.spec.title.get(lang))} ({esc(run.pack.id)}, "
+                     f"{'phiên bản' if vi else 'version'} {esc(run.pack.version)}), "
                      f"{'ngày xét' if vi else 'as of'} {fmt_date(run.as_of, lang)}")
     lines.append("")
     for verdict in (*VERDICTS, "invalid"):
@@ -61,16 +63,17 @@ def _lines(run_a, run_b, changes, lang: str, markdown: bool) -> list[str]:
         for entry in run.invalid:  # a profile one pack cannot read is a change too: say why
             errors = "; ".join(problem_words(p, lang, ex) for p in entry.problems)
             lines.append(f"{'- ' if markdown else '  '}{'không đọc được theo bộ' if vi else 'not readable under'} {tag}: "
-                         f"{who(entry, lang)}: {errors}")
+                         f"{esc(who(entry, lang))}: {esc(errors)}")
     lines += ["", (f"{len(changes)} người đổi kết luận" if vi else f"{len(changes)} people change verdict")
               + (":" if changes else ".")]
     titles = {r.id: r.short_title(lang) for run in (run_b, run_a) for r in run.pack.rules}
     for change in changes:
-        head = f"{change.profile_id} {change.full_name}: {_verdict(change.before, lang)} → {_verdict(change.after, lang)}"
+        head = (f"{esc(change.profile_id)} {esc(change.full_name)}: {_verdict(change.before, lang)} → "
+                f"{_verdict(change.after, lang)}")
         lines += ["", ("## " if markdown else "") + head]
         for rule in change.rules:
             bullet = "- " if markdown else "    "
-            lines.append(f"{bullet}{titles.get(rule.rule_id, rule.rule_id)}: {_outcome(rule.before, lang)} → "
+            lines.append(f"{bullet}{esc(titles.get(rule.rule_id, rule.rule_id))}: {_outcome(rule.before, lang)} → "
                          f"{_outcome(rule.after, lang)}")
     return lines
 

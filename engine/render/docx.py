@@ -12,16 +12,9 @@ its header row repeated on every page and no row split across pages.
 from __future__ import annotations
 
 import io
-import re
 
+from ..escape import docx_text as _x
 from .memo import PARTY, Candidate, Memo, pending_text, text
-
-#: What XML 1.0 cannot hold: a Word document would be refused, so it never reaches one.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _x(value) -> str:
-    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def memo_docx(memo: Memo) -> bytes:

@@ -8,8 +8,7 @@ row repeats on every page and no row is split across two.
 
 from __future__ import annotations
 
-import html
-
+from ..escape import html_text
 from .memo import PARTY, Candidate, Memo, pending_text, text
 
 _CSS = """
@@ -68,7 +67,8 @@ td.name { white-space: nowrap; }
 
 
 def _h(value) -> str:
-    return html.escape(str(value), quote=True)
+    """Any value in the page: escaped, on one line, its control characters shown."""
+    return html_text(value)
 
 
 def _page(title: str, lang: str, body: list[str]) -> str:

@@ -5,6 +5,7 @@ viewer shows is what the text says)."""
 from __future__ import annotations
 
 from ..decide.explain import Explainer
+from ..escape import markdown
 from ..i18n import label
 from .common import VERDICTS, cohort, group, heading, problem_words, short, sort_invalid, who
 from .memo import PARTY, Candidate, Memo, pending_text, text
@@ -13,11 +14,10 @@ from .table import explain_lines
 
 def md(value, keep_spaces: bool = False) -> str:
     """Text placed in Markdown: one line, and nothing a Markdown viewer would read as markup
-    (runs of spaces kept as no-break spaces when ``keep_spaces``: the blank of a document number)."""
-    value = str(value).replace(" ", "\u00a0") if keep_spaces else " ".join(str(value).split())
-    for char in ("\\", "`", "*", "_", "[", "]", "<", ">", "|", "#", "!"):
-        value = value.replace(char, "\\" + char)
-    return value
+    (``escape.markdown``); runs of spaces kept as no-break spaces when ``keep_spaces`` (the
+    blank of a document number), else collapsed."""
+    text = markdown(value)
+    return text.replace(" ", "\u00a0") if keep_spaces else " ".join(text.split())
 
 
 def cohort_md(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
@@ -129,7 +129,7 @@ def memo_md(memo: Memo) -> str:
         lines.append(f"| {n} | {md(name)} | " + " | ".join(marks) + " |")
     lines += ["", md("; ".join(f"{n}. {short}" for n, short in memo.matrix_rules) + "."), "", md(s["legend"]), "",
               f"## {s['cohort']}", ""]
-    lines += [f"- {name}: {count}" for name, count in memo.cohort_verdicts]
+    lines += [f"- {md(name)}: {count}" for name, count in memo.cohort_verdicts]
     lines += ["", f"| {s['cohort_rule']} | {s['cohort_excluded']} | {s['cohort_pending']} |", "|---|---:|---:|"]
     lines += [f"| {md(name)} | {fail} | {review} |" for name, fail, review in memo.cohort_rules]
     lines += ["", md(memo.closing), ""]

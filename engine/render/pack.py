@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ..decide.explain import Explainer
 from ..errors import Problem
+from ..escape import one_line
 from ..i18n import fmt_date, label, message
 from ..pack.conditions import AsOf, Condition
 from ..pack.vocabulary import FACT_FIELDS
@@ -17,8 +18,8 @@ _MARK = {"covered": "✓", "missing": "✗"}
 
 def problems_text(problems: list[Problem], warnings: list[Problem], lang: str) -> str:
     vi = lang == "vi"
-    lines = [("LỖI: " if vi else "ERROR: ") + p.text(lang) for p in problems]
-    lines += [("CẢNH BÁO: " if vi else "WARNING: ") + w.text(lang) for w in warnings]
+    lines = [("LỖI: " if vi else "ERROR: ") + one_line(p.text(lang)) for p in problems]
+    lines += [("CẢNH BÁO: " if vi else "WARNING: ") + one_line(w.text(lang)) for w in warnings]
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -4,39 +4,60 @@ An auditor must be able to answer, years later, "why was this person left off
 the list on 25/8/2020, under which rules, and is that record untouched?".
 
 One SQLite file (no server).  Every record — a pack's full content (once per
-digest), a run's header, each profile's canonical input and full decision —
+digest), each profile's canonical input and full decision, a run's header —
 is a row of one append-only table ``records`` whose ``hash`` is the SHA-256
 of its own content and of the previous row's hash: editing, deleting,
 inserting or reordering a row breaks the chain at that row, which
-:func:`verify` names.  (A chain cannot stop someone who rewrites every later
-hash too; ``audit verify`` prints the head hash, to be written down in the
-minutes, so that a rewritten store no longer matches it.)
+:func:`verify` names.  Beyond the chain, :func:`verify` checks that every run
+is whole: each decision has its run's header, each header counts exactly the
+decisions before it and names a stored pack, each stored pack belongs to a
+run — so deleting any record, even the last run's header at the end of the
+store, is found.  (A chain cannot stop someone who rewrites every later hash,
+or who removes whole runs from the end; ``audit verify`` prints the head hash,
+to be written down in the minutes, so that such a store no longer matches it.)
 
-Each run is written in one transaction (a killed run leaves nothing); the
-database is in WAL mode with a busy timeout, so concurrent runs queue up
-instead of failing; the file is created readable by its owner only.
+Writing: a run's records are spooled to a private temporary file while the
+run works, and appended in one short transaction at its end (a killed run
+leaves nothing), so a run whose output waits on a slow reader (``| less``)
+never holds the store's write lock meanwhile.  WAL mode and a busy timeout
+let concurrent runs queue.  The file is made readable by its owner only
+(0600) every time a run writes into it, whether it existed or not.
+
+Reading: every reader opens the store read-only (``mode=ro``, or
+``immutable=1`` when the store or its folder cannot be written, as in an
+archive), and never trusts its content: each field read is checked, and
+anything unexpected is an :class:`~engine.errors.AuditError` naming the
+record, never a traceback.
 """
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import os
+import re
 import secrets
 import sqlite3
+import stat
+import tempfile
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 from ..errors import AuditError
+from ..escape import has_unsafe, one_line
 from ..jsonform import canonical
+from ..profile.reading import clean_text
 
 SCHEMA_VERSION = 1
 DEFAULT_FILE = "sangloc-audit.sqlite"
 ENV_VAR = "SANGLOC_AUDIT_DB"
 GENESIS = "0" * 64
 BUSY_TIMEOUT_MS = 60_000
+#: How deeply a stored JSON body may nest: far more than any record sangloc writes.
+MAX_BODY_DEPTH = 64
 
 #: Migrations from older schema versions: version -> SQL bringing it to version + 1.
 #: Version 1 is the first; an unknown version is refused, never guessed at.
@@ -57,6 +78,10 @@ CREATE INDEX records_run ON records (run_id, kind);
 CREATE INDEX records_profile ON records (profile_id, kind);
 """
 
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
 
 def record_hash(prev_hash: str, kind: str, run_id: str, profile_id: str, body: str) -> str:
     joined = "\n".join((prev_hash, kind, run_id, profile_id, body))
@@ -67,73 +92,111 @@ def store_path(option: str | None) -> Path:
     return Path(option or os.environ.get(ENV_VAR) or DEFAULT_FILE)
 
 
-def _create_private(path: Path) -> None:
-    """Create the file owner-only before SQLite opens it: it holds personal data."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
+def _unusable(path: Path, reason) -> AuditError:
+    return AuditError("audit_unusable", {"path": one_line(path), "reason": one_line(reason)})
 
 
-def connect(path: Path, create: bool = True) -> sqlite3.Connection:
-    if not create and (not path.exists() or path.stat().st_size == 0):
-        # Reading never creates a store: an empty file is not one.
-        raise AuditError("audit_missing", {"path": str(path)})
+def _regular_or_absent(path: Path) -> bool:
+    """True if the store exists (as a regular file); an error if something else is there."""
     try:
-        _create_private(path)
-    except FileExistsError:
-        pass  # another process created it between our check and our open
+        info = os.stat(path)
+    except FileNotFoundError:
+        return False
     except OSError as err:
-        raise AuditError("audit_unusable", {"path": str(path), "reason": err.strerror or str(err)}) from None
+        raise _unusable(path, err.strerror or err) from None
+    if not stat.S_ISREG(info.st_mode):
+        # SQLite would block on a FIFO and chmod would change a device: neither is a store.
+        raise AuditError("audit_not_file", {"path": one_line(path)})
+    return True
+
+
+def _make_private(path: Path) -> None:
+    """Owner-only, whether the file was just created or was there already: it holds personal data."""
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if stat.S_ISREG(os.stat(name).st_mode):
+                os.chmod(name, 0o600)
+        except OSError:
+            pass  # absent, or not ours to change (a store shared on purpose by its owner)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """The store open for writing, created if need be, its schema checked."""
+    if not _regular_or_absent(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass  # another process created it between our check and our open
+        except OSError as err:
+            raise _unusable(path, err.strerror or err) from None
+    _make_private(path)
     try:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
-        _ensure_schema(db, path)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            _ensure_schema(db, path, create=True)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
     except sqlite3.DatabaseError as err:
-        raise AuditError("audit_unusable", {"path": str(path), "reason": str(err)}) from None
-    for suffix in ("-wal", "-shm"):  # SQLite's side files hold the same personal data
-        side = Path(f"{path}{suffix}")
-        if side.exists():
-            try:
-                os.chmod(side, 0o600)
-            except OSError:
-                pass
+        raise _unusable(path, err) from None
+    _make_private(path)
     return db
 
 
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    """Statement by statement: executescript() would commit our open transaction."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """The store open for reading only: nothing is created, locked for writing or
+    written, so an archived (read-only) store can be read and verified."""
+    if not _regular_or_absent(path) or path.stat().st_size == 0:
+        # Reading never creates a store: an empty file is not one.
+        raise AuditError("audit_missing", {"path": one_line(path)})
+    uri = f"file:{quote(str(path.resolve()))}"
+    writable = os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
+    # ro still shares the writers' locks (a run may be appending); immutable is for a store
+    # nobody can write, where SQLite could not even create its shared-memory file.
+    attempts = ("?mode=ro", "?immutable=1") if writable else ("?immutable=1",)
+    last = None
+    for options in attempts:
+        try:
+            db = sqlite3.connect(uri + options, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            db.execute("PRAGMA query_only = 1")
+            _ensure_schema(db, path, create=False)
+            return db
+        except AuditError:
+            raise
+        except sqlite3.DatabaseError as err:
+            last = err
+    raise _unusable(path, last)
 
 
-def _ensure_schema(db: sqlite3.Connection, path: Path) -> None:
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not tables:
-            _run_script(db, _SCHEMA)
-            db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            db.execute("INSERT INTO meta VALUES ('application', 'sangloc')")
-        elif "meta" not in tables:
-            raise AuditError("audit_foreign", {"path": str(path)})
-        else:
-            row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-            version = int(row[0]) if row else 0
-            while version < SCHEMA_VERSION and version in _MIGRATIONS:
-                _run_script(db, _MIGRATIONS[version])
-                version += 1
-                db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
-            if version != SCHEMA_VERSION:
-                raise AuditError("audit_schema", {"path": str(path), "found": version, "expected": SCHEMA_VERSION})
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
+def _ensure_schema(db: sqlite3.Connection, path: Path, create: bool) -> None:
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and create:
+        for statement in _SCHEMA.split(";"):  # one by one: executescript() would commit
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        db.execute("INSERT INTO meta VALUES ('application', 'sangloc')")
+        return
+    if "meta" not in tables or "records" not in tables:
+        raise AuditError("audit_foreign", {"path": one_line(path)})
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    raw = row[0] if row else None
+    version = int(raw) if isinstance(raw, str) and raw.isascii() and raw.isdigit() and len(raw) < 6 else None
+    while create and version is not None and version < SCHEMA_VERSION and version in _MIGRATIONS:
+        for statement in _MIGRATIONS[version].split(";"):
+            if statement.strip():
+                db.execute(statement)
+        version += 1
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
+    if version != SCHEMA_VERSION:
+        found = one_line(raw if isinstance(raw, (str, int)) else type(raw).__name__)[:20]
+        raise AuditError("audit_schema", {"path": one_line(path), "found": found, "expected": SCHEMA_VERSION})
 
 
 @dataclass(frozen=True)
@@ -149,74 +212,63 @@ class RunRecord:
     sangloc_version: str
 
 
-def _user() -> str:
+def os_account() -> tuple[str, int]:
+    """(account name, uid) of the operating-system account running sangloc, from the
+    system's user database, not from $USER or $LOGNAME, which anyone can set."""
+    uid = os.geteuid() if hasattr(os, "geteuid") else -1
     try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name (a container, say) is not an error
-        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name, uid
+    except (ImportError, KeyError):
+        return f"uid:{uid}", uid  # an account without a name (a container, say)
 
 
 def new_run_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
 
 
-class AuditWriter:
-    """Appends one run to the store, all or nothing.
+_SURROGATE_IN_JSON = re.compile("[\ud800-\udfff]")
 
-    The write lock is taken when the writer opens (so the chain's head cannot
-    move under it) and released by :meth:`commit` or :meth:`abort`; decisions
-    may be added as they are made, so a streamed run needs no memory for them.
-    The run's header is the last record of the run: only then is its profile
-    count known.
+
+def _json_text(value) -> str:
+    """Canonical JSON that is also valid UTF-8: a lone surrogate (a file name the
+    system could not decode, say) is kept as the text ``\\uXXXX``."""
+    return _SURROGATE_IN_JSON.sub(lambda m: f"\\\\u{ord(m.group()):04x}", canonical(value))
+
+
+class AuditWriter:
+    """Appends one run to the store, all or nothing, in one short transaction.
+
+    Records are spooled while the run works (a private temporary file beside
+    the store, deleted when closed); :meth:`commit` takes the write lock, chains
+    them onto the head and appends them with the run's header last (only then
+    is its profile count known); :meth:`abort` drops the spool.
     """
 
     def __init__(self, path: Path, header: RunRecord, pack_content: dict):
         self.path = path
         self.header = header
+        self.pack_content = pack_content
         self.now = datetime.now(timezone.utc)
         self.run_id = new_run_id(self.now)
         self.count = 0
         self.invalid: list[dict] = []
-        self._pending: list[tuple] = []
-        self.db = connect(path)
+        connect(path).close()  # usable, and of our schema: known before the run starts, not after
         try:
-            self.db.execute("BEGIN IMMEDIATE")
-            head = self.db.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
-            self.prev = head[0] if head else GENESIS
-            known = self.db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
-                                    (header.pack_digest,)).fetchone()
-            if not known:
-                self._add("pack", header.pack_digest, {"digest": header.pack_digest, "content": pack_content})
-        except BaseException:
-            self.abort()
-            raise
-
-    def _add(self, kind: str, profile_id: str, body: dict) -> None:
-        text = canonical(body)
-        digest = record_hash(self.prev, kind, self.run_id, profile_id, text)
-        self._pending.append((kind, self.run_id, profile_id, text, self.prev, digest))
-        self.prev = digest
-        if len(self._pending) >= 500:
-            self._flush()
-
-    def _flush(self) -> None:
-        try:
-            self.db.executemany("INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
-                                "VALUES (?, ?, ?, ?, ?, ?)", self._pending)
-        except sqlite3.DatabaseError as err:
-            raise AuditError("audit_unusable", {"path": str(self.path), "reason": str(err)}) from None
-        self._pending.clear()
+            self.spool = tempfile.TemporaryFile(prefix=".sangloc-audit-", dir=path.resolve().parent)
+        except OSError:
+            try:
+                self.spool = tempfile.TemporaryFile(prefix=".sangloc-audit-")
+            except OSError as err:
+                raise _unusable(path, f"no temporary file for the run's records: {err.strerror or err}") from None
 
     def add_result(self, profile_id: str, document, decision: dict) -> None:
         """One profile's input and its decision (the record of ``engine/decide/explain.py``)."""
-        input_text, decision_text = canonical(document), canonical(decision)
+        input_text, decision_text = _json_text(document), _json_text(decision)
         sha = hashlib.sha256(input_text.encode("utf-8")).hexdigest()
         body = f'{{"decision":{decision_text},"input":{input_text},"input_sha256":"{sha}"}}'
-        digest = record_hash(self.prev, "decision", self.run_id, profile_id, body)
-        self._pending.append(("decision", self.run_id, profile_id, body, self.prev, digest))
-        self.prev = digest
-        if len(self._pending) >= 500:
-            self._flush()
+        self.spool.write(f"{json.dumps(profile_id)}\t{body}\n".encode("utf-8"))
         self.count += 1
 
     def add_outcome(self, outcome, lang: str) -> None:
@@ -228,60 +280,267 @@ class AuditWriter:
             self.add_invalid(outcome.invalid, lang)
 
     def add_invalid(self, entry, lang: str) -> None:
-        """A profile of the batch that could not be screened, and why (kept in the run's header)."""
-        self.invalid.append({"source": entry.source, "profile_id": entry.profile_id, "index": entry.index,
+        """A profile of the batch that could not be screened, and why (kept in the run's header).
+
+        Its id is kept NFC-normalised, as valid profiles' ids are, so that `audit why`
+        finds it whichever normalisation form it was typed in."""
+        profile_id = unicodedata.normalize("NFC", clean_text(entry.profile_id)) if entry.profile_id else None
+        self.invalid.append({"source": entry.source, "profile_id": profile_id, "index": entry.index,
                              "errors": [p.text(lang) for p in entry.problems]})
 
     def commit(self) -> str:
         header = self.header
-        self._add("run", "", {
-            "run_id": self.run_id, "created_utc": self.now.isoformat(timespec="seconds"), "os_user": _user(),
+        user, uid = os_account()
+        run_body = _json_text({
+            "run_id": self.run_id, "created_utc": self.now.isoformat(timespec="seconds"),
+            "os_user": user, "os_uid": uid, "os_user_source": "getpwuid(geteuid())",
             "command": header.command, "as_of": header.as_of.isoformat(), "lang": header.lang,
             "pack": {"id": header.pack_id, "version": header.pack_version, "digest": header.pack_digest},
             "sangloc_version": header.sangloc_version, "profiles": self.count,
             "invalid": self.invalid,
         })
-        self._flush()
+        db = connect(self.path)
         try:
-            self.db.execute("COMMIT")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                self._append(db, run_body)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
         except sqlite3.DatabaseError as err:
-            raise AuditError("audit_unusable", {"path": str(self.path), "reason": str(err)}) from None
+            raise _unusable(self.path, err) from None
         finally:
-            self.db.close()
+            db.close()
+            self.spool.close()
+        _make_private(self.path)
         return self.run_id
 
-    def abort(self) -> None:
-        try:
-            self.db.execute("ROLLBACK")
-        except sqlite3.Error:
-            pass  # nothing open (already committed, or the connection is gone)
-        self.db.close()
+    def _append(self, db: sqlite3.Connection, run_body: str) -> None:
+        head = db.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+        prev = head[0] if head else GENESIS
+        rows: list[tuple] = []
 
+        def add(kind: str, profile_id: str, body: str) -> None:
+            nonlocal prev
+            digest = record_hash(prev, kind, self.run_id, profile_id, body)
+            rows.append((kind, self.run_id, profile_id, body, prev, digest))
+            prev = digest
+            if len(rows) >= 500:
+                flush()
+
+        def flush() -> None:
+            db.executemany("INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
+                           "VALUES (?, ?, ?, ?, ?, ?)", rows)
+            rows.clear()
+
+        digest = self.header.pack_digest
+        known = db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
+                           (digest,)).fetchone()
+        if not known:
+            add("pack", digest, _json_text({"digest": digest, "content": self.pack_content}))
+        self.spool.seek(0)
+        for line in self.spool:
+            profile_id, body = line.decode("utf-8").rstrip("\n").split("\t", 1)
+            add("decision", json.loads(profile_id), body)
+        add("run", "", run_body)
+        flush()
+
+    def abort(self) -> None:
+        self.spool.close()
+
+
+# -- checking what was read ------------------------------------------------
+
+class _Bad(Exception):
+    """What is wrong with one stored record (becomes an AuditError naming it)."""
+
+
+def _damaged(seq, detail: str) -> AuditError:
+    return AuditError("audit_damaged", {"seq": seq if isinstance(seq, int) else "?", "detail": one_line(detail)})
+
+
+def _text(value, what: str, limit: int = 100_000) -> str:
+    if not isinstance(value, str) or len(value) > limit:
+        raise _Bad(f"{what}: expected text")
+    return value
+
+
+def _body_of(raw) -> dict:
+    if not isinstance(raw, str):
+        raise _Bad(f"body is {'NULL' if raw is None else type(raw).__name__}, not text")
+    try:
+        body = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise _Bad("body is not JSON") from None
+    if not isinstance(body, dict):
+        raise _Bad("body is not a JSON object")
+    stack = [(body, 1)]
+    while stack:  # bounded before anything walks it recursively
+        node, level = stack.pop()
+        if level > MAX_BODY_DEPTH:
+            raise _Bad(f"body nests deeper than {MAX_BODY_DEPTH} levels")
+        if isinstance(node, dict):
+            stack.extend((v, level + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, level + 1) for v in node)
+    return body
+
+
+def _int(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise _Bad(f"{what}: expected a whole number")
+    return value
+
+
+def check_header(body: dict, run_id=None) -> dict:
+    """A run's header as the readers use it, every field checked."""
+    for key in ("run_id", "created_utc", "os_user", "command", "lang", "sangloc_version"):
+        _text(body.get(key), key)
+    if has_unsafe(body["run_id"]) or not body["run_id"] or len(body["run_id"]) > 64:
+        raise _Bad("run_id: not a run id")
+    if run_id is not None and body["run_id"] != run_id:
+        raise _Bad("run_id differs from the record's")
+    try:
+        datetime.fromisoformat(body["created_utc"])
+    except ValueError:
+        raise _Bad("created_utc: not a date and time") from None
+    as_of = _text(body.get("as_of"), "as_of")
+    try:
+        if not _ISO_DAY.fullmatch(as_of):
+            raise ValueError
+        date.fromisoformat(as_of)
+    except ValueError:
+        raise _Bad("as_of: not a date") from None
+    if body["lang"] not in ("vi", "en"):
+        raise _Bad("lang: neither vi nor en")
+    pack = body.get("pack")
+    if not isinstance(pack, dict):
+        raise _Bad("pack: expected a mapping")
+    for key in ("id", "version", "digest"):
+        _text(pack.get(key), f"pack.{key}", 1000)
+    if not _DIGEST.fullmatch(pack["digest"]):
+        raise _Bad("pack.digest: not a sha256 digest")
+    _int(body.get("profiles"), "profiles")
+    if "os_uid" in body and not (isinstance(body["os_uid"], int) and not isinstance(body["os_uid"], bool)):
+        raise _Bad("os_uid: expected a number")
+    invalid = body.get("invalid", [])
+    if not isinstance(invalid, list):
+        raise _Bad("invalid: expected a list")
+    for n, entry in enumerate(invalid):
+        if not isinstance(entry, dict):
+            raise _Bad(f"invalid[{n}]: expected a mapping")
+        _text(entry.get("source"), f"invalid[{n}].source")
+        if entry.get("profile_id") is not None:
+            _text(entry["profile_id"], f"invalid[{n}].profile_id")
+        if entry.get("index") is not None:
+            _int(entry["index"], f"invalid[{n}].index")
+        errors = entry.get("errors")
+        if not isinstance(errors, list) or not all(isinstance(e, str) for e in errors):
+            raise _Bad(f"invalid[{n}].errors: expected a list of texts")
+    return body
+
+
+#: The outcomes and verdicts a decision record may hold.
+_OUTCOMES = ("pass", "fail", "review")
+_VERDICTS = ("eligible", "review", "ineligible")
+
+
+def check_decision(body: dict, profile_id=None) -> dict:
+    """A profile's record as the readers use it: the fields they read, checked
+    (the rest of the record is compared, not read, by replay)."""
+    if "input" in body and not isinstance(body["input"], dict):
+        raise _Bad("input: expected a mapping")
+    if not isinstance(body.get("input_sha256"), str) or not _HEX64.fullmatch(body["input_sha256"]):
+        raise _Bad("input_sha256: not a SHA-256")
+    decision = body.get("decision")
+    if not isinstance(decision, dict):
+        raise _Bad("decision: expected a mapping")
+    _text(decision.get("profile_id"), "decision.profile_id", 1000)
+    if profile_id is not None and decision["profile_id"] != profile_id:
+        raise _Bad("decision.profile_id differs from the record's")
+    _text(decision.get("full_name"), "decision.full_name", 10_000)
+    if decision.get("verdict") not in _VERDICTS:
+        raise _Bad("decision.verdict: not a verdict")
+    rules = decision.get("rules")
+    if not isinstance(rules, list):
+        raise _Bad("decision.rules: expected a list")
+    for n, rule in enumerate(rules):
+        if not isinstance(rule, dict):
+            raise _Bad(f"decision.rules[{n}]: expected a mapping")
+        _text(rule.get("id"), f"decision.rules[{n}].id", 1000)
+        _text(rule.get("reason"), f"decision.rules[{n}].reason")
+        if rule.get("outcome") not in _OUTCOMES:
+            raise _Bad(f"decision.rules[{n}].outcome: not an outcome")
+    return body
+
+
+def check_pack(body: dict) -> dict:
+    content = body.get("content")
+    if not isinstance(content, dict) or not isinstance(content.get("pack"), dict) \
+            or not isinstance(content.get("catalog"), dict):
+        raise _Bad("content: expected pack and catalog mappings")
+    documents = content.get("documents", {})
+    if not isinstance(documents, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                  for k, v in documents.items()):
+        raise _Bad("content.documents: expected texts")
+    return body
+
+
+def _checked(seq, raw, check, *args) -> dict:
+    try:
+        return check(_body_of(raw), *args)
+    except _Bad as bad:
+        raise _damaged(seq, str(bad)) from None
+
+
+def _rows(db: sqlite3.Connection, sql: str, params=()) -> list[tuple]:
+    """A query's rows; a store whose tables are not ours any more is an error, not a traceback."""
+    try:
+        return db.execute(sql, params).fetchall()
+    except sqlite3.DatabaseError as err:
+        raise AuditError("audit_unreadable", {"reason": one_line(err)}) from None
+
+
+# -- verifying -------------------------------------------------------------
 
 @dataclass
 class Broken:
-    """The first record where the chain does not hold, and how."""
+    """The first record where the store does not hold, and how."""
 
     seq: int
-    how: str  # "altered" | "deleted" | "inserted" | "reordered"
+    #: "altered" | "deleted" | "inserted" | "reordered" (the chain), or a run that is not
+    #: whole: "header_missing" | "decisions_missing" | "pack_missing" | "orphan_pack" |
+    #: "duplicate_run" | "malformed".
+    how: str
+    run_id: str = ""
+    detail: str = ""
+
+
+_COLUMNS = "seq, kind, run_id, profile_id, body, prev_hash, hash"
 
 
 def verify(db: sqlite3.Connection) -> tuple[int, str, Broken | None]:
     """(records checked, hash of the last good record, first break or None)."""
-    rows = db.execute("SELECT seq, kind, run_id, profile_id, body, prev_hash, hash FROM records ORDER BY seq").fetchall()
+    rows = _rows(db, f"SELECT {_COLUMNS} FROM records ORDER BY seq")
     prev, expected_seq = GENESIS, 1  # records are numbered from 1, without gaps
     for i, (seq, kind, run_id, profile_id, body, prev_hash, digest) in enumerate(rows):
         if seq != expected_seq:
+            if not isinstance(seq, int):
+                return i, prev, Broken(expected_seq, "altered")
             return i, prev, Broken(expected_seq, "deleted")
-        consistent = record_hash(prev_hash, kind, run_id, profile_id, body) == digest
+        texts = all(isinstance(v, str) for v in (kind, run_id, profile_id, body, prev_hash, digest))
+        consistent = texts and record_hash(prev_hash, kind, run_id, profile_id, body) == digest
         if prev_hash == prev and consistent:
             prev, expected_seq = digest, seq + 1
             continue
+        if not texts:
+            return i, prev, Broken(seq, "altered")
         how = _how(rows, i, prev, prev_hash, digest, consistent)
         if how == "rehashed":  # the record before this one was edited and its own hash recomputed
             return i - 1, prev, Broken(seq - 1, "altered")
         return i, prev, Broken(seq, how)
-    return len(rows), prev, None
+    return len(rows), prev, _whole(rows)
 
 
 def _how(rows, i: int, prev: str, prev_hash: str, digest: str, consistent: bool) -> str:
@@ -303,71 +562,114 @@ def _how(rows, i: int, prev: str, prev_hash: str, digest: str, consistent: bool)
     return "deleted" if consistent else "altered"
 
 
+def _whole(rows) -> Broken | None:
+    """The first record of an intact chain where a run is not whole (see the module's text)."""
+    packs: dict[str, int] = {}          # digest -> seq
+    used: set[str] = set()              # digests some run names
+    headers: dict[str, int] = {}        # run id -> seq of its header
+    pending: dict[str, list[int]] = {}  # run id -> seqs of its decisions not yet closed by a header
+    for seq, kind, run_id, profile_id, body, _prev, _hash in rows:
+        try:
+            if kind == "pack":
+                check_pack(_body_of(body))
+                packs.setdefault(profile_id, seq)
+            elif kind == "decision":
+                check_decision(_body_of(body), profile_id)
+                if run_id in headers:
+                    return Broken(seq, "inserted", run_id)  # a decision after its run was closed
+                pending.setdefault(run_id, []).append(seq)
+            elif kind == "run":
+                header = check_header(_body_of(body), run_id)
+                if run_id in headers:
+                    return Broken(seq, "duplicate_run", run_id)
+                headers[run_id] = seq
+                found = pending.pop(run_id, [])
+                if len(found) != header["profiles"]:
+                    return Broken(seq, "decisions_missing", run_id,
+                                  f"{header['profiles']} / {len(found)}")
+                digest = header["pack"]["digest"]
+                if digest not in packs:
+                    return Broken(seq, "pack_missing", run_id, digest)
+                used.add(digest)
+            else:
+                raise _Bad("kind: not pack, run or decision")
+        except _Bad as bad:
+            return Broken(seq, "malformed", run_id if isinstance(run_id, str) else "", str(bad))
+    for run_id, seqs in pending.items():
+        return Broken(seqs[-1] + 1, "header_missing", run_id)
+    for digest, seq in packs.items():
+        if digest not in used:
+            return Broken(seq, "orphan_pack", "", digest)
+    return None
+
+
 # -- reading ---------------------------------------------------------------
-
-def _body(row, *keys: str) -> dict:
-    """A record's body; a damaged one is an error that points at `audit verify`."""
-    try:
-        body = json.loads(row[0])
-        for key in keys:
-            body[key]  # noqa: B018 - presence check
-        return body
-    except (ValueError, TypeError, KeyError):
-        raise AuditError("audit_damaged", {}) from None
-
 
 def resolve_run(db: sqlite3.Connection, ref: str) -> str:
     """A run by its id, a unique prefix of it, or its number in `audit runs` (1 = oldest)."""
-    ids = [r[0] for r in db.execute("SELECT run_id FROM records WHERE kind = 'run' ORDER BY seq")]
-    if ref.isdigit() and 1 <= int(ref) <= len(ids):
+    ids = []
+    for seq, run_id in _rows(db, "SELECT seq, run_id FROM records WHERE kind = 'run' ORDER BY seq"):
+        if not isinstance(run_id, str) or has_unsafe(run_id):
+            raise _damaged(seq, "run_id: not a run id")
+        ids.append(run_id)
+    if ref.isascii() and ref.isdigit() and 1 <= int(ref) <= len(ids):
         return ids[int(ref) - 1]
     matches = [i for i in ids if i.startswith(ref)]
     if len(matches) == 1:
         return matches[0]
-    raise AuditError("audit_no_run", {"value": ref, "count": len(ids)})
-
-
-_HEADER_KEYS = ("run_id", "created_utc", "os_user", "command", "as_of", "lang", "pack", "sangloc_version", "profiles")
+    raise AuditError("audit_no_run", {"value": one_line(ref), "count": len(ids)})
 
 
 def runs(db: sqlite3.Connection) -> list[dict]:
-    return [_body(r, *_HEADER_KEYS) for r in db.execute("SELECT body FROM records WHERE kind = 'run' ORDER BY seq")]
+    return [_checked(seq, body, check_header, run_id)
+            for seq, run_id, body in _rows(db, "SELECT seq, run_id, body FROM records WHERE kind = 'run' ORDER BY seq")]
 
 
 def run_header(db: sqlite3.Connection, run_id: str) -> dict:
-    row = db.execute("SELECT body FROM records WHERE kind = 'run' AND run_id = ?", (run_id,)).fetchone()
-    if row is None:
-        raise AuditError("audit_damaged", {})
-    return _body(row, *_HEADER_KEYS)
+    rows = _rows(db, "SELECT seq, body FROM records WHERE kind = 'run' AND run_id = ? ORDER BY seq LIMIT 1",
+                 (run_id,))
+    if not rows:
+        raise AuditError("audit_no_run", {"value": one_line(run_id), "count": "?"})
+    return _checked(rows[0][0], rows[0][1], check_header, run_id)
 
 
 def run_decisions(db: sqlite3.Connection, run_id: str) -> list[dict]:
     """Each profile's record of a run: {input, input_sha256, decision}, by profile id."""
-    rows = db.execute("SELECT body FROM records WHERE kind = 'decision' AND run_id = ? ORDER BY profile_id, seq",
-                      (run_id,))
-    return [_body(r, "input", "input_sha256", "decision") for r in rows]
+    rows = _rows(db, "SELECT seq, profile_id, body FROM records WHERE kind = 'decision' AND run_id = ? "
+                     "ORDER BY profile_id, seq", (run_id,))
+    return [_checked(seq, body, check_decision, profile_id) for seq, profile_id, body in rows]
 
 
 def pack_content(db: sqlite3.Connection, digest: str) -> dict:
-    row = db.execute("SELECT body FROM records WHERE kind = 'pack' AND profile_id = ?", (digest,)).fetchone()
-    if row is None:
-        raise AuditError("audit_no_pack", {"digest": digest})
-    return _body(row, "content")["content"]
+    rows = _rows(db, "SELECT seq, body FROM records WHERE kind = 'pack' AND profile_id = ? ORDER BY seq LIMIT 1",
+                 (digest,))
+    if not rows:
+        raise AuditError("audit_no_pack", {"digest": one_line(digest)})
+    return _checked(rows[0][0], rows[0][1], check_pack)["content"]
 
 
 def decisions_about(db: sqlite3.Connection, profile_id: str) -> list[tuple[dict, dict]]:
     """(run header, record) for everything recorded about one person, newest first: each
     decision, and each run in which the person's profile could not be screened (the
-    record then holds `invalid`: its source and errors instead of a decision)."""
+    record then holds `invalid`: its source and errors instead of a decision).
+
+    Ids are compared after NFC normalisation, whichever form the store or the
+    question holds them in."""
+    wanted = unicodedata.normalize("NFC", profile_id)
+    spellings = sorted({wanted, unicodedata.normalize("NFD", profile_id), profile_id})
     found = []
-    rows = db.execute("SELECT seq, run_id, body FROM records WHERE kind = 'decision' AND profile_id = ?",
-                      (profile_id,)).fetchall()
-    for seq, run_id, body in rows:
-        found.append((seq, run_header(db, run_id), _body((body,), "decision", "input_sha256")))
-    for seq, body in db.execute("SELECT seq, body FROM records WHERE kind = 'run' AND body LIKE ?",
-                                (f"%{json.dumps(profile_id, ensure_ascii=False)[1:-1]}%",)).fetchall():
-        header = _body((body,), *_HEADER_KEYS)
+    marks = ",".join("?" * len(spellings))
+    for seq, run_id, body in _rows(db, "SELECT seq, run_id, body FROM records WHERE kind = 'decision' "
+                                       f"AND profile_id IN ({marks})", spellings):
+        record = _checked(seq, body, check_decision)
+        found.append((seq, run_header(db, run_id), record))
+    like = " OR ".join("body LIKE ?" for _ in spellings)
+    patterns = [f"%{json.dumps(s, ensure_ascii=False)[1:-1]}%" for s in spellings]
+    for seq, run_id, body in _rows(db, f"SELECT seq, run_id, body FROM records WHERE kind = 'run' AND ({like})",
+                                   patterns):
+        header = _checked(seq, body, check_header, run_id)
         for entry in header.get("invalid", []):
-            if entry.get("profile_id") == profile_id:
+            claimed = entry.get("profile_id")
+            if claimed is not None and unicodedata.normalize("NFC", claimed) == wanted:
                 found.append((seq, header, {"invalid": entry}))
     return [(header, record) for _, header, record in sorted(found, key=lambda item: -item[0])]

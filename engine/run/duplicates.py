@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 
 from ..errors import Problem
-from ..profile.reading import Item, item_document, iter_items
+from ..profile.reading import Item, clean_text, item_document, iter_items
 
 Place = tuple[str, int | None]
 
@@ -26,7 +26,7 @@ def item_id(item: Item) -> str | None:
     except (ValueError, RecursionError):
         return None
     value = document.get("id") if isinstance(document, dict) else None
-    return unicodedata.normalize("NFC", value) if isinstance(value, str) else None
+    return unicodedata.normalize("NFC", clean_text(value)) if isinstance(value, str) else None
 
 
 class Duplicates:

@@ -1,0 +1,189 @@
+"""Terminal and document injection (issue 14): every text that came from a file
+is neutralised for the medium it is written to. Each output is parsed as its
+reader would parse it: a terminal's text has no C0/C1 or bidi control; Markdown
+rendered by a real Markdown library has no raw HTML from the data and keeps its
+table columns; a CSV cell never starts with = + - @ TAB CR LF; HTML has no
+element the data wrote; a Word document opens and shows the controls."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from sangloc.engine.commands.main import main
+
+INJECTION = Path(__file__).resolve().parent / "inputs" / "hostile" / "injection"
+#: What a terminal would obey: C0 but newline and tab, DEL, C1, bidi formatting, line separators.
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def terminal_safe(text: str) -> None:
+    found = UNSAFE.search(text)
+    assert found is None, f"raw U+{ord(found.group()):04X} in {text[max(0, found.start() - 60):found.end() + 20]!r}"
+
+
+def _run(runner, *args, code=(0, 1)):
+    result = runner.invoke(main, [*args])
+    assert result.exit_code in code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    terminal_safe(result.stdout)
+    terminal_safe(result.stderr)
+    return result
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("fmt", ["table", "json", "jsonl", "csv", "md", "html"])
+def test_screen_output_and_messages_hold_no_control(runner, fmt, lang):
+    _run(runner, "screen", str(INJECTION), "--format", fmt, "--lang", lang)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "md"])
+def test_explain_holds_no_control(runner, fmt):
+    result = _run(runner, "explain", "INJ-0001", str(INJECTION), "--format", fmt)
+    assert "onerror=alert(1)" in result.stdout  # shown, not dropped: the reader sees what the file holds
+    if fmt == "md":
+        _markdown_holds_no_data_html(result.stdout)
+
+
+def test_validate_audit_and_error_messages_hold_no_control(runner):
+    _run(runner, "validate", str(INJECTION), code=(1,))
+    _run(runner, "screen", str(INJECTION))
+    for args in (["audit", "runs"], ["audit", "show", "1"], ["audit", "why", "INJ-0001"], ["audit", "why", "=1+1\t"],
+                 ["audit", "runs", "--format", "json"], ["audit", "show", "1", "--format", "json"],
+                 ["audit", "verify"], ["audit", "replay", "1"]):
+        _run(runner, *args)
+    _run(runner, "explain", "\x1b]0;x\x07", str(INJECTION), code=(2,))   # an unknown id quoted back
+    _run(runner, "screen", str(INJECTION), "--rules", "\x1b[2Jno-such-pack", code=(2,))
+
+
+def test_json_keeps_the_data_but_escapes_what_a_terminal_would_obey(runner):
+    result = _run(runner, "screen", str(INJECTION), "--format", "json")
+    report = json.loads(result.stdout)
+    org = report["results"][0]["rules"]
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    def texts(node):
+        if isinstance(node, dict):
+            for value in node.values():
+                yield from texts(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from texts(value)
+        elif isinstance(node, str):
+            yield node
+
+    assert any("<img src=x onerror=alert(1)>" in text for text in texts(org))  # the data round-trips for programs
+
+
+# -- Markdown ----------------------------------------------------------------
+
+_OUR_HTML = {'<h1 align="center">', "</h1>", "<sub>", "</sub>"}
+
+
+def _markdown_holds_no_data_html(text: str) -> None:
+    md = MarkdownIt("commonmark").enable("table")
+    tokens = md.parse(text)
+    for token in tokens:
+        for item in [token, *(token.children or [])]:
+            if item.type in ("html_inline", "html_block"):
+                for tag in re.findall(r"<[^>]*>", item.content):
+                    assert tag in _OUR_HTML, f"raw HTML from the data: {item.content!r}"
+            if item.type in ("link_open", "image"):
+                assert not str(item.attrs.get("href", item.attrs.get("src", ""))).startswith("javascript:")
+    rendered = md.render(text)
+    assert "<script" not in rendered and "<img" not in rendered and "<b>" not in rendered
+    # every row of every table has as many cells as its header: a `|` in a name shifts nothing
+    rows, header = [], None
+    for token in tokens:
+        if token.type == "tr_open":
+            rows.append(0)
+        elif token.type in ("th_open", "td_open"):
+            rows[-1] += 1
+        elif token.type == "thead_close":
+            header = rows[-1]
+        elif token.type == "table_close":
+            assert set(rows) == {header}, rows
+            rows, header = [], None
+
+
+def test_markdown_screen_list_renders_no_html_and_keeps_its_columns(runner):
+    result = _run(runner, "screen", str(INJECTION), "--format", "md")
+    _markdown_holds_no_data_html(result.stdout)
+    assert "INJ-0001" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "md", "json"])
+def test_two_packs_compared_hold_no_control_and_no_html(runner, tmp_path, fmt):
+    from conftest import ROOT
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "pho-bi-thu-tinh-uy-2020", pack)
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    (pack / "pack.yaml").write_text(text.replace('"1965-09-01"', '"1975-09-01"'), encoding="utf-8")
+    (pack / "pack.lock").unlink()
+    result = _run(runner, "diff", str(INJECTION), "--rules", "pho-bi-thu-tinh-uy-2020", "--rules", str(pack),
+                  "--format", fmt)
+    if fmt == "md":
+        _markdown_holds_no_data_html(result.stdout)
+
+
+def test_markdown_memo_renders_no_html_and_keeps_its_columns(runner):
+    result = _run(runner, "memo", str(INJECTION), "--format", "md", "--issuer", "TỈNH ỦY <script>x</script> | y",
+                  "--number", "Số 1\x1b[2J")
+    _markdown_holds_no_data_html(result.stdout)
+
+
+# -- CSV -----------------------------------------------------------------------
+
+def test_no_csv_cell_starts_a_formula(runner):
+    result = _run(runner, "screen", str(INJECTION), "--format", "csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert len(rows) == 3
+    for row in rows:
+        for cell in row:
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r", "\n"), cell
+    invalid = next(row for row in rows if row[2] == "Hồ sơ chưa đọc được")
+    assert invalid[0].startswith("'=1+1") and invalid[1].startswith("'\\u0009=cmd")
+
+
+# -- HTML and Word -------------------------------------------------------------
+
+class _Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.handlers = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+
+
+@pytest.mark.parametrize("args", [["screen", "--format", "html"], ["memo", "--format", "html"]])
+def test_html_holds_no_element_from_the_data(runner, args):
+    result = _run(runner, args[0], str(INJECTION), *args[1:])
+    parser = _Elements()
+    parser.feed(result.stdout)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    assert not parser.handlers
+    assert "&lt;script&gt;" in result.stdout
+
+
+def test_word_memo_opens_and_shows_the_controls(runner, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "to-trinh.docx"
+    _run(runner, "memo", str(INJECTION), "--format", "docx", "--output", str(out),
+         "--issuer", "TỈNH ỦY \x00\x1b[2J")
+    document = Document(str(out))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    joined = "\n".join(texts)
+    terminal_safe(joined)
+    assert "\\u001b" in joined and "\\u0000" in joined
