@@ -298,3 +298,14 @@ def did_you_mean(candidates: list[str], lang: str) -> str:
         return ""
     joined = ", ".join(f"'{c}'" for c in candidates)
     return f"; có phải ý bạn là {joined}?" if lang == "vi" else f"; did you mean {joined}?"
+
+
+# -- steps 2–5 (SPEC §6) ---------------------------------------------------
+
+_MESSAGES.update({
+    # packs
+    "pack_step_number": ("bước này đứng thứ {expected} trong danh sách nhưng ghi số {value}",
+                         "this step stands at place {expected} but says {value}"),
+    "pack_bad_share": ("tỷ lệ '{value}' không hợp lệ: cần một phân số lớn hơn 0 và không quá 1 (ví dụ \"1/2\", \"2/3\", 0.5)",
+                       "share '{value}' is invalid: give a fraction above 0 and at most 1 (such as \"1/2\", \"2/3\", 0.5)"),
+})

@@ -136,12 +136,12 @@ def test_no_valid_profile_exits_2_but_lists_them(runner, tmp_path):
 
 def test_rules_list_and_show(runner):
     listed = runner.invoke(main, ["rules", "list"])
-    assert listed.exit_code == 0 and listed.stdout.startswith("pho-bi-thu-tinh-uy-2020\t1\tsha256:")
+    assert listed.exit_code == 0 and listed.stdout.startswith("pho-bi-thu-tinh-uy-2020\t2\tsha256:")
     shown = runner.invoke(main, ["rules", "show"])
     assert "số quy tắc: 15" in shown.stdout
     by_pack_id = runner.invoke(main, ["rules", "show", "pho-bi-thu-tinh-uy-2020", "--lang", "en"])
     assert by_pack_id.exit_code == 0
-    assert "version: 1" in by_pack_id.stdout and "digest: sha256:" in by_pack_id.stdout and "rules: 15" in by_pack_id.stdout
+    assert "version: 2" in by_pack_id.stdout and "digest: sha256:" in by_pack_id.stdout and "rules: 15" in by_pack_id.stdout
     rule = runner.invoke(main, ["rules", "show", "chu-chot-cap-huyen"])
     assert "«đã kinh qua lãnh đạo chủ chốt cấp huyện»" in rule.stdout
     assert runner.invoke(main, ["rules", "check", "pho-bi-thu-tinh-uy-2020"]).exit_code == 0

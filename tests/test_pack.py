@@ -111,7 +111,7 @@ def test_catalog_alias_naming_two_titles_is_refused(pack_copy):
 
 def test_pack_yaml_cannot_run_code(pack_copy, tmp_path):
     marker = tmp_path / "owned"
-    _edit(pack_copy, 'version: "1"', f'version: !!python/object/apply:os.system ["touch {marker}"]')
+    _edit(pack_copy, 'version: "2"', f'version: !!python/object/apply:os.system ["touch {marker}"]')
     with pytest.raises(RulePackError):
         load_pack(str(pack_copy))
     assert not marker.exists()

@@ -126,12 +126,12 @@ def test_content_changed_without_a_new_version_is_reported(runner, tmp_path):
     pack_yaml.write_text(pack_yaml.read_text(encoding="utf-8").replace(
         'min_birth_date_male: "1965-09-01"', 'min_birth_date_male: "1966-09-01"'), encoding="utf-8")
     check = runner.invoke(main, ["rules", "check", str(copy), "--lang", "en"])
-    assert "content changed but version is still 1" in check.stdout
+    assert "content changed but version is still 2" in check.stdout
     lock = runner.invoke(main, ["rules", "lock", str(copy), "--lang", "en"])
     assert lock.exit_code == 2 and "raise `version`" in lock.stderr
     screen = runner.invoke(main, ["screen", str(ROOT / "profiles"), "--rules", str(copy), "--lang", "en"])
     assert "Warning: pack.lock: version: content changed" in screen.stderr
-    pack_yaml.write_text(pack_yaml.read_text(encoding="utf-8").replace('version: "1"', 'version: "2"'), encoding="utf-8")
+    pack_yaml.write_text(pack_yaml.read_text(encoding="utf-8").replace('version: "2"', 'version: "3"'), encoding="utf-8")
     assert runner.invoke(main, ["rules", "lock", str(copy)]).exit_code == 0
     assert '"2": "sha256:' in (copy / "pack.lock").read_text(encoding="utf-8")
     assert "WARNING" not in runner.invoke(main, ["rules", "check", str(copy), "--lang", "en"]).stdout

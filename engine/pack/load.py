@@ -29,6 +29,7 @@ from . import conditions
 from .lock import lock_problems
 from .model import (ID_PATTERN, Alternative, CatalogFile, Missing, Outcome, OutcomeBranch, Pack, PackFile, PackHead,
                     Pattern, Rule)
+from .process import ProcessSection, process_problems
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 TEMPLATE_VALUES = ("evidence", "as_of", "as_of_year")
@@ -181,7 +182,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
             catalog = _catalog(catalog_raw, side)
 
     documents_text: dict[str, str] = {}
-    reference, expanded = None, ()
+    reference, expanded, process = None, (), None
     if head is not None:
         for doc_id, document in sorted(head.documents.items()):
             path = ("documents", doc_id, "file")
@@ -195,6 +196,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
         except ValueError:
             main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
         expanded = _check_and_expand(head, rules, catalog, documents_text, main)
+        process = _process(head, documents_text, main)
 
     problems = [p for r in reporters for p in r.problems]
     if problems or head is None or catalog is None or reference is None:
@@ -202,7 +204,8 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
     content = {"pack": raw, "catalog": catalog_raw, "documents": documents_text}
     digest = digest_of(content)
     warnings = lock_problems(folder, head.version, digest)
-    pack = Pack(folder, head, catalog, reference, expanded, digest, documents_text, content, tuple(warnings))
+    pack = Pack(folder, head, catalog, reference, expanded, digest, documents_text, content, tuple(warnings),
+                process=process)
     return PackCheck(folder, pack, [], warnings)
 
 
@@ -218,9 +221,11 @@ def pack_from_content(content: dict, label: str = "<stored pack>") -> Pack:
         raise RulePackError(label, main.problems + side.problems)
     reference = date.fromisoformat(head.reference_date)
     expanded = _check_and_expand(head, rules, catalog, documents_text, main)
+    process = _process(head, documents_text, main)
     if main.problems:
         raise RulePackError(label, main.problems)
-    return Pack(Path(label), head, catalog, reference, expanded, digest_of(content), documents_text, content)
+    return Pack(Path(label), head, catalog, reference, expanded, digest_of(content), documents_text, content,
+                process=process)
 
 
 def load_pack(name_or_path: str) -> Pack:
@@ -252,6 +257,20 @@ def _check_and_expand(head: PackHead, rules: list[tuple[int, Rule]], catalog: Ca
         _parse_conditions(head.parameters, catalog, assessment_ids,
                           [(("rules", i), rule) for (i, _), rule in zip(rules, expanded)], main)
     return expanded
+
+
+def _process(head: PackHead, documents_text: dict[str, str], main: Reporter) -> ProcessSection | None:
+    """The `process` section (SPEC §6) checked, or None when the pack declares none."""
+    if head.process is None:
+        return None
+    try:
+        section = ProcessSection.model_validate(head.process)
+    except ValidationError as err:
+        main.pydantic(("process",), err, head.process, ProcessSection)
+        return None
+    for path, code, params in process_problems(section, head.documents, documents_text):
+        main.add(("process",) + path, code, **params)
+    return section
 
 
 def _patterns(rule: Rule):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -19,6 +19,9 @@ from pydantic.json_schema import SkipJsonSchema
 from ..errors import Problem
 from ..profile.catalog import Catalog
 from .conditions import Condition
+
+if TYPE_CHECKING:
+    from .process import ProcessSection
 
 Outcome = Literal["pass", "fail", "review"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -156,6 +159,8 @@ class PackHead(_Strict):
     judgement_missing: dict[Outcome, Missing] = {}
     #: The subject line of the step-1 memo (tờ trình).
     memo_title: Text | None = None
+    #: Steps 2–5 (SPEC §6), validated as ``engine/pack/process.py``'s ProcessSection when the pack is loaded.
+    process: dict[str, Any] | None = None
 
 
 class PackFile(PackHead):
@@ -191,6 +196,8 @@ class Pack:
     #: The pack's content as read (pack.yaml, catalog), for audit records.
     content: dict = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    #: The checked `process` section (``engine/pack/process.py``); None when the pack declares none.
+    process: ProcessSection | None = None
 
     @property
     def id(self) -> str:
