@@ -7,14 +7,12 @@ import io
 from .memo import PARTY, Memo, pending_text, text
 
 
-def memo_docx(memo: Memo) -> bytes:
-    """The memo as a Word document the office edits and signs."""
+def party_document(title: str):
+    """A Word document laid out as a party document: A4, the margins of Hướng dẫn
+    36-HD/VPTW, Times New Roman 13."""
     from docx import Document
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
-    s = memo.sections
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -23,32 +21,57 @@ def memo_docx(memo: Memo) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(13)
-    document.core_properties.title = f"{memo.heading} {memo.subject}"
+    document.core_properties.title = title
+    return document
 
-    def para(value="", bold=False, italic=False, align=None, size=None, space_after=4):
-        paragraph = document.add_paragraph()
-        run = paragraph.add_run(value)
-        run.bold, run.italic = bold, italic
-        if size:
-            run.font.size = Pt(size)
-        if align:
-            paragraph.alignment = align
-        paragraph.paragraph_format.space_after = Pt(space_after)
-        return paragraph
+
+def add_paragraph(document, value="", bold=False, italic=False, align=None, size=None, space_after=4):
+    """One paragraph of one run, as the memo and the minutes write them."""
+    from docx.shared import Pt
+
+    added = document.add_paragraph()
+    run = added.add_run(value)
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    if align is not None:
+        added.alignment = align
+    added.paragraph_format.space_after = Pt(space_after)
+    return added
+
+
+def party_head_docx(document, issuer: str, number: str, place_date: str) -> None:
+    """The head of a party document: issuer and number on the left, the Party's name
+    (underlined) and the place and date on the right."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     head = document.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     left, right = head.rows[0].cells
-    for cell, rows in ((left, [(memo.issuer, True, False), ("*", False, False), (memo.number, False, False)]),
-                       (right, [(PARTY, True, False), ("", False, False), (memo.place_date, False, True)])):
+    for cell, rows in ((left, [(issuer, True, False), ("*", False, False), (number, False, False)]),
+                       (right, [(PARTY, True, False), ("", False, False), (place_date, False, True)])):
         cell.paragraphs[0].text = ""
         for index, (value, bold, italic) in enumerate(rows):
-            paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-            run = paragraph.add_run(value)
+            line = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+            run = line.add_run(value)
             run.bold, run.italic = bold, italic
             if value == PARTY:
                 run.underline = True
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def memo_docx(memo: Memo) -> bytes:
+    """The memo as a Word document the office edits and signs."""
+    from functools import partial
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    s = memo.sections
+    document = party_document(f"{memo.heading} {memo.subject}")
+    para = partial(add_paragraph, document)
+    party_head_docx(document, memo.issuer, memo.number, memo.place_date)
     center = WD_ALIGN_PARAGRAPH.CENTER
     para(memo.heading, bold=True, align=center, size=15, space_after=0)
     para(memo.subject, bold=True, align=center, space_after=0)

@@ -51,11 +51,22 @@ def _h(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _page(title: str, lang: str, body: list[str]) -> str:
+def page(title: str, lang: str, body: list[str], css: str = "") -> str:
+    """One self-contained page in the party-document style; ``css`` adds to the shared style."""
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", *body, "</body>", "</html>", ""])
+        f"<title>{_h(title)}</title>", f"<style>{_CSS}{css}</style>", "</head>", "<body>", *body, "</body>", "</html>",
+        ""])
+
+
+def party_head_html(issuer: str, number: str, place_date: str) -> list[str]:
+    """The head of a party document (Hướng dẫn 36-HD/VPTW): issuer and number on the left,
+    the Party's name and the place and date on the right."""
+    return ['<div class="head">',
+            f'<div><div class="issuer">{_h(issuer)}</div><div>*</div><div class="number">{_h(number)}</div></div>',
+            f'<div><div class="party">{PARTY}</div><div class="place">{_h(place_date)}</div></div>',
+            "</div>"]
 
 
 def memo_html(memo: Memo, party_document: bool = True) -> str:
@@ -63,10 +74,7 @@ def memo_html(memo: Memo, party_document: bool = True) -> str:
     s = memo.sections
     if party_document:
         body = [
-            '<div class="head">',
-            f'<div><div class="issuer">{_h(memo.issuer)}</div><div>*</div><div class="number">{_h(memo.number)}</div></div>',
-            f'<div><div class="party">{PARTY}</div><div class="place">{_h(memo.place_date)}</div></div>',
-            "</div>",
+            *party_head_html(memo.issuer, memo.number, memo.place_date),
             f"<h1>{_h(memo.heading)}</h1>", f'<p class="subject">{_h(memo.subject)}</p>',
             '<div class="dash">-----</div>',
             f'<p style="text-align:center">{_h(memo.recipient)}</p>', f"<p>{_h(memo.opening)}</p>",
@@ -117,13 +125,13 @@ def memo_html(memo: Memo, party_document: bool = True) -> str:
              for name, fail, review in memo.cohort_rules]
     body.append("</table></div>")
     if not party_document:
-        return _page(f"{s['report']} — {memo.subject}", memo.lang, body)
+        return page(f"{s['report']} — {memo.subject}", memo.lang, body)
     body += [f"<p>{_h(memo.closing)}</p>", '<div class="foot">',
              f"<div><b><i>{_h(s['recipients_title'])}</i></b><br>" + "<br>".join(_h(r) for r in memo.recipients)
              + "</div>",
              f'<div>{_h(memo.signer[0])}<br><span class="sign-note">{_h(memo.signer[1])}</span><br><br><br></div>',
              "</div>", f'<div class="footer">{_h(memo.footer)}</div>']
-    return _page(f"{memo.heading} {memo.subject}", memo.lang, body)
+    return page(f"{memo.heading} {memo.subject}", memo.lang, body)
 
 
 def report_html(memo: Memo) -> str:

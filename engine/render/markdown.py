@@ -63,11 +63,21 @@ def _md(value: str) -> str:
     return value.replace("](", "\\](")  # a name cannot become a link
 
 
+def md_text(value) -> str:
+    """Text placed in Markdown as it stands (the memo's rule, shared with the minutes)."""
+    return _md(value)
+
+
+def party_head_md(issuer: str, number: str, place_date: str) -> list[str]:
+    """The head of a party document (Hướng dẫn 36-HD/VPTW): issuer and number on the left,
+    the Party's name and the place and date on the right."""
+    return [f"| {issuer} | **{PARTY}** |", "|:---:|:---:|", "| \\* | — |", f"| {number} | *{place_date}* |", ""]
+
+
 def memo_md(memo: Memo) -> str:
     s = memo.sections
     lines = [
-        f"| {memo.issuer} | **{PARTY}** |", "|:---:|:---:|",
-        f"| \\* | — |", f"| {memo.number} | *{memo.place_date}* |", "",
+        *party_head_md(memo.issuer, memo.number, memo.place_date),
         f"<h1 align=\"center\">{memo.heading}</h1>", "",
         f"**{memo.subject}**", "", "-----", "", memo.recipient, "", memo.opening, "",
         f"## {s['basis']}", "",
