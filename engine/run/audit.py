@@ -32,30 +32,48 @@ from pathlib import Path
 from ..errors import AuditError
 from ..jsonform import canonical
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_FILE = "sangloc-audit.sqlite"
 ENV_VAR = "SANGLOC_AUDIT_DB"
 GENESIS = "0" * 64
 BUSY_TIMEOUT_MS = 60_000
 
-#: Migrations from older schema versions: version -> SQL bringing it to version + 1.
-#: Version 1 is the first; an unknown version is refused, never guessed at.
-_MIGRATIONS: dict[int, str] = {}
+#: The kinds of record: a pack's content, a screening run's header and each of its
+#: decisions; a process of steps 2–5 started (`process`), each tally entry with its
+#: outcome (`tally`), and each person's outcome at each step (`outcome`).
+KINDS = ("pack", "run", "decision", "process", "tally", "outcome")
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE records (
+_TABLE = f"""
+CREATE TABLE {{name}} (
     seq        INTEGER PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('pack', 'run', 'decision')),
+    kind       TEXT NOT NULL CHECK (kind IN ({", ".join(f"'{kind}'" for kind in KINDS)})),
     run_id     TEXT NOT NULL,
     profile_id TEXT NOT NULL,
     body       TEXT NOT NULL,
     prev_hash  TEXT NOT NULL,
     hash       TEXT NOT NULL
 );
+"""
+_INDEXES = """
 CREATE INDEX records_run ON records (run_id, kind);
 CREATE INDEX records_profile ON records (profile_id, kind);
 """
+
+#: Migrations from older schema versions: version -> SQL bringing it to version + 1.
+#: Version 1 is the first; an unknown version is refused, never guessed at. 1 -> 2
+#: admits the process kinds: SQLite cannot alter a CHECK, so the table is copied
+#: row for row (a record's hash does not cover its place in the table: the chain
+#: is unchanged).
+_MIGRATIONS: dict[int, str] = {
+    1: _TABLE.format(name="records_v2") + """
+INSERT INTO records_v2 (seq, kind, run_id, profile_id, body, prev_hash, hash)
+    SELECT seq, kind, run_id, profile_id, body, prev_hash, hash FROM records;
+DROP TABLE records;
+ALTER TABLE records_v2 RENAME TO records;
+""" + _INDEXES,
+}
+
+_SCHEMA = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + _TABLE.format(name="records") + _INDEXES
 
 
 def record_hash(prev_hash: str, kind: str, run_id: str, profile_id: str, body: str) -> str:
@@ -358,7 +376,9 @@ def pack_content(db: sqlite3.Connection, digest: str) -> dict:
 def decisions_about(db: sqlite3.Connection, profile_id: str) -> list[tuple[dict, dict]]:
     """(run header, record) for everything recorded about one person, newest first: each
     decision, and each run in which the person's profile could not be screened (the
-    record then holds `invalid`: its source and errors instead of a decision)."""
+    record then holds `invalid`: its source and errors instead of a decision), and
+    each process of steps 1–5 the person was in (the record holds `path`: the
+    person's outcome at each step, and the header is the process's)."""
     found = []
     rows = db.execute("SELECT seq, run_id, body FROM records WHERE kind = 'decision' AND profile_id = ?",
                       (profile_id,)).fetchall()
@@ -370,4 +390,106 @@ def decisions_about(db: sqlite3.Connection, profile_id: str) -> list[tuple[dict,
         for entry in header.get("invalid", []):
             if entry.get("profile_id") == profile_id:
                 found.append((seq, header, {"invalid": entry}))
+    found += _process_paths(db, profile_id)  # the person's path through the steps of each process
     return [(header, record) for _, header, record in sorted(found, key=lambda item: -item[0])]
+
+
+# -- steps 2–5 (SPEC §6) ------------------------------------------------------
+
+def current_user() -> str:
+    """The operating-system user, as a run's header records it."""
+    return _user()
+
+
+class ChainWriter:
+    """Appends the records of one process entry (``process init``, ``process record``)
+    to the chain, all or nothing: the write lock is held from opening to
+    :meth:`commit`, so the chain's head cannot move meanwhile."""
+
+    def __init__(self, path: Path, run_id: str):
+        self.path, self.run_id = path, run_id
+        self.hashes: list[str] = []
+        self._pending: list[tuple] = []
+        self.db = connect(path)
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            head = self.db.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+            self.prev = head[0] if head else GENESIS
+        except BaseException:
+            self.abort()
+            raise
+
+    def add(self, kind: str, profile_id: str, body: dict) -> str:
+        text = canonical(body)
+        digest = record_hash(self.prev, kind, self.run_id, profile_id, text)
+        self._pending.append((kind, self.run_id, profile_id, text, self.prev, digest))
+        self.prev = digest
+        self.hashes.append(digest)
+        return digest
+
+    def add_pack(self, digest: str, content: dict) -> None:
+        """A pack's content, once per digest (replay rebuilds the process from it)."""
+        known = self.db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
+                                (digest,)).fetchone()
+        if not known:
+            self.add("pack", digest, {"digest": digest, "content": content})
+
+    def commit(self) -> None:
+        try:
+            self.db.executemany("INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            self.abort()
+            raise AuditError("audit_unusable", {"path": str(self.path), "reason": str(err)}) from None
+        self.db.close()
+
+    def abort(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # nothing open
+        self.db.close()
+
+
+def process_ids(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in db.execute("SELECT run_id FROM records WHERE kind = 'process' ORDER BY seq")]
+
+
+def resolve_process(db: sqlite3.Connection, ref: str) -> str | None:
+    """A process by its id or a unique prefix of it; None when ``ref`` names none."""
+    matches = [p for p in process_ids(db) if p.startswith(ref)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def process_header(db: sqlite3.Connection, process_id: str) -> dict:
+    row = db.execute("SELECT body FROM records WHERE kind = 'process' AND run_id = ?", (process_id,)).fetchone()
+    if row is None:
+        raise AuditError("audit_damaged", {})
+    return _body(row, "process_id", "created_utc", "os_user", "command", "document")
+
+
+def process_entries(db: sqlite3.Connection, process_id: str) -> list[dict]:
+    """The tally records of a process, in the order they were recorded."""
+    rows = db.execute("SELECT body FROM records WHERE kind = 'tally' AND run_id = ? ORDER BY seq", (process_id,))
+    return [_body(r, "entry", "outcome") for r in rows]
+
+
+def process_outcomes(db: sqlite3.Connection, process_id: str) -> list[tuple[str, dict]]:
+    """(profile id, outcome record) of a process, in the order they were recorded."""
+    rows = db.execute("SELECT profile_id, body FROM records WHERE kind = 'outcome' AND run_id = ? ORDER BY seq",
+                      (process_id,))
+    return [(profile_id, _body((body,), "step")) for profile_id, body in rows]
+
+
+def _process_paths(db: sqlite3.Connection, profile_id: str) -> list[tuple[int, dict, dict]]:
+    """(seq of the latest, process header, {"path": [outcome, …]}) of each process the person is in."""
+    grouped: dict[str, list[tuple[int, dict]]] = {}
+    for seq, run_id, body in db.execute("SELECT seq, run_id, body FROM records WHERE kind = 'outcome' "
+                                        "AND profile_id = ? ORDER BY seq", (profile_id,)):
+        grouped.setdefault(run_id, []).append((seq, _body((body,), "step")))
+    found = []
+    for process_id, outcomes in grouped.items():
+        header = {k: v for k, v in process_header(db, process_id).items() if k != "document"}
+        found.append((outcomes[-1][0], header, {"path": [outcome for _, outcome in outcomes]}))
+    return found
