@@ -1,0 +1,142 @@
+"""A process's status: candidates × steps with votes, percentages and pass
+marks, as JSON (SPEC §6) and as text for a terminal; the overview every
+document format starts with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..i18n import label
+from ..jsonform import dumps
+from ..run.process.recording import step_data
+from ..run.process.state import State
+from .minutes import citation_lines, flag_basis, flag_text, number, percent, share_text, sitting_name
+
+
+def status_data(state: State, lang: str) -> dict:
+    """``process status --format json``: recorded steps, the list carried, the flags.
+
+    Byte-identical for the same process file and tallies: the process id and the
+    journal's times are left out (they are in the file and in the minutes)."""
+    steps = []
+    for step in sorted(state.current):
+        data = step_data(state.current[step])
+        data["results"] = [{"profile_id": r["profile_id"], "full_name": r["full_name"], "votes": r["votes"],
+                            "percent": r["percent"], "passed": r["passed"], "rank": r["rank"],
+                            "carried": r["carried"]} for r in data["results"]]
+        data["sitting_name"] = sitting_name(state, step, lang)
+        data["flags"] = [f["code"] for f in data["flags"]]
+        steps.append(data)
+    first = state.section.step(1)
+    return {
+        "post": state.doc.post[lang], "subject": state.doc.subject[lang], "track": state.doc.track,
+        "seats": state.doc.seats, "pack": state.doc.pack,
+        "step1": {"body": first.body, "sitting_name": sitting_name(state, 1, lang),
+                  "candidates": [c.model_dump() for c in state.doc.candidates]},
+        "steps": steps,
+        "carried": state.carried,
+        "next_step": state.next_step,
+        "flags": [{"code": flag.code, "step": flag.step, "text": flag_text(state, flag, lang),
+                   "profile_ids": list(flag.profile_ids),
+                   "basis": citation_lines(state, flag_basis(state, flag), lang),
+                   "provenance": (flag_basis(state, flag).provenance.get(lang) if flag_basis(state, flag) else None)}
+                  for flag in state.flags],
+    }
+
+
+def status_json(state: State, lang: str) -> str:
+    return dumps(status_data(state, lang))
+
+
+@dataclass
+class Overview:
+    """Candidates × steps, as cells of text; shared by the terminal table and the documents."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    notes: list[str]
+    flags: list[str]
+
+
+def overview(state: State, lang: str) -> Overview:
+    vi = lang == "vi"
+    steps = range(1, state.last_step + 1)
+    headers = [("Mã" if vi else "ID"), ("Họ và tên" if vi else "Full name")] + \
+        [f"{'Bước' if vi else 'Step'} {n}" for n in steps]
+    rows = []
+    for candidate in state.doc.candidates:
+        row = [candidate.profile_id, candidate.full_name,
+               "✓ " + label("admitted", candidate.admitted, lang)]
+        for step in steps[1:]:
+            sitting = state.current.get(step)
+            result = next((r for r in sitting.outcome.results if r.profile_id == candidate.profile_id), None) \
+                if sitting else None
+            if result is None:
+                row.append("—")
+                continue
+            mark = "✓" if result.passed else "✗"
+            if sitting.outcome.quorate and result.passed and not result.carried:
+                mark = "✓ (" + ("ngoài số lượng" if vi else "beyond the seats") + ")"
+            row.append(f"{number(result.votes, lang)} ({percent(result.percent, lang)}) {mark}")
+        rows.append(row)
+    notes = []
+    for step in sorted(state.current):
+        outcome = state.current[step].outcome
+        quorum = (("đủ điều kiện tiến hành" if vi else "quorate") if outcome.quorate
+                  else ("KHÔNG đủ điều kiện tiến hành" if vi else "NOT quorate"))
+        comparison = ("trên" if vi else "more than") if outcome.strict else ("từ" if vi else "at least")
+        notes.append(
+            f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}: "
+            + (f"có mặt {outcome.present}/{outcome.summoned} ({quorum}, tối thiểu {outcome.quorum_needed}); "
+               f"đạt khi {comparison} {share_text(outcome.share, lang)} "
+               f"{label('denominator', outcome.denominator_kind, lang)} ({outcome.denominator}): "
+               f"từ {outcome.votes_needed} phiếu" if vi else
+               f"{outcome.present} of {outcome.summoned} present ({quorum}, at least {outcome.quorum_needed}); "
+               f"passes with {comparison} {share_text(outcome.share, lang)} of "
+               f"{label('denominator', outcome.denominator_kind, lang)} ({outcome.denominator}): "
+               f"{outcome.votes_needed} votes or more"))
+    following = state.next_step
+    carried = ", ".join(f"{state.names.get(p, p)} ({p})" for p in state.carried) or "—"
+    if following is None and state.current:
+        notes.append(("Kết quả cuối cùng: " if vi else "Final result: ") + carried)
+    elif state.current and not state.last_entry.outcome.quorate:
+        notes.append((f"Bước {following} phải tổ chức lại (hội nghị không đủ điều kiện tiến hành)" if vi
+                      else f"Step {following} must sit again (the sitting was not quorate)"))
+    else:
+        notes.append((f"Danh sách cho bước {following}: " if vi else f"List for step {following}: ") + carried)
+    return Overview(headers, rows, notes, [flag_text(state, flag, lang) for flag in state.flags])
+
+
+def status_table(state: State, lang: str) -> str:
+    vi = lang == "vi"
+    view = overview(state, lang)
+    seats = (f" · {'số lượng giới thiệu' if vi else 'seats'}: {state.doc.seats}" if state.doc.seats else "")
+    lines = [f"{'QUY TRÌNH' if vi else 'PROCESS'} {state.doc.id} — {state.doc.subject[lang]}",
+             f"{'Bộ quy tắc' if vi else 'Rule pack'}: {state.doc.pack['id']} "
+             f"({'phiên bản' if vi else 'version'} {state.doc.pack['version']}){seats}", ""]
+    widths = [max(len(cell) for cell in column) for column in zip(view.headers, *view.rows)]
+    for row in [view.headers] + view.rows:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    if not view.rows:
+        lines.append("  " + ("(danh sách bước 1 không có ai)" if vi else "(the step-1 list is empty)"))
+    lines += [""] + view.notes
+    if view.flags:
+        lines += ["", "LƯU Ý:" if vi else "NOTE:"] + [f"  ! {flag}" for flag in view.flags]
+    return "\n".join(lines) + "\n"
+
+
+def step_table(state: State, step: int, lang: str) -> str:
+    """One sitting, as ``process record`` prints it once recorded."""
+    vi = lang == "vi"
+    sitting = state.current[step]
+    outcome = sitting.outcome
+    lines = [f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}"
+             + (f" ({'họp lần' if vi else 'sitting'} {sitting.number})" if sitting.number > 1 else "")]
+    for result in outcome.results:
+        mark = ("✓" if result.passed else "✗") if outcome.quorate else "—"
+        carried = " →" if result.carried else ""
+        lines.append(f"  {result.rank:>2}. {result.profile_id:<10} {result.full_name:<24} "
+                     f"{number(result.votes, lang):>6}  {percent(result.percent, lang):>8}  {mark}{carried}")
+    lines += [overview(state, lang).notes[list(sorted(state.current)).index(step)]]
+    lines += [f"  ! {flag_text(state, flag, lang)}" for flag in outcome.flags]
+    return "\n".join(lines) + "\n"
