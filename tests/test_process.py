@@ -637,3 +637,50 @@ def test_a_pack_without_a_process_uses_the_default_order_and_says_so(runner, scr
     assert doc["process_declared"] is False
     assert [s["body"] for s in doc["process"]["steps"]] == [
         "ban_thuong_vu", "hoi_nghi_can_bo_chu_chot", "ban_chap_hanh", "ban_thuong_vu", "ban_chap_hanh"]
+
+
+def test_a_process_file_edited_by_hand_is_refused(runner, process, tmp_path):
+    assert _record(runner, process, 2, _sheet(tmp_path)).exit_code == 0
+    doc = json.loads(process.read_text(encoding="utf-8"))
+    doc["journal"][-1]["tally"]["votes"]["DT-0004"] = 200
+    process.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(main, ["process", "status", str(process), "--lang", "en"])
+    assert result.exit_code == 2 and "was edited outside sangloc: entry 2 no longer holds" in result.stderr
+    assert "votes.DT-0004 = 200" in result.stderr
+
+
+def test_two_clerks_recording_at_once_record_one_entry(screening, runner, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "q.json"
+    assert _init(runner, screening, out, "--cleared", "DT-0003", "--cleared", "DT-0004",
+                 "--cleared-on", "2020-08-25").exit_code == 0
+    sheets = [_sheet(tmp_path, "a.yaml"), _sheet(tmp_path, "b.yaml", votes={"DT-0004": 50})]
+    env = {**__import__("os").environ, "SANGLOC_AUDIT_DB": str(tmp_path / "audit.sqlite")}
+    clerks = [subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "process", "record", str(out), "--step", "2",
+                                "--tally", str(sheet), "--lang", "en"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True) for sheet in sheets]
+    results = [(clerk.wait(timeout=120), clerk.stderr.read()) for clerk in clerks]
+    assert sorted(code for code, _ in results) == [0, 1], results
+    assert "step 2 is already recorded" in next(err for code, err in results if code == 1)
+    journal = json.loads(out.read_text(encoding="utf-8"))["journal"]
+    assert [e["kind"] for e in journal] == ["init", "tally"]
+    assert _records("tally", tmp_path / "audit.sqlite") == 1
+    assert runner.invoke(main, ["audit", "verify"]).exit_code == 0
+
+
+def test_rules_show_gives_each_steps_basis_and_provenance_and_the_schema_knows_the_section(runner):
+    shown = runner.invoke(main, ["rules", "show", "--lang", "en"]).stdout
+    assert "  2. Conference of key cadres — Conference of key cadres" in shown
+    assert "passes with more than 1/2 the number summoned; quorate with at least 2/3 of those summoned" in shown
+    assert "provenance: As reported by the press (Báo Nghệ An, baonghean.vn, 14/11/2019)" in shown
+    assert "quorum: no document found" in shown
+    import jsonschema
+
+    schema = json.loads(runner.invoke(main, ["schema", "pack"]).stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+    pack = yaml.safe_load((ROOT / "rules" / "pho-bi-thu-tinh-uy-2020" / "pack.yaml").read_text(encoding="utf-8"))
+    assert not list(validator.iter_errors(json.loads(json.dumps(pack, default=str))))
+    pack["process"]["steps"][1]["denominatr"] = "present"
+    assert list(validator.iter_errors(json.loads(json.dumps(pack, default=str))))

@@ -157,30 +157,30 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
     from ..run.output import Output
     from ..run.process.entry import prepare
     from ..run.process.recording import record_entry
-    from ..run.process.state import compute, read, text_of
     from ..render.process import step_table
+    from ..run.process.state import compute, exclusive, read, text_of
 
-    doc, original = read(file)
-    state = compute(doc)
-    entry = prepare(state, step, list(tallies), ballots, replaces, reason, by or store.current_user())
-    doc.journal.append(entry)
-    after = compute(doc)
-    sitting = after.current[step]
-    writer = _writer(audit_db, no_audit, doc.id, lang, quiet)
-    try:
-        if writer is not None:
-            entry.audit_hash = record_entry(writer, after, sitting, command_line(), sangloc_version())
-        with Output(file) as stream:
-            stream.write(text_of(doc))
-            with open(file, encoding="utf-8") as handle:
-                if handle.read() != original:  # another entry was written meanwhile: keep it, record nothing
-                    raise InputFileError("process_changed_meanwhile", {"path": file})
+    with exclusive(file):
+        doc, original = read(file)
+        entry = prepare(compute(doc), step, list(tallies), ballots, replaces, reason, by or store.current_user())
+        doc.journal.append(entry)
+        after = compute(doc)
+        writer = _writer(audit_db, no_audit, doc.id, lang, quiet)
+        try:
             if writer is not None:
-                writer.commit()
-    except BaseException:
-        if writer is not None:
-            writer.abort()
-        raise
+                entry.audit_hash = record_entry(writer, after, after.current[step], command_line(),
+                                                sangloc_version())
+            with Output(file) as stream:
+                stream.write(text_of(doc))
+                with open(file, encoding="utf-8") as handle:
+                    if handle.read() != original:  # changed meanwhile (no file lock here): record nothing
+                        raise InputFileError("process_changed_meanwhile", {"path": file})
+                if writer is not None:
+                    writer.commit()
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
     click.echo(step_table(after, step, lang), nl=False)
     _say(f"Đã ghi bước {step} vào {file} (mục {entry.entry}"
          + (f", thay cho mục {replaces}" if replaces else "") + ")",

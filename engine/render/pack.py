@@ -9,6 +9,7 @@ from ..i18n import fmt_date, label, message
 from ..pack.conditions import AsOf, Condition
 from ..pack.testfile import OUTCOMES
 from ..run.packtests import PackTestRun
+from .process import pack_process_lines
 
 _MARK = {"covered": "✓", "missing": "✗"}
 
@@ -73,6 +74,7 @@ def pack_text(pack, lang: str) -> str:
              f"{'ngày tham chiếu' if vi else 'reference date'}: {fmt_date(pack.reference_date, lang)}",
              f"{'số quy tắc' if vi else 'rules'}: {len(pack.rules)}"]
     lines += [f"  {rule.id:<26} {label('kind', rule.kind, lang):<38} {rule.title.get(lang)}" for rule in pack.rules]
+    lines += pack_process_lines(pack, lang)  # steps 2–5 (SPEC §6)
     return "\n".join(lines) + "\n"
 
 

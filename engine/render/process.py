@@ -140,3 +140,47 @@ def step_table(state: State, step: int, lang: str) -> str:
     lines += [overview(state, lang).notes[list(sorted(state.current)).index(step)]]
     lines += [f"  ! {flag_text(state, flag, lang)}" for flag in outcome.flags]
     return "\n".join(lines) + "\n"
+
+
+def pack_process_lines(pack, lang: str) -> list[str]:
+    """The steps a pack declares, with each figure's basis and provenance (``rules show``)."""
+    from ..pack.process import DEFAULT_PROCESS
+
+    vi = lang == "vi"
+    section = pack.process or DEFAULT_PROCESS
+    lines = [("các bước của quy trình (process):" if vi else "process steps:")
+             + ("" if pack.process else (" mặc định, bộ quy tắc không khai báo" if vi else " the default, the pack declares none"))]
+
+    def cited(name: str, citation) -> list[str]:
+        if citation is None:
+            return []
+        found = []
+        for source in citation.sources:
+            document = pack.spec.documents.get(source.document)
+            title = document.title if document else source.document
+            found.append(f"{title}: «{source.quote}»" if source.quote
+                         else f"{title} [{'tóm tắt' if vi else 'summary'}]: {source.summary}")
+        basis = "; ".join(found) or ("chưa tìm được văn bản" if vi else "no document found")
+        return [f"       {name}: {basis}",
+                f"       {' ' * len(name)}  {'nguồn' if vi else 'provenance'}: {citation.provenance.get(lang)}"]
+
+    for number, step in enumerate(section.steps, start=1):
+        name = step.sitting.get(lang) if step.sitting else label("body", step.body, lang)
+        lines.append(f"  {number}. {label('body', step.body, lang)} — {name}")
+        if number > 1:
+            comparison = ("trên" if vi else "more than") if step.strict else ("từ" if vi else "at least")
+            lines.append(f"       {'đạt khi' if vi else 'passes with'} {comparison} "
+                         f"{share_text(step.share_fraction, lang)} {label('denominator', step.denominator, lang)}; "
+                         f"{'đủ điều kiện khi có mặt từ' if vi else 'quorate with at least'} "
+                         f"{share_text(step.quorum_fraction, lang)} "
+                         f"{'số người được triệu tập' if vi else 'of those summoned'}"
+                         + ((", nhập hai lần" if vi else ", keyed twice") if step.double_entry else ""))
+        lines += cited("căn cứ" if vi else "basis", step.basis)
+        lines += cited("tỷ lệ phiếu" if vi else "pass rule", step.pass_basis)
+        lines += cited("điều kiện tiến hành" if vi else "quorum", step.quorum_basis)
+        lines += cited("phiếu hợp lệ" if vi else "ballots", step.ballot.basis)
+        if section.reports_if_differs(number):
+            lines += cited("báo cáo cấp trên" if vi else "report", step.report_basis) or [
+                f"       {'báo cáo cấp trên khi khác bước trước' if vi else 'reported when it differs from the step before'}"]
+    lines += cited("bằng phiếu" if vi else "ties", section.ties)
+    return lines

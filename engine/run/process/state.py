@@ -16,6 +16,8 @@ Only the last entry in effect may be corrected (its correction names it in
 from __future__ import annotations
 
 import json
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -106,8 +108,40 @@ class ProcessDoc(_Doc):
         return ProcessSection.model_validate(self.process)
 
 
+@contextmanager
+def exclusive(path: str):
+    """Hold the process file against another entry, from reading it to replacing it.
+
+    The lock is on the file itself; as a new entry replaces the file (a new
+    inode), a waiter that wakes on the old one tries again. Where there is no
+    ``fcntl`` the command's check that the file did not change is all there is."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    while True:
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError as err:
+            raise InputFileError("process_unreadable", {"path": path, "reason": err.strerror or str(err)}) from None
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except OSError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    try:
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
 def read(path: str) -> tuple[ProcessDoc, str]:
-    """The process file and its text (to detect a concurrent change before writing)."""
+    """The process file and its text (to detect a concurrent change before writing);
+    a file whose journal no longer holds together (edited by hand) is refused."""
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
@@ -123,6 +157,9 @@ def read(path: str) -> tuple[ProcessDoc, str]:
             first = err.errors(include_url=False)[0]
             reason = ".".join(str(p) for p in first["loc"]) + ": " + first["msg"]
         raise InputFileError("process_not_a_process", {"path": path, "reason": reason}) from None
+    broken = journal_problem(doc)
+    if broken:
+        raise InputFileError("process_journal_broken", {"path": path, **broken})
     return doc, text
 
 
@@ -217,6 +254,25 @@ def compute(doc: ProcessDoc) -> State:
         state.sittings.append(sitting)
         state.current[step] = sitting
     return state
+
+
+def journal_problem(doc: ProcessDoc) -> dict | None:
+    """The first entry of the journal whose tally does not hold together on the list it was voted on."""
+    from .tally import check
+
+    replay = doc.model_copy(update={"journal": []})
+    for entry in doc.journal:
+        if entry.kind == "tally":
+            try:
+                tally = Tally.from_dict(entry.tally or {})
+                listed = compute(replay).listed(entry.step)
+            except (KeyError, TypeError, AttributeError, ValueError, IndexError) as err:
+                return {"entry": entry.entry, "detail": f"{type(err).__name__}: {err}"}
+            problems = check(tally, entry.step, listed, "")
+            if problems:
+                return {"entry": entry.entry, "detail": problems[0].text("vi")}
+        replay.journal.append(entry)
+    return None
 
 
 def order_problems(state: State, step: int, replaces: int | None) -> list[Problem]:
