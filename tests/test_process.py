@@ -684,3 +684,65 @@ def test_rules_show_gives_each_steps_basis_and_provenance_and_the_schema_knows_t
     assert not list(validator.iter_errors(json.loads(json.dumps(pack, default=str))))
     pack["process"]["steps"][1]["denominatr"] = "present"
     assert list(validator.iter_errors(json.loads(json.dumps(pack, default=str))))
+
+
+# -- the documents as the Standing Committee sees them --------------------------------------
+
+MINUTES_WORDS = ("ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY THÁI BÌNH", "BIÊN BẢN KIỂM PHIẾU", "Thái Bình, ngày 25 tháng 8 năm 2020",
+                 "Bước 4: Hội nghị Ban Thường vụ Tỉnh ủy lần 2", "Tổng số người được triệu tập", "Số phiếu không hợp lệ",
+                 "ghi thêm tên người ngoài danh sách: 1", "46,67%", "Không đạt",
+                 "Ban Thường vụ Tỉnh ủy phải báo cáo cấp ủy cấp trên có thẩm quyền", "phần III, mục 9",
+                 "TỔ KIỂM PHIẾU", "Nguyễn Thị Hồng", "Bùi Văn Tài; Đinh Thị Loan", "PHỤ LỤC: NHẬT KÝ NHẬP LIỆU",
+                 "đếm từ 14 phiếu")
+
+
+@pytest.mark.slow
+def test_minutes_html_renders_in_chromium(runner, tmp_path, monkeypatch):
+    import subprocess
+
+    from test_memo import _tool
+
+    chromium = _tool("chromium")
+    out = five_step_run(runner, tmp_path, monkeypatch)
+    page = tmp_path / "bien-ban.html"
+    result = runner.invoke(main, ["process", "status", str(out), "--format", "html", "-o", str(page),
+                                  "--issuer", "TỈNH ỦY THÁI BÌNH", "--place", "Thái Bình"])
+    assert result.exit_code == 0, result.output
+    source = page.read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", source), "the page must not load anything"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr", "--v=0", "--hide-scrollbars"]
+    shot = tmp_path / "page.png"
+    run = subprocess.run([chromium, *flags, "--window-size=794,1123", f"--screenshot={shot}", page.as_uri()],
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert shot.exists() and shot.stat().st_size > 20_000, run.stderr[-2000:]
+    dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
+                         timeout=120, check=False).stdout
+    text = " ".join(re.sub(r"<[^>]+>", " ", dom.split("<body", 1)[1]).split())
+    for words in MINUTES_WORDS + ("Kết quả các bước", "Bước 2: Hội nghị cán bộ chủ chốt",
+                                  "Bước 5: Hội nghị Ban Chấp hành Đảng bộ tỉnh lần 2"):
+        assert words in text, words
+    assert text.count("BIÊN BẢN KIỂM PHIẾU") == 4
+
+
+@pytest.mark.slow
+def test_minutes_docx_opens_in_libreoffice(runner, tmp_path, monkeypatch):
+    import subprocess
+
+    from test_memo import _tool
+
+    soffice, pdftotext = _tool("soffice"), _tool("pdftotext")
+    out = five_step_run(runner, tmp_path, monkeypatch)
+    doc = tmp_path / "bien-ban-buoc-4.docx"
+    result = runner.invoke(main, ["process", "status", str(out), "--step", "4", "--format", "docx", "-o", str(doc),
+                                  "--issuer", "TỈNH ỦY THÁI BÌNH", "--place", "Thái Bình"])
+    assert result.exit_code == 0, result.output
+    convert = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}",
+                              "--convert-to", "pdf", "--outdir", str(tmp_path), str(doc)],
+                             capture_output=True, text=True, timeout=300, check=False)
+    pdf = tmp_path / "bien-ban-buoc-4.pdf"
+    assert pdf.exists(), convert.stdout + convert.stderr
+    text = " ".join(subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    for words in MINUTES_WORDS:
+        assert words in text, words

@@ -226,7 +226,8 @@ def process_status(file, fmt, output, step, issuer, number, place, lang):
         raise UsageError("docx_needs_output", {})
     options = MinutesOptions(issuer=issuer, number=number, place=place)
     minutes = [build_minutes(state, sitting, lang, options) for sitting in sittings_for(state, step)]
-    title = f"{doc.post[lang]} — {doc.subject[lang]}"
+    subject = doc.subject[lang]
+    title = ("Kết quả các bước: " if lang == "vi" else "Results of the steps: ") + subject
     view = overview(state, lang) if step is None else None
     if fmt == "md":
         from ..render.minutes_md import minutes_md, overview_md

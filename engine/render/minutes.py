@@ -214,6 +214,11 @@ def number(value: int, lang: str) -> str:
     return f"{value:,}".replace(",", "." if lang == "vi" else ",")
 
 
+def is_figure(value: str) -> bool:
+    """A figure of the minutes that is a bare number (printed bold), not a sentence."""
+    return value.replace(".", "").replace(",", "").isdigit()
+
+
 def percent(value: float | None, lang: str) -> str:
     if value is None:
         return "—"

@@ -8,7 +8,7 @@ import io
 from functools import partial
 
 from .docx import add_paragraph, party_document, party_head_docx
-from .minutes import Minutes
+from .minutes import Minutes, is_figure
 from .process import Overview
 
 
@@ -54,7 +54,7 @@ def _minutes(document, minutes: Minutes) -> None:
     para(s["figures"], bold=True)
     for name, value in minutes.figures:
         line = para(f"– {name}: ", space_after=0)
-        line.add_run(value).bold = value[:1].isdigit()
+        line.add_run(value).bold = is_figure(value)
     if minutes.invalid_reasons:
         para(f"– {s['reasons']}:", space_after=0)
         for reason, count in minutes.invalid_reasons:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 from .html import page, party_head_html
-from .minutes import Minutes
+from .minutes import Minutes, is_figure
 from .process import Overview
 
 _CSS = """
@@ -31,6 +31,7 @@ table.results td.name { width: 45%; }
 table.journal { font-size: 9.5pt; width: 100%; }
 table.journal td { word-break: break-word; }
 .overview table td, .overview table th { font-size: 10.5pt; }
+.overview table td:first-child { white-space: nowrap; }
 """
 
 
@@ -45,7 +46,7 @@ def _minutes(minutes: Minutes) -> list[str]:
             f'<p class="sitting">{_h(minutes.sitting)}</p>', '<div class="dash">-----</div>',
             f"<p>{_h(minutes.opening)}</p>", f"<h2>{_h(s['figures'])}</h2>", '<dl class="figures">']
     for name, value in minutes.figures:
-        kind = "" if value[:1].isdigit() else ' class="text"'
+        kind = "" if is_figure(value) else ' class="text"'
         body.append(f"<dt>{_h(name)}:</dt><dd{kind}>{_h(value)}</dd>")
     if minutes.invalid_reasons:
         reasons = "; ".join(f"{reason}: {count}" for reason, count in minutes.invalid_reasons)

@@ -4,7 +4,7 @@ document, and a process's overview before them."""
 from __future__ import annotations
 
 from .markdown import md_text, party_head_md
-from .minutes import Minutes
+from .minutes import Minutes, is_figure
 from .process import Overview
 
 
@@ -15,7 +15,7 @@ def minutes_md(minutes: Minutes) -> str:
              f"**{md_text(minutes.subject)}**", "", f"**{md_text(minutes.sitting)}**", "", "-----", "",
              md_text(minutes.opening), "", f"## {s['figures']}", ""]
     for name, value in minutes.figures:
-        lines.append(f"- {name}: **{md_text(value)}**" if value[:1].isdigit() else f"- {name}: {md_text(value)}")
+        lines.append(f"- {name}: **{md_text(value)}**" if is_figure(value) else f"- {name}: {md_text(value)}")
     if minutes.invalid_reasons:
         lines.append(f"- {s['reasons']}:")
         lines += [f"  - {md_text(reason)}: {count}" for reason, count in minutes.invalid_reasons]
