@@ -746,3 +746,17 @@ def test_minutes_docx_opens_in_libreoffice(runner, tmp_path, monkeypatch):
                                    check=True).stdout.split())
     for words in MINUTES_WORDS:
         assert words in text, words
+
+
+def test_a_process_started_without_audit_is_learnt_by_the_store_at_its_first_audited_entry(runner, screening,
+                                                                                            tmp_path):
+    out = tmp_path / "q.json"
+    assert _init(runner, screening, out, "--no-audit").exit_code == 0
+    sheet = tmp_path / "t.yaml"
+    sheet.write_text(yaml.safe_dump({**BASE, "votes": {"DT-0001": 98, "DT-0002": 79}}), encoding="utf-8")
+    assert _record(runner, out, 2, sheet).exit_code == 0
+    why = runner.invoke(main, ["audit", "why", "DT-0001", "--lang", "en"])
+    assert why.exit_code == 0 and "Step 2 · Conference of key cadres" in why.stdout
+    process_id = json.loads(out.read_text(encoding="utf-8"))["id"]
+    replay = runner.invoke(main, ["audit", "replay", process_id, "--lang", "en"])
+    assert replay.exit_code == 0 and "1 tally entries, 0 differ" in replay.stdout

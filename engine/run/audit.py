@@ -427,6 +427,13 @@ class ChainWriter:
         self.hashes.append(digest)
         return digest
 
+    def knows(self, kind: str, run_id: str) -> bool:
+        """Whether the store (or this writer) already holds a record of ``kind`` for ``run_id``."""
+        if any(pending[0] == kind and pending[1] == run_id for pending in self._pending):
+            return True
+        return self.db.execute("SELECT 1 FROM records WHERE kind = ? AND run_id = ? LIMIT 1",
+                               (kind, run_id)).fetchone() is not None
+
     def add_pack(self, digest: str, content: dict) -> None:
         """A pack's content, once per digest (replay rebuilds the process from it)."""
         known = self.db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",

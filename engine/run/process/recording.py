@@ -70,11 +70,17 @@ def process_header(doc: ProcessDoc, command: str, sangloc_version: str) -> dict:
     }
 
 
-def record_start(writer: audit.ChainWriter, doc: ProcessDoc, pack_content: dict, command: str,
-                 sangloc_version: str) -> str:
-    """The records of ``process init``; the hash of the process record."""
-    writer.add_pack(doc.pack["digest"], pack_content)
-    digest = writer.add("process", "", process_header(doc, command, sangloc_version))
+def record_start(writer: audit.ChainWriter, doc: ProcessDoc, pack_content: dict | None, command: str,
+                 sangloc_version: str, late: bool = False) -> str:
+    """The records of ``process init``; the hash of the process record. ``late``: the
+    process was started with --no-audit, and the store learns of it at its first
+    recorded entry (without the pack's content, which the file does not hold)."""
+    if pack_content is not None:
+        writer.add_pack(doc.pack["digest"], pack_content)
+    header = process_header(doc, command, sangloc_version)
+    if late:
+        header["recorded_late"] = True
+    digest = writer.add("process", "", header)
     body = doc.section().step(1).body
     for candidate in doc.candidates:
         writer.add("outcome", candidate.profile_id, {
@@ -89,6 +95,9 @@ def record_start(writer: audit.ChainWriter, doc: ProcessDoc, pack_content: dict,
 def record_entry(writer: audit.ChainWriter, state: State, sitting: Sitting, command: str,
                  sangloc_version: str) -> str:
     """The records of one tally entry (``state`` already holds it); the hash of the tally record."""
+    if not writer.knows("process", state.doc.id):
+        started = state.doc.model_copy(update={"journal": state.doc.journal[:1]})
+        record_start(writer, started, None, command, sangloc_version, late=True)
     entry = sitting.entry.model_dump(mode="json", exclude={"audit_hash"})
     digest = writer.add("tally", "", {"process_id": state.doc.id, "entry": entry, "outcome": step_data(sitting),
                                       "command": command, "os_user": audit.current_user(),

@@ -59,7 +59,7 @@ def _from_file(path: str) -> ScreeningResult:
     try:
         report = json.loads(data.decode("utf-8-sig"))
         rows = report["results"]
-        results = sorted((str(r["profile_id"]), str(r["full_name"]), str(r["verdict"])) for r in rows)
+        results = sorted((str(r["profile_id"]), str(r.get("full_name") or ""), str(r["verdict"])) for r in rows)
         ruleset = report.get("ruleset") or {}
         if not isinstance(ruleset, dict) or any(v not in ("eligible", "review", "ineligible") for *_, v in results):
             raise ValueError("ruleset or verdict")
