@@ -37,7 +37,7 @@ class Row:
     rank: int
     profile_id: str
     full_name: str
-    votes: int
+    votes: str
     percent: str
     result: str
     carried: bool
@@ -321,7 +321,8 @@ def build_minutes(state: State, sitting: Sitting, lang: str, options: MinutesOpt
         (text(lang, "invalid"), number(tally.invalid, lang)),
     ]
     void = not outcome.quorate
-    rows = [Row(r.rank, r.profile_id, r.full_name, r.votes, percent(r.percent, lang), _result(r, void, lang),
+    rows = [Row(r.rank, r.profile_id, r.full_name, number(r.votes, lang), percent(r.percent, lang),
+                _result(r, void, lang),
                 r.carried) for r in outcome.results]
     pass_rule = text(lang, "pass_rule", comparison=text(lang, "more_than" if outcome.strict else "at_least"),
                      share=share_text(outcome.share, lang),

@@ -62,7 +62,7 @@ def _minutes(document, minutes: Minutes) -> None:
     para(s["results"], bold=True)
     para(minutes.pass_rule, italic=True, size=12)
     _table(document, [s["col_rank"], s["col_name"], s["col_votes"], s["col_percent"], s["col_result"]],
-           [[str(r.rank), f"{r.full_name} ({r.profile_id})", str(r.votes), r.percent, r.result]
+           [[str(r.rank), f"{r.full_name} ({r.profile_id})", r.votes, r.percent, r.result]
             for r in minutes.rows], 11, [18, 70, 20, 22, 35])
     para("")
     para(minutes.passed)

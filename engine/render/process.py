@@ -85,16 +85,16 @@ def overview(state: State, lang: str) -> Overview:
         quorum = (("đủ điều kiện tiến hành" if vi else "quorate") if outcome.quorate
                   else ("KHÔNG đủ điều kiện tiến hành" if vi else "NOT quorate"))
         comparison = ("trên" if vi else "more than") if outcome.strict else ("từ" if vi else "at least")
+        present, summoned = number(outcome.present, lang), number(outcome.summoned, lang)
+        needed, whole = number(outcome.quorum_needed, lang), number(outcome.denominator, lang)
+        votes, share = number(outcome.votes_needed, lang), share_text(outcome.share, lang)
+        kind = label("denominator", outcome.denominator_kind, lang)
         notes.append(
             f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}: "
-            + (f"có mặt {outcome.present}/{outcome.summoned} ({quorum}, tối thiểu {outcome.quorum_needed}); "
-               f"đạt khi {comparison} {share_text(outcome.share, lang)} "
-               f"{label('denominator', outcome.denominator_kind, lang)} ({outcome.denominator}): "
-               f"từ {outcome.votes_needed} phiếu" if vi else
-               f"{outcome.present} of {outcome.summoned} present ({quorum}, at least {outcome.quorum_needed}); "
-               f"passes with {comparison} {share_text(outcome.share, lang)} of "
-               f"{label('denominator', outcome.denominator_kind, lang)} ({outcome.denominator}): "
-               f"{outcome.votes_needed} votes or more"))
+            + (f"có mặt {present}/{summoned} ({quorum}, tối thiểu {needed}); "
+               f"đạt khi {comparison} {share} {kind} ({whole}): từ {votes} phiếu" if vi else
+               f"{present} of {summoned} present ({quorum}, at least {needed}); "
+               f"passes with {comparison} {share} of {kind} ({whole}): {votes} votes or more"))
     following = state.next_step
     carried = ", ".join(f"{state.names.get(p, p)} ({p})" for p in state.carried) or "—"
     if following is None and state.current:
