@@ -405,6 +405,8 @@ _MESSAGES.update({
     "tally_not_mapping": ("bảng kiểm phiếu phải là một ánh xạ (step, summoned, present, ballots, votes)",
                           "a tally must be a mapping (step, summoned, present, ballots, votes)"),
     "tally_unknown_key": ("khóa không hợp lệ '{key}'{hint}", "unknown key '{key}'{hint}"),
+    "tally_csv_columns": ("dòng có {count} cột; bảng CSV có đúng hai cột `field,value` (văn bản có dấu phẩy thì đặt trong ngoặc kép)",
+                          "the row has {count} columns; a CSV tally has exactly two, `field,value` (quote a text that holds a comma)"),
     "tally_field_mapping": ("{field_label} ({field}) phải là một ánh xạ (tên: số)",
                             "{field_label} ({field}) must be a mapping (name: number)"),
     "tally_missing": ("thiếu {field_label} ({field})", "{field_label} ({field}) is missing"),

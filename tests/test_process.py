@@ -760,3 +760,16 @@ def test_a_process_started_without_audit_is_learnt_by_the_store_at_its_first_aud
     process_id = json.loads(out.read_text(encoding="utf-8"))["id"]
     replay = runner.invoke(main, ["audit", "replay", process_id, "--lang", "en"])
     assert replay.exit_code == 0 and "1 tally entries, 0 differ" in replay.stdout
+
+
+def test_a_csv_sheet_reads_quoted_commas_a_bom_and_no_header(tmp_path):
+    from sangloc.engine.run.process.sheet import read_sheet
+
+    path = tmp_path / "t.csv"
+    path.write_bytes("\ufeffsummoned,120\nplace,\"Hội trường, Tỉnh ủy\"\n# ghi chú\n\nvotes.DT-0001, 98 \n"
+                     "counting_board,A\ncounting_board,B\n".encode("utf-8"))
+    sheet = read_sheet(str(path))
+    assert not sheet.problems, [p.text("en") for p in sheet.problems]
+    assert sheet.fields == {"summoned": 120, "place": "Hội trường, Tỉnh ủy", "votes.DT-0001": 98,
+                            "counting_board.0": "A", "counting_board.1": "B"}
+    assert sheet.lines["votes.DT-0001"] == 5

@@ -149,11 +149,13 @@ def _csv(text: str, sheet: Sheet):
         if not row or not "".join(row).strip() or row[0].strip().startswith("#"):
             continue
         name = unicodedata.normalize("NFC", row[0].strip())
-        if number == 1 and name.lower() in ("field", "trường") :
+        if number == 1 and name.lower() in ("field", "trường"):
             continue
-        value = ",".join(row[1:]).strip() if len(row) > 1 else ""
         if len(row) > 2 and any(cell.strip() for cell in row[2:]):
-            value = row[1].strip()  # a third column is a remark, kept out of the value
+            # A text holding a comma is quoted ("Hội trường, Tỉnh ủy"); a third column is never guessed at.
+            sheet.problems.append(Problem(name, "tally_csv_columns", {"count": len(row)}, sheet.source, number))
+            continue
+        value = row[1].strip() if len(row) > 1 else ""
         if name == "counting_board":
             index = sum(1 for k in sheet.fields if k.startswith("counting_board."))
             name = f"counting_board.{index}"
