@@ -380,7 +380,8 @@ def test_ballot_papers_are_counted_with_the_packs_validity_rules(runner, screeni
     assert _init(runner, screening, out, "--seats", "2", "--cleared", "DT-0003", "--cleared-on",
                  "2020-08-25").exit_code == 0
     header = tmp_path / "h.yaml"
-    header.write_text("step: 2\nsummoned: 10\npresent: 9\nballots: {issued: 9}\n", encoding="utf-8")
+    header.write_text("step: 2\nsummoned: 10\npresent: 9\nballots: {issued: 9}\nnote: Đếm lại hai lần\n",
+                      encoding="utf-8")
     papers = _papers(tmp_path, ["# phiếu", "DT-0001, DT-0002", "DT-0001", "DT-0001; DT-0002", "-",
                                 "DT-0001, DT-0002, +Ai Đó", "DT-0001, DT-0002, DT-0001x".replace("x", ""),
                                 "! Không đúng mẫu", "DT-0002"])
@@ -399,6 +400,7 @@ def test_ballot_papers_are_counted_with_the_packs_validity_rules(runner, screeni
     assert tally["votes"] == {"DT-0001": 3, "DT-0002": 3, "DT-0003": 0}
     minutes = runner.invoke(main, ["process", "status", str(out), "--format", "md"]).stdout
     assert "  - Không đúng mẫu: 1" in minutes and "  - đánh dấu quá số người được chọn: 1" in minutes
+    assert "- Ghi chú: Đếm lại hai lần" in minutes
     assert "  - ghi thêm tên người ngoài danh sách: 1" in minutes
     assert doc["journal"][-1]["ballots"]["papers"] == 8
 

@@ -56,6 +56,8 @@ class Minutes:
     board: list[str]
     figures: list[tuple[str, str]]
     invalid_reasons: list[tuple[str, int]]
+    #: The sheet's own note, if any.
+    note: str | None
     pass_rule: str
     rows: list[Row]
     passed: str
@@ -94,6 +96,7 @@ _TEXT = {
         "valid": "Số phiếu hợp lệ",
         "invalid": "Số phiếu không hợp lệ",
         "reasons": "Lý do phiếu không hợp lệ",
+        "note": "Ghi chú",
         "results": "II. KẾT QUẢ GIỚI THIỆU",
         "pass_rule": ("Người được giới thiệu phải đạt {comparison} {share} {denominator_label} ({denominator}), "
                       "tức ít nhất {needed} phiếu; tỷ lệ phần trăm tính trên {denominator_label}."),
@@ -159,6 +162,7 @@ _TEXT = {
         "valid": "Valid ballots",
         "invalid": "Invalid ballots",
         "reasons": "Reasons for invalid ballots",
+        "note": "Note",
         "results": "II. RESULT",
         "pass_rule": ("A candidate needs {comparison} {share} of {denominator_label} ({denominator}), that is at "
                       "least {needed} votes; percentages are of {denominator_label}."),
@@ -356,7 +360,7 @@ def build_minutes(state: State, sitting: Sitting, lang: str, options: MinutesOpt
         opening=text(lang, "opening", when=_when(tally.date, lang), place=venue,
                      sitting=name[:1].lower() + name[1:] if lang == "en" else name, count=len(sitting.listed),
                      source=source, members=text(lang, "members", names=", ".join(board)) if board else ""),
-        board=board, figures=figures, pass_rule=pass_rule,
+        board=board, figures=figures, pass_rule=pass_rule, note=tally.note,
         invalid_reasons=[(label("ballot_reason", reason, lang), count) for reason, count in tally.invalid_reasons],
         rows=rows,
         passed=(text(lang, "passed", names=names_text(state, outcome.passed, lang)) if outcome.passed

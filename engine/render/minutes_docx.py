@@ -59,6 +59,8 @@ def _minutes(document, minutes: Minutes) -> None:
         para(f"– {s['reasons']}:", space_after=0)
         for reason, count in minutes.invalid_reasons:
             para(f"    + {reason}: {count}", size=12, space_after=0)
+    if minutes.note:
+        para(f"– {s['note']}: {minutes.note}", space_after=0)
     para(s["results"], bold=True)
     para(minutes.pass_rule, italic=True, size=12)
     _table(document, [s["col_rank"], s["col_name"], s["col_votes"], s["col_percent"], s["col_result"]],

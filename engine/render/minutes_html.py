@@ -51,6 +51,8 @@ def _minutes(minutes: Minutes) -> list[str]:
     if minutes.invalid_reasons:
         reasons = "; ".join(f"{reason}: {count}" for reason, count in minutes.invalid_reasons)
         body.append(f'<dt>{_h(s["reasons"])}:</dt><dd class="text">{_h(reasons)}</dd>')
+    if minutes.note:
+        body.append(f'<dt>{_h(s["note"])}:</dt><dd class="text">{_h(minutes.note)}</dd>')
     body += ["</dl>", f"<h2>{_h(s['results'])}</h2>", f"<p>{_h(minutes.pass_rule)}</p>",
              '<div class="scroll"><table class="results">',
              f"<tr><th>{_h(s['col_rank'])}</th><th>{_h(s['col_name'])}</th><th>{_h(s['col_votes'])}</th>"

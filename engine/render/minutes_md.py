@@ -19,6 +19,8 @@ def minutes_md(minutes: Minutes) -> str:
     if minutes.invalid_reasons:
         lines.append(f"- {s['reasons']}:")
         lines += [f"  - {md_text(reason)}: {count}" for reason, count in minutes.invalid_reasons]
+    if minutes.note:
+        lines.append(f"- {s['note']}: {md_text(minutes.note)}")
     lines += ["", f"## {s['results']}", "", md_text(minutes.pass_rule), "",
               f"| {s['col_rank']} | {s['col_name']} | {s['col_votes']} | {s['col_percent']} | {s['col_result']} |",
               "|:-:|---|--:|--:|---|"]
