@@ -365,6 +365,8 @@ _MESSAGES.update({
                               "'{path}' is not a sangloc process file ({reason}); `sangloc process init` makes one"),
     "process_journal_broken": ("tệp quy trình '{path}' đã bị sửa ngoài sangloc: mục {entry} không còn khớp ({detail}); dùng bản sao lưu hoặc đối chiếu với sổ kiểm toán (`sangloc audit replay`)",
                                "the process file '{path}' was edited outside sangloc: entry {entry} no longer holds ({detail}); use a backup or compare with the audit store (`sangloc audit replay`)"),
+    "process_busy": ("tệp quy trình '{path}' đang được một lần ghi khác giữ quá {seconds} giây; chưa ghi gì, hãy chạy lại lệnh",
+                     "the process file '{path}' has been held by another entry for over {seconds} seconds; nothing was recorded, run the command again"),
     "process_changed_meanwhile": ("tệp quy trình '{path}' vừa bị thay đổi bởi một lần ghi khác; chưa ghi gì, hãy chạy lại lệnh",
                                   "the process file '{path}' was changed by another entry meanwhile; nothing was recorded, run the command again"),
     "process_from_unknown": ("--from '{value}': không có tệp kết quả sàng lọc nào như vậy, cũng không có lần chạy như vậy trong sổ kiểm toán {path} (xem `sangloc audit runs`)",

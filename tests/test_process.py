@@ -775,3 +775,20 @@ def test_a_csv_sheet_reads_quoted_commas_a_bom_and_no_header(tmp_path):
     assert sheet.fields == {"summoned": 120, "place": "Hội trường, Tỉnh ủy", "votes.DT-0001": 98,
                             "counting_board.0": "A", "counting_board.1": "B"}
     assert sheet.lines["votes.DT-0001"] == 5
+
+
+def test_an_entry_waits_for_another_but_never_forever(runner, process, tmp_path, monkeypatch):
+    import fcntl
+    import os
+
+    from sangloc.engine.run.process import state
+
+    monkeypatch.setattr(state, "LOCK_TIMEOUT_S", 0.2)
+    held = os.open(process, os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    try:
+        result = _record(runner, process, 2, _sheet(tmp_path))
+    finally:
+        os.close(held)
+    assert result.exit_code == 2 and "held by another entry for over 0.2 seconds" in result.stderr
+    assert _record(runner, process, 2, _sheet(tmp_path)).exit_code == 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Literal
@@ -30,6 +31,8 @@ from .tally import Tally
 
 FORMAT = "sangloc-process/1"
 FIRST_TALLIED = 2
+#: How long an entry waits for another one writing the same process file (as the audit store waits).
+LOCK_TIMEOUT_S = 60
 
 
 class _Doc(BaseModel):
@@ -120,12 +123,20 @@ def exclusive(path: str):
     except ImportError:  # not POSIX
         yield
         return
+    deadline = time.monotonic() + LOCK_TIMEOUT_S
     while True:
         try:
             fd = os.open(path, os.O_RDONLY)
         except OSError as err:
             raise InputFileError("process_unreadable", {"path": path, "reason": err.strerror or str(err)}) from None
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another entry holds it: wait, but never forever
+            os.close(fd)
+            if time.monotonic() > deadline:
+                raise InputFileError("process_busy", {"path": path, "seconds": LOCK_TIMEOUT_S}) from None
+            time.sleep(0.05)
+            continue
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
         except OSError:
