@@ -132,9 +132,8 @@ def path_lines(header: dict, record: dict, lang: str) -> list[str]:
     lines = [f"{_dt(header['created_utc'], lang)} · {'quy trình' if vi else 'process'} {header['process_id']} · "
              f"{post} ({label('track', header.get('track'), lang)}) · "
              f"{header['pack']['id']} {header['pack']['version']} ({header['pack']['digest']})"]
-    first = path[0]
-    lines.append(f"  {first.get('full_name', '')} ({record.get('profile_id') or ''})".replace(" ()", "")
-                 + (": con đường qua các bước" if vi else ": path through the steps"))
+    who = " ".join(part for part in (path[0].get("full_name"), f"({record['profile_id']})") if part)
+    lines.append(f"  {who}: " + ("con đường qua các bước" if vi else "path through the steps"))
     for outcome in path:
         step = outcome["step"]
         where = f"{'Bước' if vi else 'Step'} {step} · {_step_name(header, step, lang)}"
