@@ -116,6 +116,20 @@ class NoValidProfile(SanglocError):
         super().__init__("no_valid_profile")
 
 
+class TallyRefused(SanglocError):
+    """A tally of steps 2–5 is refused and nothing is recorded (SPEC §6: exit 1);
+    lists every problem, each naming its fields and their numbers."""
+
+    exit_code = EXIT_PARTIAL
+
+    def __init__(self, step, source: str, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("tally_refused", {"step": step, "source": source, "count": len(problems)})
+
+    def text(self, lang: str = "vi") -> str:
+        return "\n".join([message(self.code, lang, self.params)] + [f"  {p.text(lang)}" for p in self.problems])
+
+
 class PartialFailure(SanglocError):
     """The command did its work, but some inputs could not be used; the command
     has already said which (SPEC §5: exit 1)."""

@@ -380,6 +380,9 @@ def message(code: str, lang: str, params: dict) -> str:
     for key in ("expected", "got"):
         if key in values:
             values[key] = label("type", values[key], lang)
+    for key in ("field", "other"):  # a tally's fields are named in words, then as written
+        if key in values:
+            values[f"{key}_label"] = label("field", values[key], lang)
     return template.format(hint=hint, **values)
 
 
@@ -389,3 +392,160 @@ def did_you_mean(candidates: list[str], lang: str) -> str:
         return ""
     joined = ", ".join(f"'{c}'" for c in candidates)
     return f"; có phải ý bạn là {joined}?" if lang == "vi" else f"; did you mean {joined}?"
+
+
+# -- steps 2–5 (SPEC §6) ---------------------------------------------------
+
+LABELS.update({
+    "body": {
+        "ban_thuong_vu": ("Ban Thường vụ Tỉnh ủy", "Provincial Standing Committee"),
+        "hoi_nghi_can_bo_chu_chot": ("Hội nghị cán bộ chủ chốt", "Conference of key cadres"),
+        "ban_chap_hanh": ("Ban Chấp hành Đảng bộ tỉnh", "Provincial Party Executive Committee"),
+    },
+    "denominator": {
+        "summoned": ("tổng số người được triệu tập", "the number summoned"),
+        "present": ("số người có mặt", "the number present"),
+        "valid": ("số phiếu hợp lệ", "the number of valid ballots"),
+    },
+    "track": {
+        "lan_dau": ("giới thiệu lần đầu", "first-time introduction"),
+        "tai_cu": ("giới thiệu tái cử", "re-election"),
+        "giua_nhiem_ky": ("giới thiệu giữa nhiệm kỳ", "mid-term introduction"),
+    },
+    "admitted": {
+        "eligible": ("đủ tiêu chuẩn, điều kiện", "meets every criterion"),
+        "cleared": ("Ban Thường vụ đã xem xét, thông qua", "cleared by the Standing Committee"),
+    },
+    #: Why `record --ballots` found a paper invalid (a reason the board wrote is kept as written).
+    "ballot_reason": {
+        "too_many_marks": ("đánh dấu quá số người được chọn", "more names marked than may be chosen"),
+        "unlisted": ("ghi thêm tên người ngoài danh sách", "a name added outside the list"),
+        "set_aside": ("tổ kiểm phiếu loại, không ghi lý do", "set aside by the counting board, no reason given"),
+    },
+    #: The fields of a tally sheet, as its messages name them.
+    "field": {
+        "step": ("bước", "step"),
+        "summoned": ("số người được triệu tập", "number summoned"),
+        "present": ("số người có mặt", "number present"),
+        "ballots.issued": ("số phiếu phát ra", "ballots issued"),
+        "ballots.returned": ("số phiếu thu vào", "ballots returned"),
+        "ballots.valid": ("số phiếu hợp lệ", "valid ballots"),
+        "ballots.invalid": ("số phiếu không hợp lệ", "invalid ballots"),
+        "ballots.invalid_reasons": ("lý do phiếu không hợp lệ", "reasons for invalid ballots"),
+        "votes": ("số phiếu của từng người", "votes per candidate"),
+        "date": ("ngày họp", "date of the sitting"),
+        "place": ("địa điểm", "place"),
+        "clerk": ("người nhập", "clerk"),
+        "counting_board": ("tổ kiểm phiếu", "counting board"),
+        "note": ("ghi chú", "note"),
+    },
+})
+
+_MESSAGES.update({
+    # packs
+    "pack_step_number": ("bước này đứng thứ {expected} trong danh sách nhưng ghi số {value}",
+                         "this step stands at place {expected} but says {value}"),
+    "pack_bad_share": ("tỷ lệ '{value}' không hợp lệ: cần một phân số lớn hơn 0 và không quá 1 (ví dụ \"1/2\", \"2/3\", 0.5)",
+                       "share '{value}' is invalid: give a fraction above 0 and at most 1 (such as \"1/2\", \"2/3\", 0.5)"),
+    # process files and commands
+    "process_step_outside": ("bước {step} nằm ngoài các bước ghi kết quả kiểm phiếu ({first}–{last}) của quy trình",
+                             "step {step} is outside the steps whose ballots are recorded ({first}–{last})"),
+    "process_unreadable": ("không đọc được tệp quy trình '{path}': {reason}",
+                           "cannot read the process file '{path}': {reason}"),
+    "process_not_a_process": ("'{path}' không phải tệp quy trình của sangloc ({reason}); tệp này do `sangloc process init` tạo ra",
+                              "'{path}' is not a sangloc process file ({reason}); `sangloc process init` makes one"),
+    "process_journal_broken": ("tệp quy trình '{path}' đã bị sửa ngoài sangloc: mục {entry} không còn khớp ({detail}); dùng bản sao lưu hoặc đối chiếu với sổ kiểm toán (`sangloc audit replay`)",
+                               "the process file '{path}' was edited outside sangloc: entry {entry} no longer holds ({detail}); use a backup or compare with the audit store (`sangloc audit replay`)"),
+    "process_busy": ("tệp quy trình '{path}' đang được một lần ghi khác giữ quá {seconds} giây; chưa ghi gì, hãy chạy lại lệnh",
+                     "the process file '{path}' has been held by another entry for over {seconds} seconds; nothing was recorded, run the command again"),
+    "process_changed_meanwhile": ("tệp quy trình '{path}' vừa bị thay đổi bởi một lần ghi khác; chưa ghi gì, hãy chạy lại lệnh",
+                                  "the process file '{path}' was changed by another entry meanwhile; nothing was recorded, run the command again"),
+    "process_from_unknown": ("--from '{value}': không có tệp kết quả sàng lọc nào như vậy, cũng không có lần chạy như vậy trong sổ kiểm toán {path} (xem `sangloc audit runs`)",
+                             "--from '{value}': there is no such screening result file, nor such a run in the audit store {path} (see `sangloc audit runs`)"),
+    "process_not_screening": ("'{path}' không phải kết quả sàng lọc dạng JSON của `sangloc screen --format json` ({reason})",
+                              "'{path}' is not the JSON of `sangloc screen --format json` ({reason})"),
+    "process_cleared_unknown": ("--cleared {value}: không có trong kết quả sàng lọc{hint}",
+                                "--cleared {value}: not in the screening result{hint}"),
+    "process_cleared_verdict": ("--cleared {value}: hồ sơ có kết luận «{verdict}»; hội nghị bước 1 chỉ xem xét, thông qua người đang chờ xem xét",
+                                "--cleared {value}: the profile's verdict is «{verdict}»; the step-1 meeting clears only candidates held for review"),
+    "process_cleared_needs_date": ("--cleared cần --cleared-on NGÀY: ngày hội nghị bước 1 xem xét, thông qua",
+                                   "--cleared needs --cleared-on DATE: the date the step-1 meeting cleared them"),
+    "process_bad_summoned": ("--summoned '{value}' phải có dạng BƯỚC=SỐ NGƯỜI (ví dụ 2=120), với bước từ {first} đến {last}",
+                             "--summoned '{value}' must be STEP=NUMBER (such as 2=120), with a step from {first} to {last}"),
+    "process_no_section": ("bộ quy tắc {pack} không khai báo các bước của quy trình (process); dùng thứ tự và ngưỡng mặc định, không có căn cứ",
+                           "rule pack {pack} declares no process section; the default order and thresholds are used, without basis"),
+    "process_pack_differs": ("kết quả sàng lọc được lập theo bộ quy tắc {screened}; quy trình dùng bộ quy tắc {used}",
+                             "the screening was made under rule pack {screened}; the process uses rule pack {used}"),
+    "process_double_entry_required": ("bước {step} yêu cầu nhập hai lần độc lập: cho --tally hai lần, mỗi tệp do một người nhập",
+                                      "step {step} must be keyed twice independently: give --tally twice, one file per clerk"),
+    "process_too_many_tallies": ("cho nhiều nhất hai lần --tally (nhập hai lần độc lập)",
+                                 "give --tally at most twice (double entry)"),
+    "process_needs_tally": ("cần --tally TỆP (bảng kết quả kiểm phiếu); với --ballots, tệp này ghi số người được triệu tập, có mặt và số phiếu phát ra",
+                            "give --tally FILE (the tally sheet); with --ballots it holds the numbers summoned, present and ballots issued"),
+    "process_replaces_not_last": ("--replaces {value}: chỉ sửa được lần ghi kết quả đang có hiệu lực sau cùng (mục {last}); các bước sau dùng danh sách của nó",
+                                  "--replaces {value}: only the last entry in effect (entry {last}) can be corrected; the steps after it use its list"),
+    "process_replaces_step": ("--replaces {value}: mục {value} là kết quả bước {other}, không phải bước {step}",
+                              "--replaces {value}: entry {value} records step {other}, not step {step}"),
+    "process_replaces_needs_reason": ("--replaces cần --reason: lý do sửa, để ghi vào nhật ký nhập liệu",
+                                      "--replaces needs --reason: why, for the entry journal"),
+    "process_no_step": ("quy trình chưa ghi bước {step}", "no sitting of step {step} is recorded"),
+    # tallies (SPEC §6): each names its fields and their numbers
+    "tally_refused": ("không ghi kết quả bước {step} từ {source}: {count} lỗi, chưa ghi gì:",
+                      "step {step} from {source} refused, nothing recorded; problems: {count}"),
+    "tally_syntax": ("lỗi cú pháp {fmt}: {reason}", "{fmt} syntax error: {reason}"),
+    "tally_format": ("chỉ đọc được bảng kiểm phiếu .yaml, .yml, .json, .csv (nhận được '{suffix}')",
+                     "a tally sheet must be .yaml, .yml, .json or .csv (got '{suffix}')"),
+    "tally_not_mapping": ("bảng kiểm phiếu phải là một ánh xạ (step, summoned, present, ballots, votes)",
+                          "a tally must be a mapping (step, summoned, present, ballots, votes)"),
+    "tally_unknown_key": ("khóa không hợp lệ '{key}'{hint}", "unknown key '{key}'{hint}"),
+    "tally_csv_columns": ("dòng có {count} cột; bảng CSV có đúng hai cột `field,value` (văn bản có dấu phẩy thì đặt trong ngoặc kép)",
+                          "the row has {count} columns; a CSV tally has exactly two, `field,value` (quote a text that holds a comma)"),
+    "tally_field_mapping": ("{field_label} ({field}) phải là một ánh xạ (tên: số)",
+                            "{field_label} ({field}) must be a mapping (name: number)"),
+    "tally_missing": ("thiếu {field_label} ({field})", "{field_label} ({field}) is missing"),
+    "tally_not_count": ("{field_label} ({field}) phải là số nguyên không âm, nhận được '{value}'",
+                        "{field_label} ({field}) must be a whole number ≥ 0, got '{value}'"),
+    "tally_bad_text": ("{field_label} ({field}) phải là văn bản, nhận được '{value}'",
+                       "{field_label} ({field}) must be text, got '{value}'"),
+    "tally_bad_date": ("{field_label} ({field}) '{value}' không phải ngày hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)",
+                       "{field_label} ({field}) '{value}' is not a real date (YYYY-MM-DD or DD/MM/YYYY)"),
+    "tally_step_differs": ("bảng ghi bước {value} (step) nhưng lệnh ghi --step {step}",
+                           "the sheet says step {value} (step) but the command says --step {step}"),
+    "tally_exceeds": ("{field_label} ({field} = {value}) lớn hơn {other_label} ({other} = {other_value})",
+                      "{field_label} ({field} = {value}) is greater than {other_label} ({other} = {other_value})"),
+    "tally_votes_exceed": ("số phiếu của {who}: {field} = {value}, lớn hơn số phiếu hợp lệ (ballots.valid = {other_value})",
+                           "the votes of {who}: {field} = {value}, more than the valid ballots (ballots.valid = {other_value})"),
+    "tally_sum": ("số phiếu hợp lệ (ballots.valid = {valid}) cộng số phiếu không hợp lệ (ballots.invalid = {invalid}) bằng {total}, khác số phiếu thu vào (ballots.returned = {returned})",
+                  "valid (ballots.valid = {valid}) plus invalid (ballots.invalid = {invalid}) ballots make {total}, not the ballots returned (ballots.returned = {returned})"),
+    "tally_reasons_sum": ("các lý do phiếu không hợp lệ (ballots.invalid_reasons) cộng lại {total}, khác số phiếu không hợp lệ (ballots.invalid = {invalid})",
+                          "the reasons for invalid ballots (ballots.invalid_reasons) add up to {total}, not the invalid ballots (ballots.invalid = {invalid})"),
+    "tally_candidate_missing": ("thiếu số phiếu của {who}, người có trong danh sách bước {step}",
+                                "no count for {who}, who is on the list of step {step}"),
+    "tally_candidate_unknown": ("'{value}' không có trong danh sách bước {step} (danh sách: {listed}){hint}",
+                                "'{value}' is not on the list of step {step} (the list: {listed}){hint}"),
+    "tally_summoned_declared": ("số người được triệu tập (summoned = {value}) khác số đã khai khi lập quy trình cho bước {step} ({declared})",
+                                "the number summoned (summoned = {value}) differs from the one declared for step {step} at init ({declared})"),
+    "tally_order_done": ("bước {step} đã được ghi (mục {entry}); muốn sửa thì ghi bản sửa với --replaces {entry} --reason \"…\"",
+                         "step {step} is already recorded (entry {entry}); to correct it, record the correction with --replaces {entry} --reason \"…\""),
+    "tally_order_early": ("chưa thể ghi bước {step}: bước tiếp theo của quy trình là bước {next}",
+                          "step {step} cannot be recorded yet: the next step of the process is step {next}"),
+    "tally_order_finished": ("quy trình đã ghi đủ {last} bước; muốn sửa bước cuối thì dùng --replaces {entry} --reason \"…\"",
+                             "all {last} steps are recorded; to correct the last one use --replaces {entry} --reason \"…\""),
+    "tally_double_differs": ("hai lần nhập khác nhau: {field} — {first} ghi {a}, {second} ghi {b}",
+                             "the two entries differ: {field} — {first} says {a}, {second} says {b}"),
+    "tally_double_same_file": ("hai lần --tally là cùng một nội dung ({file}); nhập hai lần cần hai tệp do hai người nhập độc lập",
+                               "both --tally give the same content ({file}); double entry needs two files keyed independently"),
+    "tally_ballots_differ": ("{field}: bảng kiểm phiếu ghi {a}, đếm từ phiếu ({ballots}) được {b}",
+                             "{field}: the tally sheet says {a}, counting the papers ({ballots}) gives {b}"),
+    "ballot_unknown_mark": ("'{value}' không có trong danh sách bước {step}{hint}; tên ghi thêm ngoài danh sách viết với dấu + đứng trước",
+                            "'{value}' is not on the list of step {step}{hint}; write a name added outside the list with a leading +"),
+    "ballot_twice": ("'{value}' được ghi hai lần trên cùng một phiếu", "'{value}' is written twice on one paper"),
+    "ballot_no_papers": ("tệp không có phiếu nào", "the file holds no ballot paper"),
+    # flags (SPEC §6)
+    "flag_not_quorate": ("Bước {step}: có mặt {present}/{summoned} người, dưới mức tối thiểu {quorum} số được triệu tập ({needed} người); hội nghị không đủ điều kiện tiến hành, không ai được chuyển tiếp, bước này phải tổ chức lại",
+                         "Step {step}: {present} of {summoned} present, below the required {quorum} of those summoned ({needed}); the sitting was not quorate, nobody is carried, and the step must sit again"),
+    "flag_tie_at_last_seat": ("Bước {step}: {names} cùng được {votes} phiếu ở vị trí cuối cùng (số lượng {seats}); tất cả được chuyển tiếp, không tự phân định — cấp có thẩm quyền quyết định",
+                              "Step {step}: {names} are tied with {votes} votes at the last seat ({seats} seats); all are carried, the tie is not broken — the competent body decides"),
+    "flag_report_to_higher_committee": ("Bước {step}: {body} không thông qua {names}, người được chuyển từ bước {previous}; {body} phải báo cáo cấp ủy cấp trên có thẩm quyền",
+                                        "Step {step}: the {body} did not pass {names}, carried from step {previous}; the {body} must report to the competent higher committee"),
+})

@@ -107,8 +107,9 @@ def audit_why(profile_id, audit_db, fmt, lang):
 @lang_option
 def audit_replay(run_ref, audit_db, lang):
     """Chạy lại một lần chạy với dữ liệu vào và bộ quy tắc đã lưu; báo mọi quyết định khác đi (mã 1).
+    Với mã quy trình (P-…): tính lại mọi bước từ các bảng kiểm phiếu đã lưu.
 
-    Ví dụ: sangloc audit replay 1
+    Ví dụ: sangloc audit replay 1; sangloc audit replay P-20200825T093000Z-1a2b3c
     """
     from ..errors import PartialFailure
     from ..escape import one_line
@@ -116,9 +117,21 @@ def audit_replay(run_ref, audit_db, lang):
     from ..run.replay import replay
 
     db = _open_store(audit_db)
+    vi = lang == "vi"
+    process_id = store.resolve_process(db, run_ref) if run_ref.startswith("P-") else None
+    if process_id is not None:  # a process of steps 2–5: every step recomputed from its tallies
+        from ..run.process.replay import replay_process
+
+        _header, steps, differences = replay_process(db, process_id)
+        for where, what in differences:
+            click.echo(f"{'KHÁC' if vi else 'DIFFERS'}: {where}: {what}")
+        click.echo((f"Quy trình {process_id}: {steps} lần ghi kết quả, {len(differences)} khác khi tính lại" if vi
+                    else f"Process {process_id}: {steps} tally entries, {len(differences)} differ when recomputed"))
+        if differences:
+            raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})
+        return
     run_id = store.resolve_run(db, run_ref)
     header, differences = replay(db, run_id)
-    vi = lang == "vi"
     for profile_id, what in differences:
         say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(profile_id)}: {one_line(what)}")
     say((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi

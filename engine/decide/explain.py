@@ -304,27 +304,9 @@ class Explainer:
 
     # -- basis and provenance ---------------------------------------------
     def citation(self, document_id: str, part: str | None = None) -> str:
-        """An official document as a party document cites it: "Quy định số 214-QĐ/TW ngày
-        02/01/2020 của Ban Chấp hành Trung ương …"; the province's plan with the number and
-        date the user gave (``personnel_plan``), or blanks for the clerk."""
-        document = self.pack.spec.documents[document_id]
-        if self.lang != "vi" and document.en:
-            text = document.en
-        elif document.citation:
-            text = document.citation
-        else:
-            dated = f" ngày {fmt_date(date.fromisoformat(document.date), 'vi')}" if document.date else ""
-            issuer = f" của {document.issuer}" if document.issuer else ""
-            number = f" số {document.number}" if document.number else ""
-            text = f"{document.kind}{number}{dated}{issuer}" + (f" {document.subject}" if document.subject else "")
-        if document.provincial:
-            if self.personnel_plan:
-                text = self.personnel_plan
-            else:
-                text += " (số ……, ngày ……)" if self.lang == "vi" else " (number ……, dated ……)"
-        if part:
-            text = f"{part} {text[:1].lower() + text[1:]}" if self.lang == "vi" else f"{part} of {text}"
-        return text
+        """An official document as a party document cites it (``Document.cite``), the
+        province's plan with the number and date the user gave (``personnel_plan``)."""
+        return self.pack.spec.documents[document_id].cite(self.lang, part, self.personnel_plan)
 
     def basis_text(self, rule_id: str) -> list[str]:
         """Each official document a rule applies, cited (what the memo's "Căn cứ" says)."""
@@ -332,11 +314,7 @@ class Explainer:
 
     def provenance_text(self, rule_id: str) -> list[str]:
         """Where the rule's wording was read: the reading and its quote, or the pack's summary."""
-        lines = []
-        for source in self.pack.rule(rule_id).provenance:
-            reading = self.pack.spec.readings[source.reading]
-            lines.append(f"{reading.title}: «{source.quote}»" if source.quote else f"{reading.title}: {source.summary}")
-        return lines
+        return [source.line(self.pack.spec.readings) for source in self.pack.rule(rule_id).provenance]
 
 
 def record(decision: Decision, ex: Explainer) -> dict:

@@ -33,6 +33,7 @@ from .lock import lock_problems
 from .model import (ID_PATTERN, Alternative, CatalogFile, OutcomeBranch, Pack, PackFile, PackHead,
                     missing_list,
                     Pattern, Rule)
+from .process import ProcessSection, process_problems
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 TEMPLATE_VALUES = ("evidence", "as_of", "as_of_year")
@@ -216,7 +217,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
             catalog = _catalog(catalog_raw, side)
 
     documents_text: dict[str, str] = {}
-    reference, expanded = None, ()
+    reference, expanded, process = None, (), None
     if head is not None:
         for reading_id, reading in sorted(head.readings.items()):
             path = ("readings", reading_id, "file")
@@ -231,6 +232,7 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
         else:
             _check_documents(head, reference, main)
         expanded = _check_and_expand(head, rules, catalog, documents_text, main)
+        process = _process(head, documents_text, main)
 
     problems = [p for r in reporters for p in r.problems]
     if problems or head is None or catalog is None or reference is None:
@@ -238,7 +240,8 @@ def check_pack_folder(name_or_path: str) -> PackCheck:
     content = {"pack": raw, "catalog": catalog_raw, "documents": documents_text}
     digest = digest_of(content)
     warnings = lock_problems(folder, head.version, digest)
-    pack = Pack(folder, head, catalog, reference, expanded, digest, documents_text, content, tuple(warnings))
+    pack = Pack(folder, head, catalog, reference, expanded, digest, documents_text, content, tuple(warnings),
+                process=process)
     return PackCheck(folder, pack, [], warnings)
 
 
@@ -258,9 +261,11 @@ def pack_from_content(content: dict, label: str = "<stored pack>") -> Pack:
         main.add(("reference_date",), "pack_bad_reference_date", value=head.reference_date)
         raise RulePackError(label, main.problems) from None
     expanded = _check_and_expand(head, rules, catalog, documents_text, main)
+    process = _process(head, documents_text, main)
     if main.problems:
         raise RulePackError(label, main.problems)
-    return Pack(Path(label), head, catalog, reference, expanded, digest_of(content), documents_text, content)
+    return Pack(Path(label), head, catalog, reference, expanded, digest_of(content), documents_text, content,
+                process=process)
 
 
 def load_pack(name_or_path: str) -> Pack:
@@ -292,6 +297,20 @@ def _check_and_expand(head: PackHead, rules: list[tuple[int, Rule]], catalog: Ca
         _parse_conditions(head.parameters, catalog, assessment_ids,
                           [(("rules", i), rule) for (i, _), rule in zip(rules, expanded)], main)
     return expanded
+
+
+def _process(head: PackHead, documents_text: dict[str, str], main: Reporter) -> ProcessSection | None:
+    """The `process` section (SPEC §6) checked, or None when the pack declares none."""
+    if head.process is None:
+        return None
+    try:
+        section = ProcessSection.model_validate(head.process)
+    except ValidationError as err:
+        main.pydantic(("process",), err, head.process, ProcessSection)
+        return None
+    for path, code, params in process_problems(section, head.documents, head.readings, documents_text):
+        main.add(("process",) + path, code, **params)
+    return section
 
 
 def _patterns(rule: Rule):

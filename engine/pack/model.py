@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic.json_schema import SkipJsonSchema
@@ -20,6 +20,9 @@ from ..errors import Problem
 from ..profile.catalog import Catalog, normalise
 from ..profile.model import ProfileContext
 from .conditions import Condition
+
+if TYPE_CHECKING:
+    from .process import ProcessSection
 
 Outcome = Literal["pass", "fail", "review"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -54,6 +57,30 @@ class Document(_Strict):
     #: The province's own document (its personnel plan): number and date come from the user.
     provincial: bool = False
 
+    def cite(self, lang: str, part: str | None = None, personnel_plan: str | None = None) -> str:
+        """The document as a party document cites it: "Quy định số 214-QĐ/TW ngày
+        02/01/2020 của Ban Chấp hành Trung ương …"; the province's plan as the user gave
+        it (``personnel_plan``), or with blanks for the clerk; ``part``: "Phần III, mục 9"."""
+        if lang != "vi" and self.en:
+            text = self.en
+        elif self.citation:
+            text = self.citation
+        else:
+            from ..i18n import fmt_date
+
+            dated = f" ngày {fmt_date(self.date, 'vi')}" if self.date else ""
+            issuer = f" của {self.issuer}" if self.issuer else ""
+            number = f" số {self.number}" if self.number else ""
+            text = f"{self.kind}{number}{dated}{issuer}" + (f" {self.subject}" if self.subject else "")
+        if self.provincial:
+            if personnel_plan:
+                text = personnel_plan
+            else:
+                text += " (số ……, ngày ……)" if lang == "vi" else " (number ……, dated ……)"
+        if part:
+            text = f"{part} {text[:1].lower() + text[1:]}" if lang == "vi" else f"{part} of {text}"
+        return text
+
 
 class Reading(_Strict):
     """Where a rule's wording or parameters were actually read (its provenance, SPEC §2)."""
@@ -75,6 +102,12 @@ class Provenance(_Strict):
     quote: str | None = None
     #: The pack's own paraphrase, for a text it does not reproduce.
     summary: str | None = None
+
+    def line(self, readings: dict) -> str:
+        """Where it was read, and what: "Bài báo …: «quote»", or the pack's summary."""
+        reading = readings.get(self.reading)
+        title = (reading.get("title") if isinstance(reading, dict) else getattr(reading, "title", None)) or self.reading
+        return f"{title}: «{self.quote}»" if self.quote else f"{title}: {self.summary}"
 
     @model_validator(mode="after")
     def _quote_or_summary(self):
@@ -213,6 +246,8 @@ class PackHead(_Strict):
     judgement_missing: dict[Outcome, Missing] = {}
     #: The subject line of the step-1 memo (tờ trình).
     memo_title: Text | None = None
+    #: Steps 2–5 (SPEC §6), validated as ``engine/pack/process.py``'s ProcessSection when the pack is loaded.
+    process: dict[str, Any] | None = None
 
 
 class PackFile(PackHead):
@@ -271,6 +306,8 @@ class Pack:
     #: The pack's content as read (pack.yaml, catalog), for audit records.
     content: dict = field(default_factory=dict)
     warnings: tuple[Problem, ...] = ()
+    #: The checked `process` section (``engine/pack/process.py``); None when the pack declares none.
+    process: ProcessSection | None = None
 
     @property
     def id(self) -> str:

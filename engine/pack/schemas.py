@@ -10,6 +10,7 @@ import copy
 
 from ..profile.model import Profile
 from .model import CatalogFile, PackFile, Pattern
+from .process import ProcessSection
 from .testfile import CaseFile
 
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -43,6 +44,12 @@ def pack_schema() -> dict:
     single.pop("title", None)
     defs["Alternative"] = {"anyOf": [alternative, single],
                            "description": "One pattern {fact, where}, or a join {all: [patterns]}; optional reason."}
+    # `process` is validated apart (engine/pack/process.py); its schema is that model's.
+    process = ProcessSection.model_json_schema(ref_template="#/$defs/{model}")
+    defs.update(process.pop("$defs", {}))
+    defs["ProcessSection"] = process
+    schema["properties"]["process"] = {"anyOf": [{"$ref": "#/$defs/ProcessSection"}, {"type": "null"}],
+                                       "default": None, "description": "Steps 2–5 (SPEC §6)."}
     return _finish(schema, "sangloc rule pack", "pack.yaml of a sangloc rule pack.")
 
 

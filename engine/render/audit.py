@@ -98,6 +98,9 @@ def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str, titl
                 else f"No decision recorded about {_v(profile_id)}\n")
     lines = []
     for header, record in history:
+        if "path" in record:  # a process of steps 1–5
+            lines += path_lines(header, {**record, "profile_id": profile_id}, lang)
+            continue
         lines.append(
             f"{_dt(header['created_utc'], lang)} · {'lần chạy' if vi else 'run'} {_v(header['run_id'])} · "
             f"{'ngày xét' if vi else 'as of'} {fmt_date(date.fromisoformat(header['as_of']), lang)} · "
@@ -155,3 +158,78 @@ def broken_text(broken, count: int, lang: str) -> str:
     what = (pair[0] if vi else pair[1]).format(run=_v(broken.run_id), detail=_v(broken.detail))
     return (f"HỎNG: chuỗi băm còn nguyên nhưng bản ghi số {broken.seq} {what}" if vi
             else f"BROKEN: the hash chain holds, but record {broken.seq} {what}")
+def _step_name(header: dict, step: int, lang: str) -> str:
+    steps = header.get("steps") or []
+    spec = steps[step - 1] if 0 < step <= len(steps) else {}
+    sitting = spec.get("sitting") or {}
+    return sitting.get(lang) or label("body", spec.get("body"), lang)
+
+
+def _percent(value, lang: str) -> str:
+    if value is None:
+        return "—"
+    return (f"{value:.2f}".replace(".", ",") if lang == "vi" else f"{value:.2f}") + "%"
+
+
+def path_lines(header: dict, record: dict, lang: str) -> list[str]:
+    """One person's path through the steps of a process, as ``audit why`` prints it."""
+    vi = lang == "vi"
+    path = record["path"]
+    last = len(header.get("steps") or []) or 5
+    replaced = {o["replaces"]: o["entry"] for o in path if o.get("replaces")}
+    post = (header.get("post") or {}).get(lang, "")
+    lines = [f"{_dt(header['created_utc'], lang)} · {'quy trình' if vi else 'process'} {header['process_id']} · "
+             f"{post} ({label('track', header.get('track'), lang)}) · "
+             f"{header['pack']['id']} {header['pack']['version']} ({header['pack']['digest']})"]
+    who = " ".join(part for part in (path[0].get("full_name"), f"({record['profile_id']})") if part)
+    lines.append(f"  {who}: " + ("con đường qua các bước" if vi else "path through the steps"))
+    for outcome in path:
+        step = outcome["step"]
+        where = f"{'Bước' if vi else 'Step'} {step} · {_step_name(header, step, lang)}"
+        if step == 1:
+            how = label("admitted", outcome["admitted"], lang)
+            cleared = outcome.get("cleared")
+            if cleared:
+                how += f" ({fmt_date(date.fromisoformat(cleared['on']), lang)}" \
+                       + (f"; {cleared['record']}" if cleared.get("record") else "") + ")"
+            text = (f"{how}; {'vào danh sách' if vi else 'on the list of'} {outcome['of']}{' người' if vi else ''} "
+                    f"({'theo kết quả sàng lọc' if vi else 'from screening'} {outcome['screening']})")
+        elif not outcome["quorate"]:
+            text = ("hội nghị không đủ điều kiện tiến hành: kết quả không có giá trị, phải họp lại" if vi
+                    else "the sitting was not quorate: void, to sit again")
+        else:
+            comparison = ("trên" if vi else "more than") if outcome["strict"] else ("từ" if vi else "at least")
+            result = ("đạt" if vi else "passed") if outcome["passed"] else ("không đạt" if vi else "did not pass")
+            result += f", {'xếp thứ' if vi else 'rank'} {outcome['rank']}/{outcome['of']}"
+            if outcome["carried"]:
+                result += (" → kết quả cuối cùng" if vi else " → final result") if step == last else \
+                    (f" → chuyển sang bước {step + 1}" if vi else f" → carried to step {step + 1}")
+            elif outcome["passed"]:
+                result += " (ngoài số lượng giới thiệu)" if vi else " (beyond the seats)"
+            text = (f"{outcome['votes']} {'phiếu' if vi else 'votes'}, {_percent(outcome['percent'], lang)} "
+                    f"{'của' if vi else 'of'} {label('denominator', outcome['denominator_kind'], lang)} "
+                    f"({outcome['denominator']}; {'cần' if vi else 'needs'} {comparison} {outcome['share']}) — "
+                    f"{result}")
+            if outcome.get("date"):
+                where += f", {fmt_date(date.fromisoformat(outcome['date']), lang)}"
+        lines.append(f"    {where}: {text}")
+        flags = [f for f in outcome.get("flags", []) if f != "not_quorate"]
+        if flags:
+            lines.append("      ! " + ", ".join(_FLAGS.get(f, (f, f))[0 if vi else 1] for f in flags))
+        note = (f"mục {outcome['entry']}, {outcome['by']}, {_dt(outcome['at'], lang)}" if vi
+                else f"entry {outcome['entry']}, {outcome['by']}, {outcome['at']}")
+        if outcome.get("replaces"):
+            note += f"; {'sửa mục' if vi else 'corrects entry'} {outcome['replaces']}"
+        if outcome["entry"] in replaced:
+            note += f"; {'đã được thay bằng mục' if vi else 'replaced by entry'} {replaced[outcome['entry']]}"
+        lines.append(f"      [{note}]")
+    lines.append("")
+    return lines
+
+
+_FLAGS = {
+    "tie_at_last_seat": ("bằng phiếu ở vị trí cuối cùng: cấp có thẩm quyền quyết định",
+                         "tied at the last seat: the competent body decides"),
+    "report_to_higher_committee": ("Ban Thường vụ khác kết quả của Ban Chấp hành: báo cáo cấp ủy cấp trên",
+                                   "the Standing Committee differs from the Executive Committee: report to the higher committee"),
+}

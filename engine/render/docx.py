@@ -17,17 +17,19 @@ from ..escape import docx_text as _x
 from .memo import PARTY, Candidate, Memo, pending_text, text
 
 
-def memo_docx(memo: Memo) -> bytes:
-    """The memo as a Word document."""
+def issuer_lines(issuer) -> list[str]:
+    """The issuer as its lines: the parent body, then the issuing body ("TỈNH ỦY …|BAN TỔ CHỨC")."""
+    if isinstance(issuer, str):
+        issuer = issuer.replace("|", "\n").splitlines()
+    return [line.strip() for line in issuer if line.strip()] or ["…"]
+
+
+def party_document(title: str):
+    """A Word document laid out as a party document: A4 portrait, the margins of
+    Hướng dẫn 36-HD/VPTW, Times New Roman 13."""
     from docx import Document
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
-    s = memo.sections
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -36,46 +38,84 @@ def memo_docx(memo: Memo) -> bytes:
     normal = document.styles["Normal"]
     normal.font.name = "Times New Roman"
     normal.font.size = Pt(13)
-    document.core_properties.title = _x(f"{memo.heading} {memo.subject}")
-    center, justify = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.JUSTIFY
+    document.core_properties.title = _x(title)
+    return document
 
-    def para(value="", bold=False, italic=False, align=None, size=None, space_after=4, indent=None):
-        paragraph = document.add_paragraph()
+
+def add_paragraph(document, value="", bold=False, italic=False, align=None, size=None, space_after=4, indent=None):
+    """One paragraph of one run (justified unless told), as the memo and the minutes write them."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(_x(value))
+    run.bold, run.italic = bold, italic
+    if size:
+        run.font.size = Pt(size)
+    paragraph.alignment = align if align is not None else WD_ALIGN_PARAGRAPH.JUSTIFY
+    paragraph.paragraph_format.space_after = Pt(space_after)
+    if indent:
+        paragraph.paragraph_format.left_indent = Mm(indent)
+    return paragraph
+
+
+def no_borders(table) -> None:
+    """A layout table: no lines drawn."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def cell_lines(cell, rows) -> None:
+    """Centred lines in a cell: (text, bold, italic, underline) each."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    cell.paragraphs[0].text = ""
+    for index, (value, bold, italic, underline) in enumerate(rows):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         run = paragraph.add_run(_x(value))
-        run.bold, run.italic = bold, italic
-        if size:
-            run.font.size = Pt(size)
-        paragraph.alignment = align if align is not None else justify
-        paragraph.paragraph_format.space_after = Pt(space_after)
-        if indent:
-            paragraph.paragraph_format.left_indent = Mm(indent)
-        return paragraph
+        run.bold, run.italic, run.underline = bold, italic, underline
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
 
-    def no_borders(table) -> None:
-        borders = OxmlElement("w:tblBorders")
-        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            element = OxmlElement(f"w:{edge}")
-            element.set(qn("w:val"), "nil")
-            borders.append(element)
-        table._tbl.tblPr.append(borders)
 
-    def cell_lines(cell, rows) -> None:
-        cell.paragraphs[0].text = ""
-        for index, (value, bold, italic, underline) in enumerate(rows):
-            paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-            run = paragraph.add_run(_x(value))
-            run.bold, run.italic, run.underline = bold, italic, underline
-            paragraph.alignment = center
-            paragraph.paragraph_format.space_after = Pt(0)
+def party_head_docx(document, issuer, number: str, place_date: str) -> None:
+    """The head of a party document: the issuer (its last line in bold) and the number
+    on the left, the Party's name (underlined) and the place and date on the right."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
 
-    # -- header: issuer and number | party and place, date
     head = document.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
     no_borders(head)
     left, right = head.rows[0].cells
-    issuer = [(line, i == len(memo.issuer) - 1, False, False) for i, line in enumerate(memo.issuer)]
-    cell_lines(left, issuer + [("*", False, False, False), (memo.number, False, False, False)])
-    cell_lines(right, [(PARTY, True, False, True), ("", False, False, False), (memo.place_date, False, True, False)])
+    lines = issuer_lines(issuer)
+    cell_lines(left, [(line, i == len(lines) - 1, False, False) for i, line in enumerate(lines)]
+               + [("*", False, False, False), (number, False, False, False)])
+    cell_lines(right, [(PARTY, True, False, True), ("", False, False, False), (place_date, False, True, False)])
+
+
+def memo_docx(memo: Memo) -> bytes:
+    """The memo as a Word document."""
+    from functools import partial
+
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm, Pt
+
+    s = memo.sections
+    document = party_document(f"{memo.heading} {memo.subject}")
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    para = partial(add_paragraph, document)
+    party_head_docx(document, memo.issuer, memo.number, memo.place_date)
 
     para(memo.heading, bold=True, align=center, size=15, space_after=0)
     para(memo.subject, bold=True, align=center, space_after=0)

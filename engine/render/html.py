@@ -9,6 +9,7 @@ row repeats on every page and no row is split across two.
 from __future__ import annotations
 
 from ..escape import html_text
+from .docx import issuer_lines
 from .memo import PARTY, Candidate, Memo, pending_text, text
 
 _CSS = """
@@ -71,11 +72,23 @@ def _h(value) -> str:
     return html_text(value)
 
 
-def _page(title: str, lang: str, body: list[str]) -> str:
+def page(title: str, lang: str, body: list[str], css: str = "") -> str:
+    """One self-contained page in the party-document style; ``css`` adds to the shared style."""
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_h(title)}</title>", f"<style>{_CSS}</style>", "</head>", "<body>", *body, "</body>", "</html>", ""])
+        f"<title>{_h(title)}</title>", f"<style>{_CSS}{css}</style>", "</head>", "<body>", *body, "</body>", "</html>",
+        ""])
+
+
+def party_head_html(issuer, number: str, place_date: str) -> list[str]:
+    """The head of a party document (Hướng dẫn 36-HD/VPTW): the issuer (its last line in
+    bold) and the number on the left, the Party's name and the place and date on the right."""
+    lines = issuer_lines(issuer)
+    shown = "".join(f'<div class="{"issuer" if i == len(lines) - 1 else "parent"}">{_h(line)}</div>'
+                    for i, line in enumerate(lines))
+    return ['<div class="head">', f'<div>{shown}<div>*</div><div class="number">{_h(number)}</div></div>',
+            f'<div><div class="party">{PARTY}</div><div class="place">{_h(place_date)}</div></div>', "</div>"]
 
 
 def _people(memo: Memo, candidates: list[Candidate], detail) -> str:
@@ -162,13 +175,8 @@ def memo_html(memo: Memo) -> str:
     """The memo as the office prints it."""
     s = memo.sections
     sign = memo.signature
-    issuer = "".join(f'<div class="{"issuer" if i == len(memo.issuer) - 1 else "parent"}">{_h(line)}</div>'
-                     for i, line in enumerate(memo.issuer))
     body = [
-        '<div class="head">',
-        f'<div>{issuer}<div>*</div><div class="number">{_h(memo.number)}</div></div>',
-        f'<div><div class="party">{PARTY}</div><div class="place">{_h(memo.place_date)}</div></div>',
-        "</div>",
+        *party_head_html(memo.issuer, memo.number, memo.place_date),
         f"<h1>{_h(memo.heading)}</h1>", f'<p class="subject">{_h(memo.subject)}</p>',
         '<div class="dash">-----</div>', f'<p class="to">{_h(memo.recipient)}</p>',
         '<ul class="grounds">' + "".join(f"<li>{_h(g)}</li>" for g in memo.grounds) + "</ul>",
@@ -180,7 +188,7 @@ def memo_html(memo: Memo) -> str:
         f'<span class="sign-note">{_h(s["sign_note"])}</span><div class="sign-space"></div>'
         + (_h(sign.name) if sign.name else "") + "</div>",
         "</div>", f'<div class="footer">{_h(memo.footer)}</div>']
-    return _page(f"{memo.heading} {memo.subject}", memo.lang, body)
+    return page(f"{memo.heading} {memo.subject}", memo.lang, body)
 
 
 def report_html(memo: Memo) -> str:
@@ -189,4 +197,4 @@ def report_html(memo: Memo) -> str:
     body = [f"<h1>{_h(s['report'])}</h1>", f'<p class="subject">{_h(memo.subject)}</p>',
             f'<p class="to">{_h(memo.footer)}</p>', *_figures(memo), *_list(memo), *_matrix(memo), *_criteria(memo),
             '<ul class="grounds">' + "".join(f"<li>{_h(g)}</li>" for g in memo.grounds) + "</ul>"]
-    return _page(f"{s['report']} — {memo.subject}", memo.lang, body)
+    return page(f"{s['report']} — {memo.subject}", memo.lang, body)

@@ -8,6 +8,7 @@ from ..decide.explain import Explainer
 from ..escape import markdown
 from ..i18n import label
 from .common import VERDICTS, cohort, group, heading, problem_words, short, sort_invalid, who
+from .docx import issuer_lines
 from .memo import PARTY, Candidate, Memo, pending_text, text
 from .table import explain_lines
 
@@ -97,14 +98,24 @@ def _reasons(memo: Memo, c: Candidate) -> list[str]:
     return lines
 
 
+def md_text(value) -> str:
+    """Text placed in Markdown as it stands (the memo's rule, shared with the minutes)."""
+    return md(value)
+
+
+def party_head_md(issuer, number: str, place_date: str) -> list[str]:
+    """The head of a party document (Hướng dẫn 36-HD/VPTW): the issuer (its last line in
+    bold) and the number, then the Party's name and the place and date: lines, no table."""
+    lines = issuer_lines(issuer)
+    shown = [md(line) for line in lines[:-1]] + [f"**{md(lines[-1])}**"]
+    return (_hard(shown + ["\\*", md(number, keep_spaces=True)]) + [""]
+            + _hard([f"**{PARTY}**", f"*{md(place_date)}*"]) + [""])
+
+
 def memo_md(memo: Memo) -> str:
     s = memo.sections
     sign = memo.signature
-    issuer = [md(memo.issuer[0])] + [f"**{md(line)}**" for line in memo.issuer[1:]]
-    if len(memo.issuer) == 1:
-        issuer = [f"**{md(memo.issuer[0])}**"]
-    lines = _hard(issuer + ["\\*", md(memo.number, keep_spaces=True)]) + [""]
-    lines += _hard([f"**{PARTY}**", f"*{md(memo.place_date)}*"]) + [""]
+    lines = party_head_md(memo.issuer, memo.number, memo.place_date)
     lines += [f"# {memo.heading}", "", f"**{md(memo.subject)}**", "", "\\-----", "", md(memo.recipient), ""]
     lines += [f"- {md(ground)}" for ground in memo.grounds] + ["", md(memo.opening), ""]
     lines += [f"## {s['criteria']}", "", md(s["criteria_note"]), ""]

@@ -12,6 +12,7 @@ from ..pack.vocabulary import FACT_FIELDS
 from .common import finding_title
 from ..pack.testfile import OUTCOMES
 from ..run.packtests import PackTestRun
+from .process import pack_process_lines
 
 _MARK = {"covered": "✓", "missing": "✗"}
 
@@ -78,6 +79,7 @@ def pack_text(pack, lang: str) -> str:
              f"{'số tiêu chuẩn, điều kiện' if vi else 'rules'}: {len(pack.rules)}"]
     lines += [f"  {n}. {rule.title.get(lang)} ({rule.id}) — {label('kind', rule.kind, lang)}"
               for n, rule in enumerate(pack.rules, start=1)]
+    lines += pack_process_lines(pack, lang)  # steps 2–5 (SPEC §6)
     return "\n".join(lines) + "\n"
 
 

@@ -51,7 +51,7 @@ from ..escape import has_unsafe, one_line
 from ..jsonform import canonical
 from ..profile.reading import clean_text
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_FILE = "sangloc-audit.sqlite"
 ENV_VAR = "SANGLOC_AUDIT_DB"
 GENESIS = "0" * 64
@@ -59,21 +59,23 @@ BUSY_TIMEOUT_MS = 60_000
 #: How deeply a stored JSON body may nest: far more than any record sangloc writes.
 MAX_BODY_DEPTH = 64
 
-#: Migrations from older schema versions: version -> SQL bringing it to version + 1.
-#: Version 1 is the first; an unknown version is refused, never guessed at.
-_MIGRATIONS: dict[int, str] = {}
+#: The kinds of record: a pack's content, a screening run's header and each of its
+#: decisions; a process of steps 2–5 started (`process`), each tally entry with its
+#: outcome (`tally`), and each person's outcome at each step (`outcome`).
+KINDS = ("pack", "run", "decision", "process", "tally", "outcome")
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE records (
+_TABLE = f"""
+CREATE TABLE {{name}} (
     seq        INTEGER PRIMARY KEY,
-    kind       TEXT NOT NULL CHECK (kind IN ('pack', 'run', 'decision')),
+    kind       TEXT NOT NULL CHECK (kind IN ({", ".join(f"'{kind}'" for kind in KINDS)})),
     run_id     TEXT NOT NULL,
     profile_id TEXT NOT NULL,
     body       TEXT NOT NULL,
     prev_hash  TEXT NOT NULL,
     hash       TEXT NOT NULL
 );
+"""
+_INDEXES = """
 CREATE INDEX records_run ON records (run_id, kind);
 CREATE INDEX records_profile ON records (profile_id, kind);
 """
@@ -81,6 +83,21 @@ CREATE INDEX records_profile ON records (profile_id, kind);
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+#: Migrations from older schema versions: version -> SQL bringing it to version + 1.
+#: Version 1 is the first; an unknown version is refused, never guessed at. 1 -> 2
+#: admits the process kinds: SQLite cannot alter a CHECK, so the table is copied
+#: row for row (a record's hash does not cover its place in the table: the chain
+#: is unchanged).
+_MIGRATIONS: dict[int, str] = {
+    1: _TABLE.format(name="records_v2") + """
+INSERT INTO records_v2 (seq, kind, run_id, profile_id, body, prev_hash, hash)
+    SELECT seq, kind, run_id, profile_id, body, prev_hash, hash FROM records;
+DROP TABLE records;
+ALTER TABLE records_v2 RENAME TO records;
+""" + _INDEXES,
+}
+
+_SCHEMA = "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);" + _TABLE.format(name="records") + _INDEXES
 
 
 def record_hash(prev_hash: str, kind: str, run_id: str, profile_id: str, body: str) -> str:
@@ -568,6 +585,7 @@ def _whole(rows) -> Broken | None:
     used: set[str] = set()              # digests some run names
     headers: dict[str, int] = {}        # run id -> seq of its header
     pending: dict[str, list[int]] = {}  # run id -> seqs of its decisions not yet closed by a header
+    processes: set[str] = set()         # process ids whose header was seen
     for seq, kind, run_id, profile_id, body, _prev, _hash in rows:
         try:
             if kind == "pack":
@@ -591,8 +609,22 @@ def _whole(rows) -> Broken | None:
                 if digest not in packs:
                     return Broken(seq, "pack_missing", run_id, digest)
                 used.add(digest)
+            elif kind == "process":
+                header = check_process(_body_of(body), run_id)
+                if run_id in processes:
+                    return Broken(seq, "duplicate_run", run_id)
+                processes.add(run_id)
+                digest = header["pack"]["digest"]
+                if digest not in packs:
+                    return Broken(seq, "pack_missing", run_id, digest)
+                used.add(digest)
+            elif kind in ("tally", "outcome"):
+                (check_outcome if kind == "outcome" else check_fields("process_id", "entry", "outcome"))(
+                    _body_of(body))
+                if run_id not in processes:
+                    return Broken(seq, "header_missing", run_id)
             else:
-                raise _Bad("kind: not pack, run or decision")
+                raise _Bad("kind: not one sangloc writes")
         except _Bad as bad:
             return Broken(seq, "malformed", run_id if isinstance(run_id, str) else "", str(bad))
     for run_id, seqs in pending.items():
@@ -672,4 +704,147 @@ def decisions_about(db: sqlite3.Connection, profile_id: str) -> list[tuple[dict,
             claimed = entry.get("profile_id")
             if claimed is not None and unicodedata.normalize("NFC", claimed) == wanted:
                 found.append((seq, header, {"invalid": entry}))
+    found += _process_paths(db, profile_id)  # the person's path through the steps of each process
     return [(header, record) for _, header, record in sorted(found, key=lambda item: -item[0])]
+
+
+# -- steps 2–5 (SPEC §6) ------------------------------------------------------
+
+def current_user() -> str:
+    """The operating-system account, as a run's header records it."""
+    return os_account()[0]
+
+
+class ChainWriter:
+    """Appends the records of one process entry (``process init``, ``process record``)
+    to the chain, all or nothing: the write lock is held from opening to
+    :meth:`commit`, so the chain's head cannot move meanwhile."""
+
+    def __init__(self, path: Path, run_id: str):
+        self.path, self.run_id = path, run_id
+        self.hashes: list[str] = []
+        self._pending: list[tuple] = []
+        self.db = connect(path)
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            head = self.db.execute("SELECT hash FROM records ORDER BY seq DESC LIMIT 1").fetchone()
+            self.prev = head[0] if head else GENESIS
+        except BaseException:
+            self.abort()
+            raise
+
+    def add(self, kind: str, profile_id: str, body: dict) -> str:
+        text = canonical(body)
+        digest = record_hash(self.prev, kind, self.run_id, profile_id, text)
+        self._pending.append((kind, self.run_id, profile_id, text, self.prev, digest))
+        self.prev = digest
+        self.hashes.append(digest)
+        return digest
+
+    def knows(self, kind: str, run_id: str) -> bool:
+        """Whether the store (or this writer) already holds a record of ``kind`` for ``run_id``."""
+        if any(pending[0] == kind and pending[1] == run_id for pending in self._pending):
+            return True
+        return self.db.execute("SELECT 1 FROM records WHERE kind = ? AND run_id = ? LIMIT 1",
+                               (kind, run_id)).fetchone() is not None
+
+    def add_pack(self, digest: str, content: dict) -> None:
+        """A pack's content, once per digest (replay rebuilds the process from it)."""
+        known = self.db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
+                                (digest,)).fetchone()
+        if not known:
+            self.add("pack", digest, {"digest": digest, "content": content})
+
+    def commit(self) -> None:
+        try:
+            self.db.executemany("INSERT INTO records (kind, run_id, profile_id, body, prev_hash, hash) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as err:
+            self.abort()
+            raise AuditError("audit_unusable", {"path": str(self.path), "reason": str(err)}) from None
+        self.db.close()
+
+    def abort(self) -> None:
+        try:
+            self.db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass  # nothing open
+        self.db.close()
+
+
+def check_fields(*keys: str):
+    """A checker of a process record: a JSON object holding ``keys``."""
+    def check(body: dict, *_args) -> dict:
+        missing = [key for key in keys if key not in body]
+        if missing:
+            raise _Bad(f"{', '.join(missing)}: missing")
+        return body
+
+    return check
+
+
+def check_process(body: dict, process_id=None) -> dict:
+    """A process's header as the readers use it."""
+    check_fields("process_id", "created_utc", "os_user", "command", "document", "pack")(body)
+    _text(body["process_id"], "process_id", 64)
+    if has_unsafe(body["process_id"]) or (process_id is not None and body["process_id"] != process_id):
+        raise _Bad("process_id: not this process's id")
+    for key in ("created_utc", "os_user", "command"):
+        _text(body[key], key)
+    if not isinstance(body["pack"], dict) or not _DIGEST.fullmatch(str(body["pack"].get("digest", ""))):
+        raise _Bad("pack.digest: not a sha256 digest")
+    if not isinstance(body["document"], dict):
+        raise _Bad("document: expected a mapping")
+    return body
+
+
+def check_outcome(body: dict, *_args) -> dict:
+    check_fields("process_id", "step")(body)
+    _int(body["step"], "step")
+    return body
+
+
+def process_ids(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in _rows(db, "SELECT run_id FROM records WHERE kind = 'process' ORDER BY seq")]
+
+
+def resolve_process(db: sqlite3.Connection, ref: str) -> str | None:
+    """A process by its id or a unique prefix of it; None when ``ref`` names none."""
+    matches = [p for p in process_ids(db) if p.startswith(ref)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def process_header(db: sqlite3.Connection, process_id: str) -> dict:
+    rows = _rows(db, "SELECT seq, body FROM records WHERE kind = 'process' AND run_id = ?", (process_id,))
+    if not rows:
+        raise _damaged("?", f"process {process_id}: its header is missing")
+    return _checked(rows[0][0], rows[0][1], check_process, process_id)
+
+
+def process_entries(db: sqlite3.Connection, process_id: str) -> list[dict]:
+    """The tally records of a process, in the order they were recorded."""
+    rows = _rows(db, "SELECT seq, body FROM records WHERE kind = 'tally' AND run_id = ? ORDER BY seq", (process_id,))
+    return [_checked(seq, body, check_fields("process_id", "entry", "outcome")) for seq, body in rows]
+
+
+def process_outcomes(db: sqlite3.Connection, process_id: str) -> list[tuple[str, dict]]:
+    """(profile id, outcome record) of a process, in the order they were recorded."""
+    rows = _rows(db, "SELECT seq, profile_id, body FROM records WHERE kind = 'outcome' AND run_id = ? ORDER BY seq",
+                 (process_id,))
+    return [(profile_id, _checked(seq, body, check_outcome)) for seq, profile_id, body in rows]
+
+
+def _process_paths(db: sqlite3.Connection, profile_id: str) -> list[tuple[int, dict, dict]]:
+    """(seq of the latest, process header, {"path": [outcome, …]}) of each process the person is in."""
+    grouped: dict[str, list[tuple[int, dict]]] = {}
+    spellings = sorted({unicodedata.normalize("NFC", profile_id), unicodedata.normalize("NFD", profile_id), profile_id})
+    marks = ",".join("?" * len(spellings))
+    for seq, run_id, body in _rows(db, "SELECT seq, run_id, body FROM records WHERE kind = 'outcome' "
+                                       f"AND profile_id IN ({marks}) ORDER BY seq", spellings):
+        grouped.setdefault(run_id, []).append((seq, _checked(seq, body, check_outcome)))
+    found = []
+    for process_id, outcomes in grouped.items():
+        header = {k: v for k, v in process_header(db, process_id).items() if k != "document"}
+        found.append((outcomes[-1][0], header, {"path": [outcome for _, outcome in outcomes]}))
+    return found

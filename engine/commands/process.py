@@ -1,0 +1,244 @@
+"""``sangloc process``: steps 2–5 (SPEC §6) — start a process from a screening,
+record each sitting's tally, print its status and minutes."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .options import audit_options, lang_option, output_options, parse_date, quiet_option
+from .report import command_line, sangloc_version, say
+
+
+@click.group()
+def process():
+    """Các bước 2–5: đưa danh sách bước 1 qua các lần bỏ phiếu (SPEC §6).
+
+    Ví dụ: sangloc process init --from ket-qua.json --output quy-trinh.json --seats 1
+    """
+
+
+def _say(text_vi: str, text_en: str, lang: str, quiet: bool) -> None:
+    if not quiet:
+        say(text_vi if lang == "vi" else text_en, err=True)
+
+
+def _writer(audit_db, no_audit: bool, run_id: str, lang: str, quiet: bool):
+    from ..run import audit as store
+
+    if no_audit:
+        _say("Lần ghi này không được ghi vào sổ kiểm toán (--no-audit).",
+             "This entry was not recorded in the audit store (--no-audit).", lang, False)
+        return None
+    return store.ChainWriter(store.store_path(audit_db), run_id)
+
+
+def _summoned(values: tuple[str, ...], last: int) -> dict[int, int]:
+    from ..errors import UsageError
+
+    found = {}
+    for value in values:
+        step, _, count = value.partition("=")
+        if not (step.strip().isdigit() and count.strip().isdigit() and 2 <= int(step) <= last):
+            raise UsageError("process_bad_summoned", {"value": value, "first": 2, "last": last})
+        found[int(step)] = int(count)
+    return found
+
+
+@process.command("init")
+@click.option("--from", "source", required=True, metavar="SCREENING",
+              help="Kết quả sàng lọc: tệp JSON của `screen --format json`, hoặc mã lần chạy trong sổ kiểm toán.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="Tệp quy trình cần tạo (JSON); không ghi đè tệp đã có.")
+@click.option("--seats", type=click.IntRange(1, 1000), default=None,
+              help="Số lượng cần giới thiệu: chỉ N người nhiều phiếu nhất được chuyển tiếp ở các bước 2–5.")
+@click.option("--rules", "rules", default=None, metavar="PACK",
+              help="Bộ quy tắc khai báo các bước; mặc định là bộ quy tắc của lần sàng lọc.")
+@click.option("--cleared", "cleared", multiple=True, metavar="ID",
+              help="Người đang chờ xem xét đã được hội nghị bước 1 xem xét, thông qua (lặp lại cho từng người).")
+@click.option("--cleared-on", "cleared_on", default=None, metavar="DATE",
+              help="Ngày hội nghị bước 1 thông qua những người ghi ở --cleared.")
+@click.option("--cleared-record", "cleared_record", default=None, metavar="TEXT",
+              help="Văn bản ghi nhận việc thông qua (ví dụ: «Biên bản hội nghị Ban Thường vụ ngày 25/8/2020»).")
+@click.option("--cleared-note", "cleared_note", default=None, metavar="TEXT", help="Ghi chú của hội nghị bước 1.")
+@click.option("--summoned", "summoned", multiple=True, metavar="STEP=N",
+              help="Số người được triệu tập của một bước, khai trước (ví dụ 2=120); bảng kiểm phiếu phải khớp.")
+@click.option("--by", "by", default=None, metavar="NAME", help="Người lập (mặc định: tên đăng nhập).")
+@lang_option
+@quiet_option
+@audit_options
+def process_init(source, output, seats, rules, cleared, cleared_on, cleared_record, cleared_note, summoned, by,
+                 lang, quiet, audit_db, no_audit):
+    """Lập tệp quy trình từ một lần sàng lọc: danh sách bước 1 là những người đủ tiêu
+    chuẩn, cộng những người hội nghị bước 1 đã xem xét, thông qua (--cleared).
+
+    Ví dụ: sangloc process init --from ket-qua.json --output quy-trinh.json --seats 1 --cleared DT-0003 --cleared-on 2020-08-25
+    """
+    import os
+
+    from ..errors import UsageError
+    from ..i18n import label, message
+    from ..pack.load import load_pack, pack_from_content
+    from ..pack.process import DEFAULT_PROCESS
+    from ..run import audit as store
+    from ..run.output import Output
+    from ..run.process.recording import record_start
+    from ..run.process.start import read_screening, start
+    from ..run.process.state import Cleared, text_of
+    from .options import DEFAULT_PACK
+
+    if os.path.exists(output):
+        raise UsageError("path_exists", {"path": output})
+    screening = read_screening(source, store.store_path(audit_db))
+    if rules is not None:
+        pack = load_pack(rules)
+    elif screening.pack_content is not None:
+        pack = pack_from_content(screening.pack_content, f"<{screening.meta.ruleset.get('id')}>")
+    else:
+        pack = load_pack(screening.meta.ruleset.get("id") or DEFAULT_PACK)
+    prefix = "Cảnh báo: " if lang == "vi" else "Warning: "
+    for warning in pack.warnings:
+        say(prefix + warning.text(lang), err=True)
+    screened = screening.meta.ruleset.get("digest")
+    if screened and screened != pack.digest:
+        say(prefix + message("process_pack_differs", lang, {
+            "screened": f"{screening.meta.ruleset.get('id')} {screening.meta.ruleset.get('version')} ({screened})",
+            "used": f"{pack.id} {pack.version} ({pack.digest})"}), err=True)
+    if pack.process is None:
+        say(prefix + message("process_no_section", lang, {"pack": pack.id}), err=True)
+    if cleared and not cleared_on:
+        raise UsageError("process_cleared_needs_date", {})
+    section = pack.process or DEFAULT_PROCESS
+    # The step-1 body's name is kept in Vietnamese: it is the record of a party meeting.
+    meeting = Cleared(by=label("body", section.steps[0].body, "vi"), record=cleared_record, note=cleared_note,
+                      on=parse_date(cleared_on, "--cleared-on").isoformat()) if cleared else None
+    doc = start(screening, pack, seats, list(cleared), meeting, _summoned(summoned, len(section.steps)),
+                by or store.current_user())
+    writer = _writer(audit_db, no_audit, doc.id, lang, quiet)
+    try:
+        if writer is not None:
+            doc.journal[0].audit_hash = record_start(writer, doc, pack.content, command_line(), sangloc_version())
+        with Output(output) as stream:
+            stream.write(text_of(doc))
+            if writer is not None:
+                writer.commit()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    names = ", ".join(f"{c.profile_id}" for c in doc.candidates) or "—"
+    _say(f"Đã lập quy trình {doc.id} ở tệp {output}: danh sách bước 1 gồm {len(doc.candidates)} người ({names})",
+         f"Started process {doc.id} in {output}: the step-1 list holds {len(doc.candidates)} ({names})", lang, quiet)
+
+
+@process.command("record")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--step", "step", type=int, required=True, help="Bước của quy trình (2–5).")
+@click.option("--tally", "tallies", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="TALLY",
+              help="Bảng kết quả kiểm phiếu (YAML, JSON hoặc CSV); cho hai lần khi hai người nhập độc lập.")
+@click.option("--ballots", default=None, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+              help="Các phiếu, mỗi dòng một phiếu: sangloc đếm và đối chiếu với bảng kiểm phiếu.")
+@click.option("--replaces", type=int, default=None, metavar="ENTRY",
+              help="Bản sửa: số mục nhật ký được thay (chỉ mục có hiệu lực sau cùng).")
+@click.option("--reason", default=None, metavar="TEXT", help="Lý do sửa (bắt buộc với --replaces).")
+@click.option("--by", "by", default=None, metavar="NAME", help="Người ghi (mặc định: tên đăng nhập).")
+@lang_option
+@quiet_option
+@audit_options
+def process_record(file, step, tallies, ballots, replaces, reason, by, lang, quiet, audit_db, no_audit):
+    """Ghi kết quả kiểm phiếu một bước: kiểm tra mọi con số trước khi tính; bảng sai
+    bị từ chối (mã 1) và không ghi gì.
+
+    Ví dụ: sangloc process record quy-trinh.json --step 2 --tally buoc-2.yaml
+    """
+    from ..errors import InputFileError
+    from ..run import audit as store
+    from ..run.output import Output
+    from ..run.process.entry import prepare
+    from ..run.process.recording import record_entry
+    from ..render.process import step_table
+    from ..run.process.state import compute, exclusive, read, text_of
+
+    with exclusive(file):
+        doc, original = read(file)
+        entry = prepare(compute(doc), step, list(tallies), ballots, replaces, reason, by or store.current_user())
+        doc.journal.append(entry)
+        after = compute(doc)
+        writer = _writer(audit_db, no_audit, doc.id, lang, quiet)
+        try:
+            if writer is not None:
+                entry.audit_hash = record_entry(writer, after, after.current[step], command_line(),
+                                                sangloc_version())
+            with Output(file) as stream:
+                stream.write(text_of(doc))
+                with open(file, encoding="utf-8") as handle:
+                    if handle.read() != original:  # changed meanwhile (no file lock here): record nothing
+                        raise InputFileError("process_changed_meanwhile", {"path": file})
+                if writer is not None:
+                    writer.commit()
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+    say(step_table(after, step, lang), nl=False)
+    _say(f"Đã ghi bước {step} vào {file} (mục {entry.entry}"
+         + (f", thay cho mục {replaces}" if replaces else "") + ")",
+         f"Recorded step {step} in {file} (entry {entry.entry}" + (f", replacing entry {replaces}" if replaces else "")
+         + ")", lang, quiet)
+
+
+@process.command("status")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@output_options("table", "json", "md", "html", "docx",
+                help_text="Bảng, JSON; hoặc biên bản kiểm phiếu từng bước: Markdown, HTML, Word (.docx).")
+@click.option("--step", "step", type=int, default=None, help="Chỉ biên bản của bước này (md, html, docx).")
+@click.option("--issuer", default="TỈNH ỦY …", show_default=True, help="Cơ quan (góc trên bên trái của biên bản).")
+@click.option("--number", default="Số     -BB/TU", show_default=True, help="Số và ký hiệu của biên bản.")
+@click.option("--place", default="…", show_default=True, help="Địa danh trước ngày tháng (nơi họp là `place` của bảng kiểm phiếu).")
+@lang_option
+def process_status(file, fmt, output, step, issuer, number, place, lang):
+    """Tình trạng quy trình: từng người qua từng bước, số phiếu, tỷ lệ, đạt hay không;
+    với md, html, docx: biên bản kiểm phiếu của từng bước và nhật ký nhập liệu.
+
+    Ví dụ: sangloc process status quy-trinh.json --step 2 --format docx --output bien-ban-buoc-2.docx
+    """
+    from ..errors import UsageError
+    from ..render.minutes import MinutesOptions, build_minutes, sittings_for
+    from ..render.process import overview, status_json, status_table
+    from ..run.output import write
+    from ..run.process.entry import check_step
+    from ..run.process.state import compute, read
+
+    doc, _ = read(file)
+    state = compute(doc)
+    if step is not None:
+        check_step(state, step)
+        if step not in state.current:
+            raise UsageError("process_no_step", {"step": step})
+    if fmt == "json":
+        write(status_json(state, lang), output)
+        return
+    if fmt == "table":
+        write(status_table(state, lang), output)
+        return
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        raise UsageError("docx_needs_output", {})
+    options = MinutesOptions(issuer=issuer, number=number, place=place)
+    minutes = [build_minutes(state, sitting, lang, options) for sitting in sittings_for(state, step)]
+    subject = doc.subject[lang]
+    title = ("Kết quả các bước: " if lang == "vi" else "Results of the steps: ") + subject
+    view = overview(state, lang) if step is None else None
+    if fmt == "md":
+        from ..render.minutes_md import minutes_md, overview_md
+
+        parts = ([overview_md(title, view, lang)] if view else []) + [minutes_md(m) for m in minutes]
+        write("\n---\n\n".join(parts), output)
+    elif fmt == "html":
+        from ..render.minutes_html import minutes_html
+
+        write(minutes_html(title, view, minutes, lang), output)
+    else:
+        from ..render.minutes_docx import minutes_docx
+
+        write(minutes_docx(title, view, minutes, lang), output)

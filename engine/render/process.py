@@ -1,0 +1,184 @@
+"""A process's status: candidates × steps with votes, percentages and pass
+marks, as JSON (SPEC §6) and as text for a terminal; the overview every
+document format starts with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..i18n import label
+from ..jsonform import dumps
+from ..run.process.recording import step_data
+from ..run.process.state import State
+from .minutes import citation_lines, provenance_lines, flag_basis, flag_text, number, percent, share_text, sitting_name
+
+
+def status_data(state: State, lang: str) -> dict:
+    """``process status --format json``: recorded steps, the list carried, the flags.
+
+    Byte-identical for the same process file and tallies: the process id and the
+    journal's times are left out (they are in the file and in the minutes)."""
+    steps = []
+    for step in sorted(state.current):
+        data = step_data(state.current[step])
+        data["results"] = [{"profile_id": r["profile_id"], "full_name": r["full_name"], "votes": r["votes"],
+                            "percent": r["percent"], "passed": r["passed"], "rank": r["rank"],
+                            "carried": r["carried"]} for r in data["results"]]
+        data["sitting_name"] = sitting_name(state, step, lang)
+        data["flags"] = [f["code"] for f in data["flags"]]
+        steps.append(data)
+    first = state.section.step(1)
+    return {
+        "post": state.doc.post[lang], "subject": state.doc.subject[lang], "track": state.doc.track,
+        "seats": state.doc.seats, "pack": state.doc.pack,
+        "step1": {"body": first.body, "sitting_name": sitting_name(state, 1, lang),
+                  "candidates": [c.model_dump() for c in state.doc.candidates]},
+        "steps": steps,
+        "carried": state.carried,
+        "next_step": state.next_step,
+        "flags": [{"code": flag.code, "step": flag.step, "text": flag_text(state, flag, lang),
+                   "profile_ids": list(flag.profile_ids),
+                   "basis": citation_lines(state, flag_basis(state, flag), lang),
+                   "provenance": provenance_lines(state, flag_basis(state, flag))}
+                  for flag in state.flags],
+    }
+
+
+def status_json(state: State, lang: str) -> str:
+    return dumps(status_data(state, lang))
+
+
+@dataclass
+class Overview:
+    """Candidates × steps, as cells of text; shared by the terminal table and the documents."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    notes: list[str]
+    flags: list[str]
+
+
+def overview(state: State, lang: str) -> Overview:
+    vi = lang == "vi"
+    steps = range(1, state.last_step + 1)
+    headers = [("Mã" if vi else "ID"), ("Họ và tên" if vi else "Full name")] + \
+        [f"{'Bước' if vi else 'Step'} {n}" for n in steps]
+    rows = []
+    for candidate in state.doc.candidates:
+        row = [candidate.profile_id, candidate.full_name,
+               "✓ " + label("admitted", candidate.admitted, lang)]
+        for step in steps[1:]:
+            sitting = state.current.get(step)
+            result = next((r for r in sitting.outcome.results if r.profile_id == candidate.profile_id), None) \
+                if sitting else None
+            if result is None:
+                row.append("—")
+                continue
+            mark = "✓" if result.passed else "✗"
+            if sitting.outcome.quorate and result.passed and not result.carried:
+                mark = "✓ (" + ("ngoài số lượng" if vi else "beyond the seats") + ")"
+            row.append(f"{number(result.votes, lang)} ({percent(result.percent, lang)}) {mark}")
+        rows.append(row)
+    notes = []
+    for step in sorted(state.current):
+        outcome = state.current[step].outcome
+        quorum = (("đủ điều kiện tiến hành" if vi else "quorate") if outcome.quorate
+                  else ("KHÔNG đủ điều kiện tiến hành" if vi else "NOT quorate"))
+        comparison = ("trên" if vi else "more than") if outcome.strict else ("từ" if vi else "at least")
+        present, summoned = number(outcome.present, lang), number(outcome.summoned, lang)
+        needed, whole = number(outcome.quorum_needed, lang), number(outcome.denominator, lang)
+        votes, share = number(outcome.votes_needed, lang), share_text(outcome.share, lang)
+        kind = label("denominator", outcome.denominator_kind, lang)
+        notes.append(
+            f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}: "
+            + (f"có mặt {present}/{summoned} ({quorum}, tối thiểu {needed}); "
+               f"đạt khi {comparison} {share} {kind} ({whole}): từ {votes} phiếu" if vi else
+               f"{present} of {summoned} present ({quorum}, at least {needed}); "
+               f"passes with {comparison} {share} of {kind} ({whole}): {votes} votes or more"))
+    following = state.next_step
+    carried = ", ".join(f"{state.names.get(p, p)} ({p})" for p in state.carried) or "—"
+    if following is None and state.current:
+        notes.append(("Kết quả cuối cùng: " if vi else "Final result: ") + carried)
+    elif state.current and not state.last_entry.outcome.quorate:
+        notes.append((f"Bước {following} phải tổ chức lại (hội nghị không đủ điều kiện tiến hành)" if vi
+                      else f"Step {following} must sit again (the sitting was not quorate)"))
+    else:
+        notes.append((f"Danh sách cho bước {following}: " if vi else f"List for step {following}: ") + carried)
+    return Overview(headers, rows, notes, [flag_text(state, flag, lang) for flag in state.flags])
+
+
+def status_table(state: State, lang: str) -> str:
+    vi = lang == "vi"
+    view = overview(state, lang)
+    seats = (f" · {'số lượng giới thiệu' if vi else 'seats'}: {state.doc.seats}" if state.doc.seats else "")
+    lines = [f"{'QUY TRÌNH' if vi else 'PROCESS'} {state.doc.id} — {state.doc.subject[lang]}",
+             f"{'Bộ quy tắc' if vi else 'Rule pack'}: {state.doc.pack['id']} "
+             f"({'phiên bản' if vi else 'version'} {state.doc.pack['version']}){seats}", ""]
+    widths = [max(len(cell) for cell in column) for column in zip(view.headers, *view.rows)]
+    for row in [view.headers] + view.rows:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    if not view.rows:
+        lines.append("  " + ("(danh sách bước 1 không có ai)" if vi else "(the step-1 list is empty)"))
+    lines += [""] + view.notes
+    if view.flags:
+        lines += ["", "LƯU Ý:" if vi else "NOTE:"] + [f"  ! {flag}" for flag in view.flags]
+    return "\n".join(lines) + "\n"
+
+
+def step_table(state: State, step: int, lang: str) -> str:
+    """One sitting, as ``process record`` prints it once recorded."""
+    vi = lang == "vi"
+    sitting = state.current[step]
+    outcome = sitting.outcome
+    lines = [f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}"
+             + (f" ({'họp lần' if vi else 'sitting'} {sitting.number})" if sitting.number > 1 else "")]
+    for result in outcome.results:
+        mark = ("✓" if result.passed else "✗") if outcome.quorate else "—"
+        carried = " →" if result.carried else ""
+        lines.append(f"  {result.rank:>2}. {result.profile_id:<10} {result.full_name:<24} "
+                     f"{number(result.votes, lang):>6}  {percent(result.percent, lang):>8}  {mark}{carried}")
+    lines += [overview(state, lang).notes[list(sorted(state.current)).index(step)]]
+    lines += [f"  ! {flag_text(state, flag, lang)}" for flag in outcome.flags]
+    return "\n".join(lines) + "\n"
+
+
+def pack_process_lines(pack, lang: str) -> list[str]:
+    """The steps a pack declares, with each figure's basis and provenance (``rules show``)."""
+    from ..pack.process import DEFAULT_PROCESS
+
+    vi = lang == "vi"
+    section = pack.process or DEFAULT_PROCESS
+    lines = [("các bước của quy trình (process):" if vi else "process steps:")
+             + ("" if pack.process else (" mặc định, bộ quy tắc không khai báo" if vi else " the default, the pack declares none"))]
+
+    def cited(name: str, citation) -> list[str]:
+        if citation is None:
+            return []
+        basis = [pack.spec.documents[ref.document].cite(lang, ref.part) if ref.document in pack.spec.documents
+                 else ref.document for ref in citation.basis]
+        pad = " " * len(name)
+        lines = [f"       {name}: {'; '.join(basis) or ('chưa tìm được văn bản' if vi else 'no document found')}"]
+        lines += [f"       {pad}  {'xuất xứ' if vi else 'provenance'}: {source.line(pack.spec.readings)}"
+                  for source in citation.provenance]
+        return lines
+
+    for number, step in enumerate(section.steps, start=1):
+        name = step.sitting.get(lang) if step.sitting else label("body", step.body, lang)
+        lines.append(f"  {number}. {label('body', step.body, lang)} — {name}")
+        if number > 1:
+            comparison = ("trên" if vi else "more than") if step.strict else ("từ" if vi else "at least")
+            lines.append(f"       {'đạt khi' if vi else 'passes with'} {comparison} "
+                         f"{share_text(step.share_fraction, lang)} {label('denominator', step.denominator, lang)}; "
+                         f"{'đủ điều kiện khi có mặt từ' if vi else 'quorate with at least'} "
+                         f"{share_text(step.quorum_fraction, lang)} "
+                         f"{'số người được triệu tập' if vi else 'of those summoned'}"
+                         + ((", nhập hai lần" if vi else ", keyed twice") if step.double_entry else ""))
+        lines += cited("căn cứ" if vi else "basis", step.basis)
+        lines += cited("tỷ lệ phiếu" if vi else "pass rule", step.pass_basis)
+        lines += cited("điều kiện tiến hành" if vi else "quorum", step.quorum_basis)
+        lines += cited("phiếu hợp lệ" if vi else "ballots", step.ballot.basis)
+        if section.reports_if_differs(number):
+            lines += cited("báo cáo cấp trên" if vi else "report", step.report_basis) or [
+                f"       {'báo cáo cấp trên khi khác bước trước' if vi else 'reported when it differs from the step before'}"]
+    lines += cited("bằng phiếu" if vi else "ties", section.ties)
+    return lines
