@@ -93,9 +93,13 @@ def _features(document: dict) -> None:
         event("không rõ")
     if oracle.is_partial(document["birth_date"]):
         event("birth date by month or year")
-    if any(isinstance(v, str) and v not in ("male", "female") and not v.islower()
-           or (isinstance(v, str) and " " in v) for v in (document["gender"], *document["ratings"].values())):
+    coded = [("gender", document["gender"]), *(("rating", v) for v in document["ratings"].values()),
+             *document["education"].items(), *(("discipline", d["form"]) for d in document["discipline"]),
+             *(("result", a if isinstance(a, str) else a["result"]) for a in document["assessments"].values())]
+    if any(oracle.word(group, value) != value for group, value in coded):
         event("words for codes")
+    if any(oracle.title(p["title"], p.get("org")) != p["title"] for p in document["positions"] + document["planning"]):
+        event("titles by label, alias or city form")
     if document.get("record_complete") is False:
         event("record_complete: false")
     if document.get("exceptions"):
