@@ -14,8 +14,10 @@ from the chosen start to the as-of date...).  Asserted:
   per-interval reading exactly (each of these makes one comparison per date and combines
   them with any/all, where per-comparison three-valued logic and all completions coincide);
 * ``hoan-thanh-tot-cap-tinh``: the engine equals SPEC §2's words read one comparison at a
-  time (``oracle.kleene_hoan_thanh``), and is sound: when it says pass or fail, every
-  completion says so; it may say review where all completions agree (counted as events);
+  time (``oracle.kleene_hoan_thanh``), equals the completions when no provincial post has
+  an open date, and is sound: when it says pass or fail, every completion says so; it may
+  say review where all completions agree (counted as an event: its derived values, rated
+  years and counts, make the per-comparison reading more cautious in principle);
 * every rule, against the real histories: sound (never pass or fail where some history
   disagrees); where the engine says review though all histories agree is counted;
 * the verdict follows; a rule left open by dates names a date to complete (kind record);
