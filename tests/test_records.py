@@ -164,7 +164,7 @@ def test_an_unknown_word_lists_the_accepted_words(runner, tmp_path):
                     "education: {professional: Kỹ thuật viên}\n", encoding="utf-8")
     result = runner.invoke(main, ["validate", str(path)])
     assert result.exit_code == 2
-    assert ("education.professional: 'Kỹ thuật viên' không phải giá trị được chấp nhận; ghi một trong: "
+    assert ("Trình độ chuyên môn: 'Kỹ thuật viên' không phải giá trị được chấp nhận; ghi một trong: "
             "trung cấp, cao đẳng, đại học, thạc sĩ, tiến sĩ") in result.stderr
 
 

@@ -54,7 +54,7 @@ def memo(paths, pack, as_of, fmt, output, lang, issuer, number, place, memo_date
     output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
     run = collect(screening)
     if not quiet:
-        report_problems(run.warnings, run.invalid, lang)
+        report_problems(run.warnings, run.invalid, lang, run.pack)
     if not run.results:
         raise NoValidProfile()
     document = build_memo(run, lang, options)

@@ -69,7 +69,7 @@ def _collected(screening, fmt, output, quiet, recording, progress, codes=False) 
     progress.finish()
     lang = run.lang
     if not quiet:
-        report_problems(run.warnings, run.invalid, lang)
+        report_problems(run.warnings, run.invalid, lang, run.pack)
     if run.results:
         for result in run.results:
             recording.add(_outcome(result))
@@ -132,10 +132,10 @@ def _stream(screening, output, lang, quiet, recording, progress) -> dict:
                 stream.write(invalid_line(outcome.invalid, lang) + "\n")
                 counts["invalid"] += 1
                 if not quiet:
-                    report_invalid(outcome.invalid, lang)
+                    report_invalid(outcome.invalid, lang, screening.pack)
             if not quiet:
                 for source, profile_id, problem in outcome.warnings:
-                    warn(source, profile_id, problem, lang)
+                    warn(source, profile_id, problem, lang, screening.pack)
             progress.tick(done, screening.total)
         stream.write(summary_line(screening.pack, screening.as_of, lang, counts) + "\n")
     progress.finish()
@@ -145,5 +145,5 @@ def _stream(screening, output, lang, quiet, recording, progress) -> dict:
         recording.abort()
     if not quiet:
         for source, profile_id, problem in screening.warnings:
-            warn(source, profile_id, problem, lang)
+            warn(source, profile_id, problem, lang, screening.pack)
     return counts

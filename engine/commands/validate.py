@@ -29,7 +29,7 @@ def validate(paths, pack, as_of, lang, fmt):
         say(dumps({"valid": [r.profile_id for r in run.results],
                           "invalid": [invalid_dict(i, lang) for i in sort_invalid(run.invalid)]}), nl=False)
     else:
-        report_problems(run.warnings, run.invalid, lang)
+        report_problems(run.warnings, run.invalid, lang, run.pack)
         files = len(screening.files)
         say(f"{len(run.results)} hồ sơ hợp lệ, {len(run.invalid)} hồ sơ lỗi ({files} tệp)" if lang == "vi"
                    else f"{len(run.results)} valid, {len(run.invalid)} invalid ({files} files)")

@@ -14,14 +14,7 @@ from __future__ import annotations
 import io
 
 from ..escape import docx_text as _x
-from .memo import PARTY, Candidate, Memo, pending_text, text
-
-
-def issuer_lines(issuer) -> list[str]:
-    """The issuer as its lines: the parent body, then the issuing body ("TỈNH ỦY …|BAN TỔ CHỨC")."""
-    if isinstance(issuer, str):
-        issuer = issuer.replace("|", "\n").splitlines()
-    return [line.strip() for line in issuer if line.strip()] or ["…"]
+from .memo import PARTY, Candidate, Memo, issuer_lines, pending_text, text
 
 
 def party_document(title: str):
@@ -84,6 +77,23 @@ def cell_lines(cell, rows) -> None:
         run.bold, run.italic, run.underline = bold, italic, underline
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_after = Pt(0)
+
+
+def fixed_widths(table, widths_mm: list[float]) -> None:
+    """Column widths Word and LibreOffice both keep: a fixed layout, the grid and every cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+        column.set(qn("w:w"), str(int(width * 56.7)))  # twentieths of a point
+    for row in table.rows:
+        for column, cell in enumerate(row.cells):
+            cell.width = Mm(widths_mm[column])
 
 
 def party_head_docx(document, issuer, number: str, place_date: str) -> None:
@@ -188,10 +198,6 @@ def memo_docx(memo: Memo) -> bytes:
     widths = [10, name_width] + [mark_width] * marks
     matrix = document.add_table(rows=1, cols=2 + marks)
     matrix.style = "Table Grid"
-    matrix.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    matrix._tbl.tblPr.append(layout)
     header = matrix.rows[0]
     for cell, value in zip(header.cells, [s["no"], s["name"], *(str(n) for n, _ in memo.matrix_rules)]):
         cell.text = _x(value)
@@ -207,16 +213,13 @@ def memo_docx(memo: Memo) -> bytes:
             repeat.set(qn("w:val"), "true")
             properties.append(repeat)
         for column, cell in enumerate(row.cells):
-            cell.width = Mm(widths[column])
             for paragraph in cell.paragraphs:
                 paragraph.alignment = None if column == 1 else center
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(11)
                     run.bold = index == 0
-    grid = matrix._tbl.tblGrid
-    for column, width in zip(grid.findall(qn("w:gridCol")), widths):
-        column.set(qn("w:w"), str(int(width * 56.7)))
+    fixed_widths(matrix, widths)
     para("")
     para("; ".join(f"{n}. {short}" for n, short in memo.matrix_rules) + ".", size=11, space_after=2)
     para(s["legend"], size=11, italic=True)
@@ -237,12 +240,15 @@ def memo_docx(memo: Memo) -> bytes:
     for name, fail, review in memo.cohort_rules:
         row = figures.add_row().cells
         row[0].text, row[1].text, row[2].text = _x(name), str(fail), str(review)
-    for row in figures.rows:
+    fixed_widths(figures, [95, 35, 35])
+    for index, row in enumerate(figures.rows):
         for column, cell in enumerate(row.cells):
-            cell.width = Mm((95, 35, 35)[column])
             for paragraph in cell.paragraphs:
+                paragraph.alignment = center if column or index == 0 else WD_ALIGN_PARAGRAPH.LEFT
+                paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(12)
+                    run.bold = index == 0
     para("")
     para(memo.closing)
     foot = document.add_table(rows=1, cols=2)
@@ -250,9 +256,12 @@ def memo_docx(memo: Memo) -> bytes:
     left, right = foot.rows[0].cells
     left.paragraphs[0].text = ""
     run = left.paragraphs[0].add_run(_x(s["recipients_title"]))
-    run.bold, run.italic = True, True
-    for recipient in memo.recipients:
-        left.add_paragraph(_x(recipient))
+    run.bold, run.italic, run.font.size = True, True, Pt(12)
+    left.paragraphs[0].paragraph_format.space_after = Pt(0)
+    for recipient in memo.recipients:  # HD 36-HD/VPTW: the addressees in 11 pt, one a line
+        line = left.add_paragraph()
+        line.add_run(_x(recipient)).font.size = Pt(11)
+        line.paragraph_format.space_after = Pt(0)
     sign = memo.signature
     lines = ([(sign.on_behalf, True, False, False)] if sign.on_behalf else []) + [
         (sign.title, True, False, False), (s["sign_note"], False, True, False), ("", False, False, False),

@@ -9,8 +9,7 @@ row repeats on every page and no row is split across two.
 from __future__ import annotations
 
 from ..escape import html_text
-from .docx import issuer_lines
-from .memo import PARTY, Candidate, Memo, pending_text, text
+from .memo import PARTY, Candidate, Memo, issuer_lines, pending_text, text
 
 _CSS = """
 @page { size: A4; margin: 20mm 15mm 20mm 30mm; }
@@ -45,6 +44,8 @@ td.num, th.num { text-align: right; }
 td.name { white-space: nowrap; }
 .legend { font-size: 11pt; }
 .foot { display: flex; justify-content: space-between; margin-top: 1.5em; gap: 1em; }
+.foot > div { flex: 1 1 50%; }
+.foot > div:first-child { font-size: 11pt; }
 .foot > div:last-child { text-align: center; font-weight: bold; }
 .sign-note { font-weight: normal; font-style: italic; }
 .sign-space { height: 5em; }

@@ -8,8 +8,7 @@ from ..decide.explain import Explainer
 from ..escape import markdown
 from ..i18n import label
 from .common import VERDICTS, cohort, group, heading, problem_words, short, sort_invalid, who
-from .docx import issuer_lines
-from .memo import PARTY, Candidate, Memo, pending_text, text
+from .memo import PARTY, Candidate, Memo, issuer_lines, pending_text, text
 from .table import explain_lines
 
 

@@ -200,9 +200,12 @@ def text(lang: str, key: str, **values) -> str:
     return value.format(**values) if values else value
 
 
-def issuer_lines(issuer: str) -> list[str]:
-    """The issuer as one or two lines: "TỈNH ỦY THÁI BÌNH|BAN TỔ CHỨC" or with a new line."""
-    return [line.strip() for line in issuer.replace("|", "\n").splitlines() if line.strip()][:2] or ["…"]
+def issuer_lines(issuer) -> list[str]:
+    """The issuer as one or two lines (the parent body, then the issuing body):
+    "TỈNH ỦY THÁI BÌNH|BAN TỔ CHỨC", the same with a new line, or the lines already split."""
+    if isinstance(issuer, str):
+        issuer = issuer.replace("|", "\n").splitlines()
+    return [line.strip() for line in issuer if line.strip()][:2] or ["…"]
 
 
 def _collective(lines: list[str]) -> bool:
