@@ -13,7 +13,7 @@ import sys
 import click
 
 from ..errors import EXIT_INTERRUPTED, SanglocError
-from . import audit, diff, explain, memo, rules, schema, screen, validate
+from . import audit, diff, explain, memo, rules, schema, screen, validate, workbook
 
 
 class SanglocGroup(click.Group):
@@ -53,5 +53,5 @@ def main():
 
 
 for command in (screen.screen, explain.explain, memo.memo, validate.validate, diff.diff, schema.schema,
-                audit.audit, rules.rules):
+                audit.audit, rules.rules, workbook.template, workbook.import_, workbook.export):
     main.add_command(command)

@@ -11,8 +11,9 @@ from .report import Progress, Recording, report_invalid, report_problems, warn
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_options
-@output_options("table", "json", "jsonl", "csv", "md", "html",
-                help_text="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong.")
+@output_options("table", "json", "jsonl", "csv", "md", "html", "xlsx",
+                help_text="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong; "
+                          "xlsx là sổ tính Excel (cần --output).")
 @lang_option
 @click.option("--engine", type=click.Choice(["durable", "python"]), default="durable", show_default=True,
               help="Bộ so khớp mẫu: durable-rules, hoặc bộ so khớp Python dùng để đối chiếu.")
@@ -27,8 +28,13 @@ def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, quiet, audit_db,
 
     Ví dụ: sangloc screen profiles/ --format json --output ket-qua.json
     """
+    import sys
+
+    from ..errors import UsageError
     from ..run.pipeline import Screening
 
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise UsageError("xlsx_needs_output", {})
     screening = Screening(list(paths), pack, as_of, matcher=engine, jobs=jobs, lang=lang,
                           keep_documents=not no_audit, keep_profiles=fmt == "html")
     recording = Recording(pack, as_of, lang, audit_db, no_audit, quiet)
@@ -88,13 +94,15 @@ def _collected(screening, fmt, output, quiet, recording, progress) -> tuple[int,
     return len(run.results), len(run.invalid)
 
 
-def _render(fmt, ex, run) -> str:
+def _render(fmt, ex, run) -> str | bytes:
     if fmt == "html":
         from ..render.html import report_html
         from ..render.memo import MemoOptions, build_memo
 
         return report_html(build_memo(run, ex.lang, MemoOptions()))
-    if fmt == "table":
+    if fmt == "xlsx":
+        from ..render.xlsx import screen_xlsx as render
+    elif fmt == "table":
         from ..render.table import screen_table as render
     elif fmt == "csv":
         from ..render.csv import screen_csv as render

@@ -20,7 +20,7 @@ import yaml
 from ..errors import InputFileError, Problem
 from .yamlio import DuplicateKeyError, load_all
 
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".xlsx", ".csv")
 
 #: Bounds on what one input may cost (README, "Limits"): a YAML or JSON file is
 #: read whole, so it is capped; a JSON Lines file streams, so only a line is.
@@ -36,10 +36,12 @@ def profile_files(paths: list[str]) -> list[str]:
         path = Path(raw)
         if path.is_dir():
             # Hidden files (editor backups, .DS_Store, ...) are not profiles.
+            # Hidden files (editor backups, .DS_Store, ...) and the lock files office programs
+            # leave beside an open workbook (~$book.xlsx, .~lock.book.xlsx#) are not profiles.
             inner = sorted(
                 p for p in path.rglob("*")
                 if p.is_file() and p.suffix.lower() in PROFILE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and not any(part.startswith((".", "~$")) for part in p.relative_to(path).parts)
             )
             if not inner:
                 raise InputFileError("no_profile_files", {"path": raw})
@@ -124,6 +126,8 @@ class Item:
     #: A JSON Lines line not parsed yet (parsing happens where the item is processed).
     raw: str | None = None
     problem: Problem | None = None
+    #: Where each field was read, for an item read from a workbook or CSV (``engine/profile/workbook.py``).
+    cells: object = None
 
 
 def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
@@ -228,10 +232,22 @@ def _jsonl_items(source: str):
 
 def iter_items(files: list[str], warnings: list | None = None):
     """Every item of every file of ``files`` (from :func:`profile_files`), in order; a
-    file that cannot be read at all is one item carrying the problem."""
+    file that cannot be read at all is one item carrying the problem.  A workbook is one
+    book; every CSV file of ``files`` is one sheet of a single book, read where the first is."""
+    from .workbook import is_table, table_items
+
+    csv_files = [f for f in files if f.lower().endswith(".csv")]
     for source in files:
         try:
-            if source.lower().endswith(".jsonl"):
+            if is_table(source):
+                if source.lower().endswith(".csv") and source != csv_files[0]:
+                    continue
+                items, found = table_items(csv_files if source in csv_files else [source])
+                empty = not items
+                if warnings is not None:
+                    warnings.extend(found)
+                yield from items
+            elif source.lower().endswith(".jsonl"):
                 empty = True
                 for item in _jsonl_items(source):
                     empty = False

@@ -40,7 +40,8 @@ class Loaded:
 def check_item(item: Item, context: ProfileContext):
     """(Loaded or None, Invalid or None, warnings) for one item."""
     if item.problem is not None:
-        return None, Invalid(item.source, None, [item.problem], item.index), []
+        return None, Invalid(item.source, guess(item.document, "id"), [item.problem], item.index,
+                             guess(item.document, "full_name")), []
     try:
         document = item_document(item)
     except ValueError as err:
@@ -50,6 +51,8 @@ def check_item(item: Item, context: ProfileContext):
     if depth(document) > MAX_DEPTH:
         return None, Invalid(item.source, None, [Problem("", "too_deep", {"max": MAX_DEPTH})], item.index), []
     profile, problems = validate_profile(document, context)
+    if item.cells is not None:  # read from a workbook: problems at their cells, and reading's own
+        problems = item.cells.locate(problems)
     if problems:
         return None, Invalid(item.source, guess(document, "id"), problems, item.index,
                              guess(document, "full_name")), []
