@@ -58,7 +58,7 @@ def _finish(run, quiet: bool) -> None:
 
 @click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--output", "-o", required=True, type=click.Path(file_okay=False),
+@click.option("--output", "-o", required=True, type=click.Path(),
               help="Thư mục ghi các tệp YAML (tạo nếu chưa có).")
 @pack_options
 @lang_option

@@ -229,6 +229,8 @@ def read_workbook(path: str, names=None) -> list[Sheet]:
 def _reason(err: BaseException) -> str:
     if isinstance(err, zipfile.BadZipFile):
         return "không phải tệp .xlsx (có thể là .xls cũ, tệp có mật khẩu hoặc tệp hỏng)"
+    if isinstance(err, IndexError):  # a cell pointing past the shared strings or the cell styles
+        return "tệp bị hỏng: một ô trỏ tới chuỗi hoặc định dạng không có trong tệp; hãy mở và lưu lại bằng Excel hoặc LibreOffice"
     text = str(err).strip() or type(err).__name__
     return text[:200]
 
@@ -244,15 +246,19 @@ def _check_archive(path: str) -> None:
 def _parser_class():
     """openpyxl's sheet parser, telling a formula never computed from one whose result is empty.
 
-    openpyxl reads both as None; the stored XML differs (no ``<v>`` at all), and a
-    never-computed formula must be reported, not read as a blank."""
+    openpyxl reads both as None.  The stored XML differs: a program that writes a
+    formula without computing it stores no value, or an empty one of a number
+    type; a spreadsheet program that computed an empty text stores it as text
+    (``t="str"``).  A never-computed formula must be reported, not read as a blank."""
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class _Parser(WorkSheetParser):
         def parse_cell(self, element):
             cell = super().parse_cell(element)
-            if cell["value"] is None and element.find(FORMULA_TAG) is not None and element.find(VALUE_TAG) is None:
-                cell["data_type"] = "uncomputed"
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                stored = element.find(VALUE_TAG)
+                if stored is None or (not stored.text and element.get("t", "n") not in ("str", "s", "inlineStr")):
+                    cell["data_type"] = "uncomputed"
             return cell
 
     return _Parser
@@ -264,7 +270,8 @@ def _read_sheet(book, worksheet) -> Sheet:
     parser_class = _parser_class()
     rows: list[tuple[int, list[Cell]]] = []
     with worksheet._get_source() as source:
-        parser = parser_class(source, book.shared_strings, data_only=True, epoch=book.epoch,
+        # The shared strings a read-only workbook loaded are the worksheet's, not ``book.shared_strings``.
+        parser = parser_class(source, worksheet._shared_strings, data_only=True, epoch=book.epoch,
                               date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
         for number, parsed in parser.parse():
             cells: list[Cell] = []

@@ -40,7 +40,8 @@ class Loaded:
 def check_item(item: Item, context: ProfileContext):
     """(Loaded or None, Invalid or None, warnings) for one item."""
     if item.problem is not None:
-        return None, Invalid(item.source, guess(item.document, "id"), [item.problem], item.index,
+        more = [p for _, p in item.cells.problems] if item.cells is not None else []
+        return None, Invalid(item.source, guess(item.document, "id"), [item.problem, *more], item.index,
                              guess(item.document, "full_name")), []
     try:
         document = item_document(item)

@@ -261,6 +261,8 @@ class Cells:
         taken = {path for path, _ in self.problems if path is not None}
         for problem in problems:
             path = problem.loc
+            if problem.code == "duplicate_assessment":  # found on the whole mapping; the row is the second name's
+                path = f"{path}.{problem.params.get('value')}"
             if path in taken:
                 continue
             place = self._place(path + "#year" if problem.code in _YEAR_CODES else path) or self._place(path)
@@ -535,11 +537,13 @@ class _Book:
             by_sheet: dict[str, list[str]] = {}
             for sheet, ref in places:
                 by_sheet.setdefault(sheet, []).append(ref)
-            for sheet, refs in by_sheet.items():
-                code = "orphan_rows" if identifier else "row_without_id"
-                problem = Problem(f"{sheet}!{refs[0]}", code, {"value": identifier, "rows": ", ".join(refs)})
-                items.append(Item(self.source, index, {"id": identifier} if identifier else None, problem=problem))
-                index += 1
+            code = "orphan_rows" if identifier else "row_without_id"
+            problems = [Problem(f"{sheet}!{refs[0]}", code, {"value": identifier, "rows": ", ".join(refs)})
+                        for sheet, refs in by_sheet.items()]
+            # One entry per unknown id, naming every sheet its rows are on.
+            items.append(Item(self.source, index, {"id": identifier} if identifier else None, problem=problems[0],
+                              cells=Cells(problems=[(None, p) for p in problems[1:]])))
+            index += 1
         for problem in self.file_problems:
             items.append(Item(self.source, index, problem=problem))
             index += 1
@@ -623,6 +627,11 @@ def _as_date(day: date, number_format: str):
 def _convert(kind: str, cell: Cell, epoch: datetime):
     """(value for the profile document, None) or (None, (code, params)) for a cell of column ``kind``."""
     value = cell.value
+    if kind == "year":
+        if isinstance(value, (date, datetime)):
+            year, _ = _date_value(cell, epoch)
+            return (year if isinstance(year, int) else _text(value)), None
+        return _year_key(value), None
     if isinstance(value, str):
         return value, None
     if kind == "id":
@@ -632,11 +641,6 @@ def _convert(kind: str, cell: Cell, epoch: datetime):
         return None, ("id_not_text", {"value": _text(value)})
     if kind == "date":
         return _date_value(cell, epoch)
-    if kind == "year":
-        if isinstance(value, (date, datetime)):
-            year, _ = _date_value(cell, epoch)
-            return (year if isinstance(year, int) else _text(value)), None
-        return _year_key(value), None
     if kind == "yes_no":
         return value, None
     return _text(value), None
@@ -685,7 +689,13 @@ def _read_book(sources: list[str]) -> _Book:
         parts = []
         for path in sources:
             sheet = read_csv(path)
-            parts.append((_part_of_csv(sheet), sheet))
+            part = _part_of_csv(sheet)
+            if part is None:  # the guide or the lists, saved as CSV with the rest: not profile data
+                book.warnings.append((path, Problem("", "csv_not_profiles")))
+                continue
+            parts.append((part, sheet))
+        if not any(p is CADRES for p, _ in parts):
+            raise InputFileError("csv_no_cadres", {"sheets": ", ".join(p.sheet for p in PARTS[1:])})
     for part, sheet in parts:
         table = read_table(sheet, part.columns(), "id")
         if not table.header_row:
@@ -696,7 +706,7 @@ def _read_book(sources: list[str]) -> _Book:
         for column, header in table.repeated:
             book.everyone.append(Problem(f"{sheet.name}!{column_letter(column)}{table.header_row}", "column_repeated",
                                          {"header": header}))
-        book.warnings.extend(_unknown_columns(sheet, table, part))
+        book.warnings.extend((book.source, w) for w in _unknown_columns(sheet, table, part))
         tables.append((part, table))
     for part, table in tables:
         if part is CADRES:
@@ -715,25 +725,29 @@ def _read_book(sources: list[str]) -> _Book:
     return book
 
 
-def _part_of_csv(sheet: Sheet) -> Part:
-    """The part a CSV file holds: the one whose headers its header row names most."""
+def _part_of_csv(sheet: Sheet) -> Part | None:
+    """The part a CSV file holds: the one whose headers its header row names most; None when
+    its header row names no column of the layout but the id."""
     ids = {header_key(n) for n in (ID.header, ID.key, *ID.aliases)}
     cells = next((c for _, c in sheet.rows[:10] if any(header_key(x.value) in ids for x in c if isinstance(x.value, str))),
-                 sheet.rows[0][1] if sheet.rows else [])
-    if not cells:
-        return CADRES
+                 None)
+    if cells is None:  # no "Mã hồ sơ" column: nothing to join
+        return None
     written = {header_key(c.value) for c in cells if isinstance(c.value, str)}
     scores = []
     for part in PARTS:
-        fields = part.fields if part is CADRES else part.data_fields()
+        # The id and the name are on every sheet: they tell nothing about which one this is.
+        fields = [f for f in part.fields if f.key not in ("id", "full_name", "name")]
         score = sum(1 for f in fields if {header_key(n) for n in (f.header, f.key, *f.aliases)} & written)
         scores.append((score, part))
     best = max(s for s, _ in scores)
     winners = [p for s, p in scores if s == best]
-    if best == 0 or len(winners) > 1:
+    if best == 0:
+        return None
+    if len(winners) > 1:
         raise InputFileError("csv_unknown_part", {
-            "headers": ", ".join(str(c.value) for c in cells if c.value is not None)[:200],
-            "parts": ", ".join(p.sheet for p in (winners if best else PARTS))})
+            "file": sheet.name, "headers": ", ".join(str(c.value) for c in cells if c.value is not None)[:200],
+            "parts": ", ".join(p.sheet for p in winners)})
     return winners[0]
 
 
@@ -776,7 +790,7 @@ def table_items(sources: list[str]):
         book = _read_book(sources)
         if len(_CACHE) >= 2:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = (book.items(), [(sources[0], None, w) for w in book.warnings])
+        _CACHE[key] = (book.items(), [(source, None, w) for source, w in book.warnings])
     return _CACHE[key]
 
 

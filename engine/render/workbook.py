@@ -156,13 +156,20 @@ def _drop_down(lists: dict[str, list[str]], name: str, cells: str, lang: str) ->
     return validation
 
 
+#: The heading of each list on the "Danh mục" sheet (a clerk may unhide it).
+_LIST_HEADERS = {"title": "Chức danh", "gender": "Giới tính", "rating": "Xếp loại", "professional": "Chuyên môn",
+                 "political_theory": "Lý luận chính trị", "state_management": "Quản lý nhà nước",
+                 "discipline": "Hình thức kỷ luật", "result": "Kết quả", "criterion": "Tiêu chuẩn",
+                 "rule": "Tiêu chí nhận ngoại lệ", "body": "Cơ quan chấp thuận", "yes_no": "Có/Không"}
+
+
 def _lists(book, lists: dict[str, list[str]]) -> None:
     sheet = book.create_sheet(LISTS_SHEET)
     for number, (name, values) in enumerate(lists.items(), start=1):
-        sheet.cell(1, number, name).font = HEADER_FONT
+        sheet.cell(1, number, _LIST_HEADERS.get(name, name)).font = HEADER_FONT
         for row, value in enumerate(values, start=2):
             sheet.cell(row, number, value)
-        sheet.column_dimensions[get_column_letter(number)].width = min(max(len(v) for v in values + [name]) + 2, 60)
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(len(v) for v in [*values, name]) + 2, 60)
     sheet.sheet_state = "hidden"
 
 
