@@ -400,7 +400,7 @@ BROKEN = [
     ("row_without_id", lambda b: b["Quá trình công tác"].__setitem__("A3", None),
      "Quá trình công tác!A3", "dòng có dữ liệu nhưng chưa ghi mã hồ sơ"),
     ("two_education_rows", lambda b: b["Trình độ"].append(["T-1", None, "Đại học"]),
-     "Trình độ!A3", "mã hồ sơ 'T-1' đã có ở dòng 2 của trang «Trình độ»"),
+     "Trình độ!A3 (Mã hồ sơ)", "mã hồ sơ 'T-1' đã có ở dòng 2 của trang «Trình độ»"),
     ("unknown_criterion", lambda b: b["Ý kiến Ban Thường vụ"].__setitem__("C2", "Trung thanh tuyệt đối lắm"),
      "Ý kiến Ban Thường vụ!C2 (Tiêu chuẩn)", "tiêu chí đánh giá 'Trung thanh tuyệt đối lắm' không có trong bộ quy tắc"),
     ("duplicate_criterion_row",

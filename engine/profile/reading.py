@@ -20,7 +20,9 @@ import yaml
 from ..errors import InputFileError, Problem
 from .yamlio import DuplicateKeyError, load_all
 
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", ".xlsx", ".csv")
+#: Workbooks and CSV files are read by ``engine/profile/workbook.py``.
+TABLE_SUFFIXES = (".xlsx", ".csv")
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", *TABLE_SUFFIXES)
 
 #: Bounds on what one input may cost (README, "Limits"): a YAML or JSON file is
 #: read whole, so it is capped; a JSON Lines file streams, so only a line is.
@@ -234,14 +236,14 @@ def iter_items(files: list[str], warnings: list | None = None):
     """Every item of every file of ``files`` (from :func:`profile_files`), in order; a
     file that cannot be read at all is one item carrying the problem.  A workbook is one
     book; every CSV file of ``files`` is one sheet of a single book, read where the first is."""
-    from .workbook import is_table, table_items
-
     csv_files = [f for f in files if f.lower().endswith(".csv")]
     for source in files:
         try:
-            if is_table(source):
+            if source.lower().endswith(TABLE_SUFFIXES):
                 if source.lower().endswith(".csv") and source != csv_files[0]:
                     continue
+                from .workbook import table_items  # openpyxl is loaded only for a run that reads a workbook
+
                 items, found = table_items(csv_files if source in csv_files else [source])
                 empty = not items
                 if warnings is not None:

@@ -32,6 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputFileError
 
@@ -43,9 +44,11 @@ MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One cell as stored: its value (text, number, true/false, date and time, or None)."""
+class Cell(NamedTuple):
+    """One cell as stored: its value (text, number, true/false, date and time, or None).
+
+    A tuple, not a dataclass: a workbook of 5,000 cadres has half a million of them.  An
+    empty cell (or one holding only spaces) is :data:`EMPTY`, and only it."""
 
     value: object = None
     #: The number format, when the value is a number or a date ("dd/mm/yyyy", "mmm-yy").
@@ -173,18 +176,12 @@ def read_table(sheet: Sheet, columns: list[Column], key_column: str) -> Table:
         for number, cells in sheet.rows:
             if number <= header_number:
                 continue
+            width = len(cells)
             picked = {key: cells[index - 1] for key, index in found.items()
-                      if index <= len(cells) and _filled(cells[index - 1])}
+                      if index <= width and cells[index - 1] is not EMPTY}
             if picked:
                 rows.append(Row(number, picked))
     return Table(sheet.name, header_number or 0, found, written, rows, repeated, sheet.merged, sheet.epoch)
-
-
-def _filled(cell: Cell) -> bool:
-    if cell.problem:
-        return True
-    value = cell.value
-    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 # -- workbooks -----------------------------------------------------------------------
@@ -269,6 +266,7 @@ def _read_sheet(book, worksheet) -> Sheet:
 
     parser_class = _parser_class()
     rows: list[tuple[int, list[Cell]]] = []
+    formats: dict[int, str] = {}  # style id -> number format, looked up once per style
     with worksheet._get_source() as source:
         # The shared strings a read-only workbook loaded are the worksheet's, not ``book.shared_strings``.
         parser = parser_class(source, worksheet._shared_strings, data_only=True, epoch=book.epoch,
@@ -281,10 +279,13 @@ def _read_sheet(book, worksheet) -> Sheet:
                     cell = Cell(None, problem="formula")
                 elif kind == "e":
                     cell = Cell(value, problem="error")
-                elif value is None:
-                    continue
+                elif value is None or (value.__class__ is str and not value.strip()):
+                    continue  # an empty cell, or one holding only spaces
                 elif isinstance(value, (int, float, datetime, date)) and not isinstance(value, bool):
-                    cell = Cell(value, ReadOnlyCell(worksheet, **item).number_format)
+                    style = item["style_id"]
+                    if style not in formats:
+                        formats[style] = ReadOnlyCell(worksheet, **item).number_format
+                    cell = Cell(value, formats[style])
                 else:
                     cell = Cell(value)
                 column = item["column"]

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import io
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -82,21 +84,18 @@ def table_sheet(book: Workbook, title: str, columns: list[SheetColumn], rows: li
                                    text_rotation=90 if column.vertical else 0)
         if column.comment:
             cell.comment = _comment(column.comment)
+    styles = _Styles(sheet, columns)
     for r, values in enumerate(rows):
         for c, value in enumerate(values):
-            column = columns[c]
+            fill = fills.get((r, c))
+            if value is None and fill is None:
+                continue
             cell = sheet.cell(top + 1 + r, c + 1, value)
-            if column.number_format and value is not None:
-                cell.number_format = column.number_format
-            if column.wrap or column.center:
-                cell.alignment = Alignment(wrap_text=column.wrap, vertical="top",
-                                           horizontal="center" if column.center else None)
-            elif column.wrap is False and isinstance(value, str) and "\n" in value:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            style = styles.of(c, fill, isinstance(value, str) and "\n" in value)
+            if style is not None:
+                cell._style = copy(style)
             if (r, c) in comments:
                 cell.comment = _comment(comments[(r, c)])
-            if (r, c) in fills:
-                cell.fill = fills[(r, c)]
     widths = []
     for number, column in enumerate(columns, start=1):
         widths.append(_width(column, [row[number - 1] for row in rows]))
@@ -116,6 +115,30 @@ def table_sheet(book: Workbook, title: str, columns: list[SheetColumn], rows: li
         sheet.auto_filter.ref = f"A{top}:{last}{top + max(len(rows), 1)}"
     print_setup(sheet, landscape=landscape, title_rows=f"{top}:{top}")
     return sheet
+
+
+class _Styles:
+    """The style of a column's data cells, built once and copied to each cell: building a style
+    per cell is most of the time openpyxl takes to write a sheet of a few hundred thousand cells."""
+
+    def __init__(self, sheet: Worksheet, columns: list[SheetColumn]):
+        self.sheet, self.columns = sheet, columns
+        self.built: dict[tuple, object] = {}
+
+    def of(self, index: int, fill: PatternFill | None, multiline: bool):
+        key = (index, id(fill) if fill is not None else None, multiline)
+        if key not in self.built:
+            column = self.columns[index]
+            prototype = Cell(self.sheet)  # never placed in the sheet
+            if column.number_format:
+                prototype.number_format = column.number_format
+            if column.wrap or column.center or multiline:
+                prototype.alignment = Alignment(wrap_text=column.wrap or multiline, vertical="top",
+                                                horizontal="center" if column.center else None)
+            if fill is not None:
+                prototype.fill = fill
+            self.built[key] = prototype._style if prototype.has_style else None
+        return self.built[key]
 
 
 def print_setup(sheet: Worksheet, landscape: bool = True, title_rows: str | None = "1:1") -> None:

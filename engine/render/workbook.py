@@ -21,7 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..dates import PartialDate
 from ..pack.model import Pack
-from ..profile.workbook import GUIDE_SHEET, LISTS_SHEET, PARTS, Field, Part
+from ..profile.layout import GUIDE_SHEET, LISTS_SHEET, PARTS, Field, Part
 from .profiles import finding_title, word
 from .sheets import (HEADER_FILL, HEADER_FONT, SheetColumn, new_workbook, print_setup, row_height, table_sheet,
                      workbook_bytes)
