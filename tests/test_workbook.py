@@ -658,4 +658,14 @@ def test_five_thousand_cadres_read_within_bounded_time(runner, tmp_path):
     items, _ = workbook.table_items([str(book)])
     read = time.monotonic() - started
     assert len(items) == 5000 and all(item.problem is None and not item.cells.problems for item in items)
-    assert read < 60 and written < 120, (read, written)
+    assert read < 30 and written < 60, (read, written)  # measured: 7 s and 14 s on two shared cores
+
+
+def test_the_layout_page_names_every_sheet_and_column():
+    from sangloc.engine.profile.layout import PARTS
+
+    text = (ROOT / "docs" / "workbooks.md").read_text(encoding="utf-8")
+    for part in PARTS:
+        row = next(line for line in text.splitlines() if line.startswith(f"| {part.sheet} |"))
+        for spec in part.fields:
+            assert (f"**{spec.header}**" if spec.required else spec.header) in row, (part.sheet, spec.header)

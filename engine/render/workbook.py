@@ -218,6 +218,7 @@ def _guide(book, pack: Pack, lang: str) -> None:
         shown = " · ".join(f"{f.header}: {f.example}" for f in part.fields if f.example is not None)
         cell = sheet.cell(row, 1, "Dòng ví dụ" if vi else "Example row")
         cell.font = Font(italic=True)
+        cell.alignment = Alignment(vertical="top")
         example = sheet.cell(row, 2, shown)
         example.alignment = Alignment(wrap_text=True, vertical="top")
         example.font = Font(italic=True)
