@@ -669,3 +669,35 @@ def test_the_layout_page_names_every_sheet_and_column():
         row = next(line for line in text.splitlines() if line.startswith(f"| {part.sheet} |"))
         for spec in part.fields:
             assert (f"**{spec.header}**" if spec.required else spec.header) in row, (part.sheet, spec.header)
+
+
+def test_a_workbook_run_is_recorded_and_replays_the_same(runner, exported):
+    """Documents read from a workbook hold dates as Excel gave them; the audit store keeps them
+    so that a replay decides the same."""
+    _ok(runner.invoke(main, ["screen", str(exported), "-q"]))
+    runs = json.loads(_ok(runner.invoke(main, ["audit", "runs", "--format", "json"])).stdout)
+    run_id = runs[0]["run_id"] if isinstance(runs, list) else runs["runs"][0]["run_id"]
+    replay = _ok(runner.invoke(main, ["audit", "replay", run_id]))
+    assert "18 quyết định, 0 khác khi chạy lại" in replay.output
+
+
+def test_workbook_input_gives_the_same_json_with_several_processes(runner, exported):
+    one = _ok(runner.invoke(main, ["screen", str(exported), "--format", "json", "--no-audit", "-q"])).stdout
+    two = _ok(runner.invoke(main, ["screen", str(exported), "--format", "json", "--no-audit", "-q", "--jobs", "2"])).stdout
+    assert one == two
+
+
+@pytest.mark.parametrize("command", [["template"], ["screen", "profiles", "--format", "xlsx", "--no-audit"],
+                                     ["export", "profiles"]], ids=["template", "screen", "export"])
+def test_a_workbook_is_not_written_to_a_terminal(command):
+    import pty
+    import sys
+
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, str(ROOT / "cli.py"), *command], stdout=terminal,
+                              stderr=subprocess.PIPE, cwd=ROOT, timeout=120, check=False)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert done.returncode == 2 and "định dạng xlsx cần --output TỆP.xlsx" in done.stderr.decode()

@@ -23,14 +23,12 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
-
-from openpyxl.styles.numbers import is_date_format
-from openpyxl.utils.datetime import from_excel
 
 from ..errors import InputFileError, Problem
 from .catalog import normalise
+from .cellvalues import as_text, convert
 from .layout import CADRES, ID, PARTS, Field, Part, part_of_headers, part_of_sheet
 from .sheets import Cell, Sheet, Table, column_letter, header_key, read_csv, read_table, read_workbook
 
@@ -277,7 +275,7 @@ class _Book:
         year_cell, rating_cell = row.cells.get("year"), row.cells.get("rating")
         key = None
         if year_cell is not None and not year_cell.problem:
-            key, _ = _convert("year", year_cell, table.epoch)
+            key, _ = convert("year", year_cell, table.epoch)
         if key is None:
             code, params = _absent(year_cell, columns, "year")
             cells.problems.append((None, Problem(columns.place(row.number, "year").text(), code, params)))
@@ -304,7 +302,7 @@ class _Book:
         if cell is None or cell.problem:
             cadre.cells.problems.append((None, Problem(place.text(), *_absent(cell, columns, "criterion"))))
             return None
-        name = _text(cell.value)
+        name = as_text(cell.value)
         name = name.strip() if isinstance(name, str) else str(name)
         key = ("assessments", _normalised(name))
         if key in cadre.seen:
@@ -351,7 +349,7 @@ def _put(cells: Cells, spec: Field, cell: Cell, epoch: datetime, target: dict, k
     if cell.problem:
         cells.problems.append((path, Problem(cells.place(path).text(), *_cell_problem(cell))))
         return
-    value, problem = _convert(spec.kind, cell, epoch)
+    value, problem = convert(spec.kind, cell, epoch)
     if problem is not None:
         cells.problems.append((path, Problem(cells.place(path).text(), *problem)))
         return
@@ -376,14 +374,14 @@ def _cell_problem(cell: Cell) -> tuple[str, dict]:
 def _identifier(cell: Cell, epoch: datetime):
     if cell.problem:
         return _UNUSABLE
-    value, problem = _convert("id", cell, epoch)
+    value, problem = convert("id", cell, epoch)
     return _UNUSABLE if problem is not None else value
 
 
 def _id_problem(cell: Cell) -> tuple[str, dict]:
     if cell.problem:
         return _cell_problem(cell)
-    return "id_not_text", {"value": _text(cell.value)}
+    return "id_not_text", {"value": as_text(cell.value)}
 
 
 def _merged_over_data(table: Table) -> list[tuple[str, int, int]]:
@@ -409,103 +407,6 @@ def _merged_fill(table: Table) -> dict[int, Cell]:
             for number in range(first_row + 1, last_row + 1):
                 fill[number] = tops[first_row]
     return fill
-
-
-# -- values ----------------------------------------------------------------------------
-
-
-def _year_key(value):
-    """A rating's year as a key: a number is its whole value, decimal text its number, other text itself."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 6:
-        return int(value.strip())
-    return value if isinstance(value, (int, str)) else str(value)
-
-
-def _text(value):
-    """A cell in a text column as the spreadsheet shows it: 15 for 15.0, 15/03/2016 for a date."""
-    if isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    return str(value)
-
-
-_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
-
-
-@lru_cache(maxsize=256)
-def _date_section(number_format: str) -> str | None:
-    """The section of a number format that writes a date ("dd/mm/yyyy" of "[<10000]0;dd/mm/yyyy"), lowercase."""
-    for section in number_format.split(";"):
-        plain = _QUOTED.sub("", section).lower()
-        if plain and is_date_format(plain):
-            return plain
-    return None
-
-
-def _as_date(day: date, number_format: str):
-    """A date cell as the precision its format shows: a date, "MM/YYYY" text, or a year."""
-    section = _date_section(number_format) or "d"
-    if "d" in section:
-        return day
-    if "m" in section:
-        return f"{day.month:02d}/{day.year}"
-    return day.year
-
-
-def _convert(kind: str, cell: Cell, epoch: datetime):
-    """(value for the profile document, None) or (None, (code, params)) for a cell of column ``kind``."""
-    value = cell.value
-    if kind == "year":
-        if isinstance(value, (date, datetime)):
-            year, _ = _date_value(cell, epoch)
-            return (year if isinstance(year, int) else _text(value)), None
-        return _year_key(value), None
-    if isinstance(value, str):
-        return value, None
-    if kind == "id":
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() \
-                and abs(value) < 1e15:
-            return str(int(value)), None
-        return None, ("id_not_text", {"value": _text(value)})
-    if kind == "date":
-        return _date_value(cell, epoch)
-    if kind == "yes_no":
-        return value, None
-    return _text(value), None
-
-
-def _date_value(cell: Cell, epoch: datetime):
-    value = cell.value
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        serial = (datetime(value.year, value.month, value.day) - epoch).days
-        if 1900 <= serial <= 2100:  # a year typed into a date cell: 1968 shows as 21/05/1905
-            return serial, None
-        return _as_date(value, cell.number_format), None
-    if isinstance(value, bool):
-        return value, None
-    if isinstance(value, (int, float)):
-        if float(value).is_integer() and 1000 <= value <= 9999:
-            return int(value), None
-        if _date_section(cell.number_format) is not None:  # a date under a format openpyxl does not take for one
-            try:
-                day = from_excel(value, epoch)
-            except (OverflowError, ValueError, TypeError):
-                day = None
-            if isinstance(day, (date, datetime)):
-                return _as_date(day.date() if isinstance(day, datetime) else day, cell.number_format), None
-        return None, ("bad_date", {"value": _text(value)})
-    return value, None
 
 
 # -- books ------------------------------------------------------------------------------
