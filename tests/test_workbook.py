@@ -211,6 +211,42 @@ def test_the_example_workbook_is_the_export_of_the_example_profiles(exported, up
     assert _values(EXAMPLE) == _values(exported)
 
 
+def _typed_into_template(runner, tmp_path) -> Path:
+    """The template filled in with the example cadres as profiles/ writes them: text dates of every
+    form, words, abbreviations, aliases and codes, typed into the template's own cells."""
+    from sangloc.engine.profile.layout import PARTS
+    from sangloc.engine.profile.reading import iter_items, profile_files
+
+    path = tmp_path / "typed.xlsx"
+    _ok(runner.invoke(main, ["template", "--output", str(path)]))
+    book = openpyxl.load_workbook(path)
+    for item in iter_items(profile_files([str(PROFILES)])):
+        document = item.document
+        for part in PARTS:
+            keys = [f.key for f in part.fields]
+            if part.shape == "profile":
+                entries = [document]
+            elif part.shape == "list":
+                entries = document.get(part.path, [])
+            elif part.shape == "one":
+                entries = [document[part.path]] if part.path in document else []
+            elif part.shape == "years":
+                entries = [{"year": y, "rating": r} for y, r in document.get(part.path, {}).items()]
+            else:
+                entries = [{"criterion": name, **(value if isinstance(value, dict) else {"result": value})}
+                           for name, value in document.get(part.path, {}).items()]
+            for entry in entries:
+                row = {**entry, "id": document["id"], "name": document["full_name"]}
+                book[part.sheet].append([row.get(key) for key in keys])
+    book.save(path)
+    return path
+
+
+def test_the_template_typed_in_as_profiles_is_written_screens_the_same(runner, tmp_path, yaml_screened):
+    typed = _typed_into_template(runner, tmp_path)
+    assert _decisions(_screen(runner, typed)) == _decisions(yaml_screened)
+
+
 def test_every_command_that_reads_profiles_reads_workbooks(runner, tmp_path, exported, yaml_screened):
     explained = json.loads(_ok(runner.invoke(main, ["explain", "DT-0016", str(exported), "--format", "json"])).stdout)
     from_yaml = json.loads(_ok(runner.invoke(main, ["explain", "DT-0016", str(PROFILES), "--format", "json"])).stdout)
@@ -619,6 +655,9 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(runner, tmp_path, export
     saved = _libreoffice(tmp_path, edited, "xlsx", tmp_path / "lo-out")[0]
     assert _decisions(_screen(runner, saved)) == _decisions(yaml_screened)
     assert _imported(runner, tmp_path / "a", saved) == _imported(runner, tmp_path / "b", exported)
+    # The template typed in by hand, saved by LibreOffice.
+    typed = _libreoffice(tmp_path, _typed_into_template(runner, tmp_path), "xlsx", tmp_path / "lo-typed")[0]
+    assert _decisions(_screen(runner, typed)) == _decisions(yaml_screened)
     # Every sheet saved as CSV by LibreOffice (the guide and the lists come along and are skipped).
     csvs = _libreoffice(tmp_path, exported, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
                         tmp_path / "csv")
