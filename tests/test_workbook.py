@@ -697,7 +697,7 @@ def test_five_thousand_cadres_read_within_bounded_time(runner, tmp_path):
     items, _ = workbook.table_items([str(book)])
     read = time.monotonic() - started
     assert len(items) == 5000 and all(item.problem is None and not item.cells.problems for item in items)
-    assert read < 30 and written < 60, (read, written)  # measured: 7 s and 14 s on two shared cores
+    assert read < 30 and written < 60, (read, written)  # measured: 7-9 s and 10-14 s on two shared cores
 
 
 def test_the_layout_page_names_every_sheet_and_column():
