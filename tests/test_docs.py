@@ -17,7 +17,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = [["screen"], ["explain"], ["memo"], ["validate"], ["diff"], ["schema"], ["rules", "list"], ["rules", "show"],
             ["rules", "check"], ["rules", "test"], ["rules", "new"], ["rules", "lock"],
             ["audit", "runs"], ["audit", "show"], ["audit", "why"], ["audit", "replay"], ["audit", "diff"],
-            ["audit", "verify"], ["process", "init"], ["process", "record"], ["process", "status"]]
+            ["audit", "verify"], ["process", "init"], ["process", "record"], ["process", "status"], ["template"],
+            ["import"], ["export"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])

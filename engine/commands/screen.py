@@ -11,8 +11,9 @@ from .report import Progress, Recording, report_invalid, report_problems, warn
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_options
-@output_options("table", "json", "jsonl", "csv", "md", "html",
-                help_text="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong.")
+@output_options("table", "json", "jsonl", "csv", "md", "html", "xlsx",
+                help_text="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong; "
+                          "xlsx là sổ tính Excel (cần --output).")
 @lang_option
 @click.option("--engine", type=click.Choice(["durable", "python"]), default="durable", show_default=True,
               help="Bộ so khớp mẫu: durable-rules, hoặc bộ so khớp Python dùng để đối chiếu.")
@@ -28,10 +29,15 @@ def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, codes, quiet, au
 
     Ví dụ: sangloc screen profiles/ --format json --output ket-qua.json
     """
+    import sys
+
+    from ..errors import UsageError
     from ..run.audit import store_path
     from ..run.output import output_target, run_inputs
     from ..run.pipeline import Screening
 
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise UsageError("xlsx_needs_output", {})
     screening = Screening(list(paths), pack, as_of, matcher=engine, jobs=jobs, lang=lang,
                           keep_documents=not no_audit, keep_profiles=fmt == "html")
     output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
@@ -92,7 +98,7 @@ def _collected(screening, fmt, output, quiet, recording, progress, codes=False) 
     return len(run.results), len(run.invalid)
 
 
-def _render(fmt, ex, run, codes=False) -> str:
+def _render(fmt, ex, run, codes=False) -> str | bytes:
     if fmt == "html":
         from ..render.html import report_html
         from ..render.memo import MemoOptions, build_memo
@@ -102,7 +108,9 @@ def _render(fmt, ex, run, codes=False) -> str:
         from ..render.csv import screen_csv
 
         return screen_csv(ex, run.records, run.invalid, codes)
-    if fmt == "table":
+    if fmt == "xlsx":
+        from ..render.xlsx import screen_xlsx as render
+    elif fmt == "table":
         from ..render.table import screen_table as render
     else:
         from ..render.markdown import screen_md as render

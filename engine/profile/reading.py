@@ -25,7 +25,9 @@ import yaml
 from ..errors import InputFileError, Problem
 from .yamlio import MAX_INT_BITS, BadValue, DuplicateKeyError, load_all, too_large
 
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+#: Workbooks and CSV files are read by ``engine/profile/workbook.py``.
+TABLE_SUFFIXES = (".xlsx", ".csv")
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", *TABLE_SUFFIXES)
 
 #: Bounds on what one input may cost (README, "Limits"): a YAML or JSON file is
 #: read whole, so it is capped; a JSON Lines file streams, so only a line is.
@@ -48,6 +50,8 @@ def profile_files(paths: list[str]) -> list[str]:
             if path.suffix.lower() not in PROFILE_SUFFIXES:
                 raise InputFileError("unsupported_file", {"path": raw})
             found.append(path.as_posix())
+        elif path.exists() and path.suffix.lower() in PROFILE_SUFFIXES:
+            raise InputFileError("not_regular_file_named", {"path": raw})
         elif path.exists():
             raise InputFileError("unsupported_file", {"path": raw})
         else:
@@ -65,8 +69,9 @@ def profile_files(paths: list[str]) -> list[str]:
 def _folder_files(folder: Path) -> list[Path]:
     """Every file named like a profile under ``folder``, sorted, links followed.
 
-    Hidden files and folders (editor backups, .DS_Store, .git, ...) are not
-    profiles.  Whatever is named like a profile is listed, whether or not it is a
+    Hidden files and folders (editor backups, .DS_Store, .git, ...) and the lock
+    files office programs leave beside an open workbook (~$book.xlsx,
+    .~lock.book.xlsx#) are not profiles.  Whatever is named like a profile is listed, whether or not it is a
     regular file, so that reading it reports what it is instead of dropping it."""
     found: list[Path] = []
     seen: set[str] = set()
@@ -78,8 +83,16 @@ def _folder_files(folder: Path) -> list[Path]:
         seen.add(real)
         folders[:] = [name for name in folders if not name.startswith(".")]
         found.extend(Path(here) / name for name in files
-                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES)
+                     if not name.startswith((".", "~$")) and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES)
     return sorted(found)
+
+
+def _regular(source: str) -> bool:
+    """Whether ``source`` (links followed) is a regular file; a broken link is not."""
+    try:
+        return stat.S_ISREG(os.stat(source).st_mode)
+    except OSError:
+        return False
 
 
 def _open_regular(source: str):
@@ -197,6 +210,8 @@ class Item:
     #: A JSON Lines line not parsed yet (parsing happens where the item is processed).
     raw: str | None = None
     problem: Problem | None = None
+    #: Where each field was read, for an item read from a workbook or CSV (``engine/profile/workbook.py``).
+    cells: object = None
 
 
 def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
@@ -301,10 +316,25 @@ def _jsonl_items(source: str):
 
 def iter_items(files: list[str], warnings: list | None = None):
     """Every item of every file of ``files`` (from :func:`profile_files`), in order; a
-    file that cannot be read at all is one item carrying the problem."""
+    file that cannot be read at all is one item carrying the problem.  A workbook is one
+    book; every CSV file of ``files`` is one sheet of a single book, read where the first is."""
+    csv_files = [f for f in files if f.lower().endswith(".csv") and _regular(f)]
     for source in files:
         try:
-            if source.lower().endswith(".jsonl"):
+            if source.lower().endswith(TABLE_SUFFIXES):
+                if not _regular(source):  # a FIFO or a device named like a workbook: never opened
+                    yield Item(source, None, problem=Problem("", "not_regular_file"))
+                    continue
+                if source.lower().endswith(".csv") and source != csv_files[0]:
+                    continue
+                from .workbook import table_items  # openpyxl is loaded only for a run that reads a workbook
+
+                items, found = table_items(csv_files if source in csv_files else [source])
+                empty = not items
+                if warnings is not None:
+                    warnings.extend(found)
+                yield from items
+            elif source.lower().endswith(".jsonl"):
                 empty = True
                 for item in _jsonl_items(source):
                     empty = False

@@ -40,7 +40,9 @@ class Loaded:
 def check_item(item: Item, context: ProfileContext):
     """(Loaded or None, Invalid or None, warnings) for one item."""
     if item.problem is not None:
-        return None, Invalid(item.source, None, [item.problem], item.index), []
+        more = [p for _, p in item.cells.problems] if item.cells is not None else []
+        return None, Invalid(item.source, guess(item.document, "id"), [item.problem, *more], item.index,
+                             guess(item.document, "full_name")), []
     try:
         document = item_document(item)
     except ValueError as err:
@@ -55,6 +57,8 @@ def check_item(item: Item, context: ProfileContext):
             Problem(field_path(path, document), code, params) for path, code, params in odd],
             item.index, guess(document, "full_name")), []
     profile, problems = validate_profile(document, context)
+    if item.cells is not None:  # read from a workbook: problems at their cells, and reading's own
+        problems = item.cells.locate(problems)
     if problems:
         return None, Invalid(item.source, guess(document, "id"), problems, item.index,
                              guess(document, "full_name")), []
