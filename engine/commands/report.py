@@ -85,7 +85,7 @@ class Recording:
     def __init__(self, pack, as_of: date, lang: str, audit_db: str | None, no_audit: bool, quiet: bool):
         from ..run import audit
 
-        self.lang, self.quiet = lang, quiet
+        self.lang, self.quiet, self.pack = lang, quiet, pack
         self.writer = None
         if not no_audit:
             header = audit.RunRecord(command_line(), as_of, pack.id, pack.version, pack.digest, lang,
@@ -94,7 +94,13 @@ class Recording:
 
     def add(self, outcome) -> None:
         if self.writer is not None:
-            self.writer.add_outcome(outcome, self.lang)
+            self.writer.add_outcome(outcome, self.lang, self._describe)
+
+    def _describe(self, problem) -> str:
+        """An input problem as the store keeps it for an auditor: in words, not field paths."""
+        from ..render.common import problem_words
+
+        return problem_words(problem, self.lang, _explainer(self.pack, self.lang))
 
     def commit(self) -> None:
         vi = self.lang == "vi"

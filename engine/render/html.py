@@ -198,4 +198,15 @@ def report_html(memo: Memo) -> str:
     body = [f"<h1>{_h(s['report'])}</h1>", f'<p class="subject">{_h(memo.subject)}</p>',
             f'<p class="to">{_h(memo.footer)}</p>', *_figures(memo), *_list(memo), *_matrix(memo), *_criteria(memo),
             '<ul class="grounds">' + "".join(f"<li>{_h(g)}</li>" for g in memo.grounds) + "</ul>"]
-    return page(f"{s['report']} — {memo.subject}", memo.lang, body)
+    return page(f"{s['report']} — {memo.subject}", memo.lang, _renumbered(body))
+
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _renumbered(body: list[str]) -> list[str]:
+    """The memo's sections numbered again in the order the report gives them (I, II, …)."""
+    import re
+
+    count = iter(_ROMAN)
+    return [re.sub(r"<h2>(?:[IVX]+)\. ", lambda _m: f"<h2>{next(count)}. ", part) for part in body]

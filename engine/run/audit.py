@@ -288,22 +288,23 @@ class AuditWriter:
         self.spool.write(f"{json.dumps(profile_id)}\t{body}\n".encode("utf-8"))
         self.count += 1
 
-    def add_outcome(self, outcome, lang: str) -> None:
+    def add_outcome(self, outcome, lang: str, describe=None) -> None:
         """One outcome of the pipeline (``engine/run/pipeline.py``): a decision or an invalid entry."""
         if outcome.result is not None:
             result = outcome.result
             self.add_result(result.profile_id, result.document, result.record)
         else:
-            self.add_invalid(outcome.invalid, lang)
+            self.add_invalid(outcome.invalid, lang, describe)
 
-    def add_invalid(self, entry, lang: str) -> None:
-        """A profile of the batch that could not be screened, and why (kept in the run's header).
+    def add_invalid(self, entry, lang: str, describe=None) -> None:
+        """A profile of the batch that could not be screened, and why (kept in the run's header),
+        each problem as ``describe`` words it (the command gives a clerk's words).
 
         Its id is kept NFC-normalised, as valid profiles' ids are, so that `audit why`
         finds it whichever normalisation form it was typed in."""
         profile_id = unicodedata.normalize("NFC", clean_text(entry.profile_id)) if entry.profile_id else None
         self.invalid.append({"source": entry.source, "profile_id": profile_id, "index": entry.index,
-                             "errors": [p.text(lang) for p in entry.problems]})
+                             "errors": [describe(p) if describe else p.text(lang) for p in entry.problems]})
 
     def commit(self) -> str:
         header = self.header
