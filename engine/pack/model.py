@@ -221,6 +221,16 @@ class Rule(_Strict):
     exceptions: ExceptionPolicy | None = None
     incomplete_record: IncompleteRecord | None = None
 
+    def tested_fields(self) -> dict[str, set[str]]:
+        """Per fact type, the fields this rule's conditions test."""
+        tested: dict[str, set[str]] = {}
+        patterns = list(self.considers) + [p for b in self.outcomes for a in b.when for p in a.all]
+        if self.incomplete_record is not None:
+            patterns.append(self.incomplete_record.absent)
+        for pattern in patterns:
+            tested.setdefault(pattern.fact, set()).update(pattern.condition.fields)
+        return tested
+
     def short_title(self, lang: str) -> str:
         return (self.short or self.title).get(lang)
 
