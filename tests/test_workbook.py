@@ -454,7 +454,7 @@ BROKEN = [
     ("exception_not_full_date", lambda b: b["Ngoại lệ"].__setitem__("F2", "07/2020"),
      "Ngoại lệ!F2 (Ngày văn bản)", "'07/2020': cần ghi đủ ngày, tháng, năm"),
     ("exception_not_admitted", lambda b: b["Ngoại lệ"].__setitem__("C2", "Trình độ"),
-     "Ngoại lệ!C2 (Tiêu chí)", "tiêu chí 'Trình độ' không nhận ngoại lệ"),
+     "Ngoại lệ!C2 (Tiêu chí)", "tiêu chí «Trình độ» không nhận ngoại lệ"),
     ("ambiguous_title", lambda b: b["Quá trình công tác"].__setitem__("C4", "Phó Bí thư Thành ủy"),
      "Quá trình công tác!C4 (Chức vụ)", "chức danh 'Phó Bí thư Thành ủy' có thể là cấp tỉnh (Phó Bí thư Tỉnh ủy"),
     ("column_repeated", lambda b: b["Quá trình công tác"].__setitem__("G1", "Đơn vị"),

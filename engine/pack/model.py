@@ -348,7 +348,8 @@ class Pack:
             catalog=self.catalog, as_of=as_of, assessment_ids=frozenset(findings), pack_id=self.id,
             assessment_names=_names(findings),
             rule_names=_names({r.id: (r.title, r.short) for r in self.rules}),
-            exceptions={r.id: tuple(r.exceptions.admitted_from) for r in self.rules if r.exceptions})
+            exceptions={r.id: tuple(r.exceptions.admitted_from) for r in self.rules if r.exceptions},
+            rule_titles={r.id: (r.short_title("vi"), r.short_title("en")) for r in self.rules})
 
 
 def _names(named: dict[str, tuple]) -> dict[str, str]:
