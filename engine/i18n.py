@@ -70,6 +70,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "board": ("Ban Thường vụ xem xét", "For the Standing Committee"),
         "wait": ("Chờ đến hạn", "Wait"),
         "planning": ("Quy hoạch", "Planning"),
+        "exception": ("Chỉ xét được khi có ngoại lệ", "Only by an approved exception"),
         "none": ("Không thể khắc phục", "Cannot be changed"),
     },
     "kind": {

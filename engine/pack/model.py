@@ -77,8 +77,8 @@ class Document(_Strict):
                 text = personnel_plan
             else:
                 text += " (số ……, ngày ……)" if lang == "vi" else " (number ……, dated ……)"
-        if part:
-            text = f"{part} {text[:1].lower() + text[1:]}" if lang == "vi" else f"{part} of {text}"
+        if part:  # "Điều 82 Luật Cán bộ, công chức", "Phần III, mục 9 Hướng dẫn số 26-HD/BTCTW"
+            text = f"{part} {text}" if lang == "vi" else f"{part} of {text}"
         return text
 
 
@@ -116,7 +116,7 @@ class Provenance(_Strict):
         return self
 
 
-MissingKind = Literal["record", "training", "board", "wait", "planning", "none"]
+MissingKind = Literal["record", "training", "board", "wait", "planning", "exception", "none"]
 
 
 class MissingText(_Strict):

@@ -148,7 +148,7 @@ def memo_docx(memo: Memo) -> bytes:
             para(f"{n}. {c.full_name} ({c.profile_id}), {c.about}.", space_after=0, indent=5)
             detail(c)
 
-    def needs(note: str):
+    def needs(note: str, later: bool = False):
         def detail(c: Candidate) -> None:
             para(note, italic=True, size=12, space_after=0, indent=10)
             for finding in c.findings:
@@ -156,7 +156,7 @@ def memo_docx(memo: Memo) -> bytes:
                     para(f"– {finding.criterion}: {need.text if need else finding.reason}.", size=12, space_after=0,
                          indent=10)
             if c.pending_judgements:
-                para(f"– {pending_text(memo, c)}.", size=12, space_after=0, indent=10)
+                para(f"– {pending_text(memo, c, later)}.", size=12, space_after=0, indent=10)
 
         return detail
 
@@ -164,7 +164,7 @@ def memo_docx(memo: Memo) -> bytes:
         for finding in c.findings:
             para(f"– {finding.criterion}: {finding.reason}.", size=12, space_after=0, indent=10)
             for need in finding.needs:
-                if need.kind in ("none", "wait"):
+                if need.kind in ("none", "wait", "exception"):
                     para(f"{need.kind_label}: {need.text}.", italic=True, size=11, space_after=0, indent=15)
 
     para(s["proposed"], bold=True)
@@ -173,15 +173,13 @@ def memo_docx(memo: Memo) -> bytes:
     para(text(memo.lang, "to_decide", count=len(memo.to_decide)), bold=True, italic=True)
     people(memo.to_decide, needs(s["to_decide_note"]))
     para(text(memo.lang, "not_ready", count=len(memo.not_ready)), bold=True, italic=True)
-    people(memo.not_ready, needs(s["not_ready_note"]))
+    people(memo.not_ready, needs(s["not_ready_note"], later=True))
     if memo.with_exceptions:
         para(text(memo.lang, "exceptions", count=len(memo.with_exceptions)), bold=True, italic=True)
         people(memo.with_exceptions,
                lambda c: [para(f"– {e}.", size=12, space_after=0, indent=10) for e in c.exceptions])
     para(text(memo.lang, "excluded", count=len(memo.excluded)), bold=True)
     people(memo.excluded, reasons)
-    if memo.invalid_count:
-        para(text(memo.lang, "invalid", count=memo.invalid_count))
 
     # -- the matrix, on landscape pages of its own
     landscape = document.add_section(WD_SECTION.NEW_PAGE)
@@ -233,14 +231,16 @@ def memo_docx(memo: Memo) -> bytes:
     para(s["cohort"], bold=True)
     for name, count in memo.cohort_verdicts:
         para(f"– {name}: {count}", space_after=0, indent=5)
-    figures = document.add_table(rows=1, cols=3)
+    figures = document.add_table(rows=1, cols=4)
     figures.style = "Table Grid"
-    for cell, value in zip(figures.rows[0].cells, (s["cohort_rule"], s["cohort_excluded"], s["cohort_pending"])):
+    for cell, value in zip(figures.rows[0].cells,
+                           (s["cohort_rule"], s["cohort_excluded"], s["cohort_board"], s["cohort_record"])):
         cell.text = _x(value)
-    for name, fail, review in memo.cohort_rules:
+    for name, fail, board, waiting in memo.cohort_rules:
         row = figures.add_row().cells
-        row[0].text, row[1].text, row[2].text = _x(name), str(fail), str(review)
-    fixed_widths(figures, [95, 35, 35])
+        for cell, value in zip(row, (name, fail, board, waiting)):
+            cell.text = _x(value)
+    fixed_widths(figures, [75, 25, 32, 33])
     for index, row in enumerate(figures.rows):
         for column, cell in enumerate(row.cells):
             for paragraph in cell.paragraphs:
@@ -249,7 +249,10 @@ def memo_docx(memo: Memo) -> bytes:
                 for run in paragraph.runs:
                     run.font.size = Pt(12)
                     run.bold = index == 0
+    para(s["cohort_note"], size=11, italic=True)
     para("")
+    if memo.proposal:
+        para(memo.proposal)
     para(memo.closing)
     foot = document.add_table(rows=1, cols=2)
     no_borders(foot)
@@ -267,8 +270,7 @@ def memo_docx(memo: Memo) -> bytes:
         (sign.title, True, False, False), (s["sign_note"], False, True, False), ("", False, False, False),
         ("", False, False, False), ("", False, False, False), (sign.name or "", True, False, False)]
     cell_lines(right, lines)
-    para("")
-    para(memo.footer, size=9, italic=True)
+    document.core_properties.comments = _x(memo.footer)  # which pack made it: in the file, not on the page
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
