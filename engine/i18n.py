@@ -7,6 +7,8 @@ vocabulary: messages, outcome and verdict names, the levels of SPEC §4.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 #: Labels of the enumerated values of the profile format (SPEC §4).
@@ -141,7 +143,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not_mapping": ("hồ sơ phải là một ánh xạ (mapping), nhận được {got}",
                     "a profile must be a mapping, got {got}"),
     "missing": ("thiếu trường bắt buộc", "required field missing"),
-    "unknown_key": ("khóa không hợp lệ '{key}'{hint}", "unknown key '{key}'{hint}"),
+    "unknown_key": ("mục '{key}' không có trong mẫu hồ sơ nên chưa được đọc{hint}",
+                    "'{key}' is not a part of the profile, so it was not read{hint}"),
     "wrong_type": ("sai kiểu: cần {expected}, nhận được {got}",
                    "wrong type: expected {expected}, got {got}"),
     "bad_date": ("'{value}' không phải ngày tháng; ghi ngày/tháng/năm (15/03/2016), tháng/năm (03/2016 hoặc tháng 3/2016) hoặc năm (2016)",
@@ -149,8 +152,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not_a_day": ("ngày '{value}' không có thật", "'{value}' is not a real day"),
     "not_exact": ("'{value}': cần ghi đủ ngày, tháng, năm (ví dụ 15/07/2020)",
                   "'{value}': a full date is needed (day, month and year, such as 15/07/2020)"),
-    "end_before_start": ("trước ngày bắt đầu ({end} < {start})",
-                         "before start ({end} < {start})"),
+    "end_before_start": ("{end} trước ngày bắt đầu {start}", "{end} is before the start, {start}"),
+    "until_before_decided": ("{end} trước ngày quyết định kỷ luật {start}",
+                             "{end} is before the date of the decision, {start}"),
     "unknown_title": ("chức danh '{value}' không có trong danh mục{hint}",
                       "title '{value}' is not in the catalog{hint}"),
     "ambiguous_title": ("chức danh '{value}' có thể là cấp tỉnh ({province}, ở thành phố trực thuộc Trung ương: {cities}) hoặc cấp huyện ({district}, ở thành phố thuộc tỉnh); hãy ghi rõ đơn vị (org), ví dụ 'Thành ủy Hà Nội' hoặc 'Thành ủy Vinh'",
@@ -356,7 +360,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "pack_untested": ("không có ca kiểm thử nào đạt tới kết quả '{outcome}' của quy tắc này",
                       "no test case reaches outcome '{outcome}' of this rule"),
     # commands
-    "memo_some_invalid": ("tờ trình chỉ gồm các hồ sơ hợp lệ; {count} hồ sơ cần bổ sung, sửa chữa (xem các thông báo ở trên hoặc --errors)",
+    "memo_some_invalid": ("Tờ trình chỉ gồm các hồ sơ hợp lệ; {count} hồ sơ cần bổ sung, sửa chữa (danh sách ở trên)",
                           "the memo holds the valid profiles only; {count} files need completing or correcting (see the messages above or --errors)"),
     "some_invalid": ("{count} hồ sơ lỗi chưa được xét; xem các thông báo ở trên",
                      "{count} invalid profiles were not screened; see the messages above"),
@@ -423,6 +427,9 @@ def message(code: str, lang: str, params: dict) -> str:
     for key in ("expected", "got"):
         if key in values:
             values[key] = label("type", values[key], lang)
+    for key in ("end", "start"):  # dates as documents write them: 01/3/2012, 2016, tháng 3/2016
+        if isinstance(values.get(key), str) and re.fullmatch(r"\d{4}(-\d{2}){0,2}|unknown", values[key]):
+            values[key] = fmt_date(values[key], lang)
     for key in ("field", "other"):  # a tally's fields are named in words, then as written
         if key in values:
             values[f"{key}_label"] = label("field", values[key], lang)
@@ -434,7 +441,7 @@ def did_you_mean(candidates: list[str], lang: str) -> str:
     if not candidates:
         return ""
     joined = ", ".join(f"'{c}'" for c in candidates)
-    return f"; có phải ý bạn là {joined}?" if lang == "vi" else f"; did you mean {joined}?"
+    return f"; có phải là {joined}?" if lang == "vi" else f"; did you mean {joined}?"
 
 
 # -- steps 2–5 (SPEC §6) ---------------------------------------------------

@@ -149,7 +149,7 @@ def test_no_csv_cell_starts_a_formula(runner):
     for row in rows:
         for cell in row:
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r", "\n"), cell
-    invalid = next(row for row in rows if row[2] == "Hồ sơ chưa đọc được")
+    invalid = next(row for row in rows if row[2] == "Hồ sơ cần bổ sung, sửa chữa")
     assert invalid[0].startswith("'=1+1") and invalid[1].startswith("'\\u0009=cmd")
 
 

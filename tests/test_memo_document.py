@@ -132,8 +132,8 @@ def test_a_broken_file_never_enters_the_memo(runner, tmp_path, batch_with_a_brok
     text = docx_text(out.read_bytes()) if fmt == "docx" else out.read_text(encoding="utf-8")
     for leak in (str(tmp_path), "le-van-loi.yaml", "B-11", "Lê Văn Lỗi", "birth_date", "gender", "15/13/1974"):
         assert leak not in text, leak
-    assert "01 hồ sơ khác chưa đủ thông tin, đang được bổ sung nên chưa đưa vào đối chiếu" in " ".join(text.split())
-    assert "tờ trình chỉ gồm các hồ sơ hợp lệ; 1 hồ sơ cần bổ sung" in result.stderr
+    assert "01 hồ sơ khác cần bổ sung, sửa chữa nên chưa đưa vào đối chiếu" in " ".join(text.split())
+    assert "Tờ trình chỉ gồm các hồ sơ hợp lệ; 1 hồ sơ cần bổ sung" in result.stderr
     report = errors.read_text(encoding="utf-8")
     for words in ("B-11 Lê Văn Lỗi", "tệp le-van-loi.yaml", "Giới tính: 'ông' không phải giá trị được chấp nhận",
                   "Ngày sinh: ngày '15/13/1974' không có thật"):

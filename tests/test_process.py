@@ -142,7 +142,7 @@ def test_zero_eligible_gives_an_empty_step_one_list(runner, tmp_path):
 
 @pytest.mark.parametrize("args,words", [
     (["--cleared", "DT-0006", "--cleared-on", "2020-08-25"], ["DT-0006", "Không đủ tiêu chuẩn", "chờ xem xét"]),
-    (["--cleared", "DT-0033", "--cleared-on", "2020-08-25"], ["DT-0033", "có phải ý bạn là", "'DT-0003'"]),
+    (["--cleared", "DT-0033", "--cleared-on", "2020-08-25"], ["DT-0033", "có phải là", "'DT-0003'"]),
     (["--cleared", "DT-0003"], ["--cleared-on"]),
     (["--summoned", "7=10"], ["--summoned '7=10'", "2 đến 5"]),
 ], ids=["ineligible", "unknown", "no-date", "summoned-step"])

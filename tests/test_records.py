@@ -157,7 +157,7 @@ def test_an_end_before_its_start_only_when_it_is_for_every_day(pack, base_profil
     base_profile["positions"][0].update(start="2015", end="06/2015")  # may be after the start
     assert _problems(pack, base_profile) == []
     base_profile["positions"][0].update(start="07/2015", end="2014")
-    assert _problems(pack, base_profile) == ["positions[0].end: before start (2014 < 2015-07)"]
+    assert _problems(pack, base_profile) == ["positions[0].end: 2014 is before the start, 2015-07"]
 
 
 # -- words for codes --------------------------------------------------------------------------

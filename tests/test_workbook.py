@@ -411,9 +411,9 @@ BROKEN = [
     ("column_missing", lambda b: b["Quá trình công tác"].delete_cols(5),
      "Quá trình công tác!A2:E2", "trang này thiếu cột bắt buộc «Từ ngày»"),
     ("end_before_start", lambda b: b["Quá trình công tác"].__setitem__("F2", "01/01/2009"),
-     "Quá trình công tác!F2 (Đến ngày)", "trước ngày bắt đầu"),
+     "Quá trình công tác!F2 (Đến ngày)", "01/01/2009 trước ngày bắt đầu 01/01/2010"),
     ("unknown_title", lambda b: b["Quá trình công tác"].__setitem__("C2", "Bí thư Huyen uy xa"),
-     "Quá trình công tác!C2 (Chức vụ)", "chức danh 'Bí thư Huyen uy xa' không có trong danh mục; có phải ý bạn là"),
+     "Quá trình công tác!C2 (Chức vụ)", "chức danh 'Bí thư Huyen uy xa' không có trong danh mục; có phải là"),
     ("unknown_word", lambda b: b["Đánh giá xếp loại hằng năm"].__setitem__("D2", "tốt"),
      "Đánh giá xếp loại hằng năm!D2 (Xếp loại)", "'tốt' không phải giá trị được chấp nhận; ghi một trong"),
     ("bad_year", lambda b: b["Đánh giá xếp loại hằng năm"].__setitem__("C2", 1900),
@@ -520,7 +520,7 @@ def test_a_misspelt_header_is_a_warning_naming_the_right_one(runner, tmp_path):
     sheets = copy.deepcopy(BASE)
     sheets["Cán bộ"][0].append("Ngày vào Đảg")
     result = runner.invoke(main, ["validate", str(_book(tmp_path / "x.xlsx", sheets))])
-    assert "Cán bộ!E1: cột «Ngày vào Đảg» không thuộc mẫu nên không được đọc; có phải ý bạn là 'Ngày vào Đảng'?" \
+    assert "Cán bộ!E1: cột «Ngày vào Đảg» không thuộc mẫu nên không được đọc; có phải là 'Ngày vào Đảng'?" \
         in result.stderr
 
 

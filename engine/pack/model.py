@@ -238,6 +238,8 @@ class Rule(_Strict):
 class AssessmentDecl(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: Text
+    #: A short name a record may use ("Tương đương").
+    short: Text | None = None
 
 
 class PackHead(_Strict):
@@ -342,7 +344,7 @@ class Pack:
 
     def profile_context(self, as_of: date) -> ProfileContext:
         """What validating a profile needs from this pack, at ``as_of``."""
-        findings = {a.id: (a.title,) for a in self.spec.assessments}
+        findings = {a.id: (a.title, a.short) for a in self.spec.assessments}
         findings.update({r.id: (r.title, r.short) for r in self.rules if r.kind == "judgement"})
         return ProfileContext(
             catalog=self.catalog, as_of=as_of, assessment_ids=frozenset(findings), pack_id=self.id,

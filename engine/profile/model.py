@@ -231,7 +231,7 @@ class DisciplineEntry(_Strict):
     @model_validator(mode="after")
     def _until_after_decided(self):
         if _before(self.until, self.decided):
-            raise PydanticCustomError("end_before_start", "until before decided",
+            raise PydanticCustomError("until_before_decided", "until before decided",
                                       {"end": self.until.iso(), "start": self.decided.iso()})
         return self
 

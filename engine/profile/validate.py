@@ -89,7 +89,7 @@ _FIELD_OF = {"unknown_title": "title", "ambiguous_title": "title", "concurrent_p
 
 def _problem(error: dict, document: dict) -> Problem:
     loc, code, params = translate(error, document, Profile)
-    if code == "end_before_start":
+    if code in ("end_before_start", "until_before_decided"):
         loc.append("until" if loc and loc[0] == "discipline" else "end")
     elif code in _FIELD_OF and (not loc or loc[-1] != _FIELD_OF[code]):
         loc.append(_FIELD_OF[code])

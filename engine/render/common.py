@@ -80,7 +80,7 @@ def heading(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
          f"As of: {fmt_date(ex.as_of, ex.lang)}"),
         (f"Tổng số: {total} hồ sơ · " if vi else f"Total: {total} profiles · ")
         + " · ".join(f"{label('verdict', v, ex.lang)}: {c[v]}" for v in VERDICTS)
-        + (f" · Hồ sơ chưa đọc được: {c['invalid']}" if vi else f" · Could not be read: {c['invalid']}"),
+        + (f" · Hồ sơ cần bổ sung, sửa chữa: {c['invalid']}" if vi else f" · Files to complete or correct: {c['invalid']}"),
     ]
 
 
@@ -123,6 +123,8 @@ def field_words(loc: str, lang: str, ex: Explainer | None = None) -> str:
     if loc.startswith("line "):
         return ("dòng " if vi else "line ") + loc[5:]
     words, parts = [], loc.split(".")
+    head = _STEP.fullmatch(parts[0])
+    section = head.group(1) if head else parts[0]  # "exceptions" of "exceptions[0]"
     for i, part in enumerate(parts):
         step = _STEP.fullmatch(part)
         if step and step.group(2) is not None and step.group(1) in _SECTIONS:
@@ -134,9 +136,9 @@ def field_words(loc: str, lang: str, ex: Explainer | None = None) -> str:
             words[-1] = (f"ý kiến của Ban Thường vụ về «{name}»" if vi else f"the Standing Committee's finding on «{name}»")
         elif i == 1 and parts[0] == "education":
             words[-1] = _FIELDS.get(part, (part, part))[0 if vi else 1]
-        elif part == "by" and parts[0] == "exceptions":
+        elif part == "by" and section == "exceptions":
             words.append("cơ quan chấp thuận" if vi else "approving body")
-        elif part == "date" and parts[0] == "exceptions":
+        elif part == "date" and section == "exceptions":
             words.append("ngày chấp thuận" if vi else "date of approval")
         elif part in _FIELDS:
             words.append(_FIELDS[part][0 if vi else 1])
@@ -151,7 +153,12 @@ def _known_rule(ex: Explainer, rule_id: str) -> bool:
 
 def problem_words(problem, lang: str, ex: Explainer | None = None) -> str:
     """One input problem in a clerk's words: where (as a part of the profile), then what."""
-    where = field_words(problem.loc, lang, ex)
+    loc = problem.loc
+    if problem.code == "unknown_key" and "." in loc:
+        loc = loc.rsplit(".", 1)[0]  # the message names the key that is not in the profile's form
+    elif problem.code == "unknown_key":
+        loc = ""
+    where = field_words(loc, lang, ex)
     body = message(problem.code, lang, problem.params)
     return f"{where[:1].upper() + where[1:]}: {body}" if where else body[:1].upper() + body[1:]
 

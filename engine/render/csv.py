@@ -35,7 +35,7 @@ def screen_csv(ex: Explainer, records: list[dict], invalid: list, codes: bool = 
         marks = [outcomes[rule.id] if codes else label("outcome", outcomes[rule.id], ex.lang) for rule in rules]
         writer.writerow([_cell(r["profile_id"]), _cell(r["full_name"]), verdict, _cell(short(ex, r)), *marks])
     for entry in sort_invalid(invalid):
-        verdict = "invalid" if codes else ("Hồ sơ chưa đọc được" if vi else "Could not be read")
+        verdict = "invalid" if codes else ("Hồ sơ cần bổ sung, sửa chữa" if vi else "To complete or correct")
         problems = ("; ".join(p.text(ex.lang) for p in entry.problems) if codes
                     else who(entry, ex.lang) + ": " + "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems))
         writer.writerow([_cell(entry.profile_id), _cell(entry.full_name), verdict, _cell(problems), *([""] * len(rules))])

@@ -25,7 +25,7 @@ def cohort_md(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
     stats = cohort(records)
     lines = ["", "## " + ("Số liệu tổng hợp" if vi else "Figures"), ""]
     lines += [f"- {label('verdict', v, ex.lang)}: {stats['verdicts'][v]}" for v in VERDICTS]
-    lines.append(f"- {'Hồ sơ chưa đọc được' if vi else 'Files that could not be read'}: {len(invalid)}")
+    lines.append(f"- {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'}: {len(invalid)}")
     lines += ["", "| Tiêu chuẩn, điều kiện | Số đồng chí không đạt | Số đồng chí chưa đủ căn cứ |" if vi
               else "| Criterion | Not met | Not decided yet |", "|---|---:|---:|"]
     for rule in ex.pack.rules:
@@ -47,7 +47,7 @@ def screen_md(ex: Explainer, records: list[dict], invalid: list) -> str:
         lines += ["| Mã hồ sơ | Họ và tên | Lý do |" if vi else "| ID | Full name | Reasons |", "|---|---|---|"]
         lines += [f"| {md(r['profile_id'])} | {md(r['full_name'])} | {md(short(ex, r))} |" for r in members]
     if invalid:
-        lines += ["", f"## {'Hồ sơ chưa đọc được' if vi else 'Files that could not be read'} ({len(invalid)})", ""]
+        lines += ["", f"## {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'} ({len(invalid)})", ""]
         for entry in sort_invalid(invalid):
             problems = "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems)
             lines.append(f"- {md(who(entry, ex.lang))}: {md(problems)}")

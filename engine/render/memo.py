@@ -131,7 +131,7 @@ _TEXT = {
         "opening": ("Thực hiện quy trình giới thiệu nhân sự lần đầu ứng cử chức danh (bước 1), {issuer} đã rà soát, "
                     "đối chiếu hồ sơ của {total} đồng chí với tiêu chuẩn, điều kiện của chức danh, tính đến "
                     "{as_of}{unread}. {issuer_cap} kính trình {to_name} kết quả như sau:"),
-        "unread": "; {count} hồ sơ khác chưa đủ thông tin, đang được bổ sung nên chưa đưa vào đối chiếu",
+        "unread": "; {count} hồ sơ khác cần bổ sung, sửa chữa nên chưa đưa vào đối chiếu",
         "criteria": "I. TIÊU CHUẨN, ĐIỀU KIỆN",
         "criteria_note": "Các tiêu chuẩn, điều kiện dùng để đối chiếu (đánh số như ở Bảng đối chiếu, mục IV):",
         "proposed": "II. DANH SÁCH ĐỀ XUẤT",
@@ -260,19 +260,30 @@ def signature(lines: list[str], options: MemoOptions, lang: str) -> Signature:
     return Signature(None, head, options.signer)
 
 
+def _committee(lines: list[str]) -> tuple[str, str]:
+    """The party committee the issuer belongs to, and its symbol in document numbers:
+    ("Tỉnh ủy", "TU"), or ("Thành ủy", "ThU") for a centrally-governed city."""
+    parent = lines[0].upper()
+    if parent.startswith("THÀNH ỦY"):
+        return "Thành ủy", "ThU"
+    return "Tỉnh ủy", "TU"
+
+
 def _issuer_name(lines: list[str], lang: str) -> str:
     """How the body names the issuer in a sentence: "Ban Tổ chức Tỉnh ủy"."""
     body = lines[-1].strip()
+    committee = _committee(lines)[0]
     if lang != "vi":
         return "the Organisation Commission" if body.upper().startswith("BAN TỔ CHỨC") else "the issuer"
     words = body.lower().split()
     if body.upper().startswith("BAN ") and not _collective(lines):
-        return "Ban " + " ".join(words[1:]).capitalize() + " Tỉnh ủy" if len(words) > 1 else "Ban"
-    return "Ban Thường vụ Tỉnh ủy"
+        return "Ban " + " ".join(words[1:]).capitalize() + f" {committee}" if len(words) > 1 else "Ban"
+    return f"Ban Thường vụ {committee}"
 
 
 def _symbol(lines: list[str]) -> str:
-    return "Số      -TTr/TU" if _collective(lines) else "Số      -TTr/BTCTU"
+    symbol = _committee(lines)[1]
+    return f"Số      -TTr/{symbol}" if _collective(lines) else f"Số      -TTr/BTC{symbol}"
 
 
 def _about(ex: Explainer, loaded) -> str:
@@ -345,9 +356,11 @@ def _short_basis(ex: Explainer, rule) -> str:
 def _addressee(lines: list[str], lang: str) -> str:
     """Whom the memo goes to: a ban submits to the Standing Committee; the committee
     itself (T/M BAN THƯỜNG VỤ) submits to the Executive Committee."""
+    committee = _committee(lines)[0]
     if _collective(lines):
-        return "Ban Chấp hành Đảng bộ tỉnh" if lang == "vi" else "the Provincial Party Executive Committee"
-    return "Ban Thường vụ Tỉnh ủy" if lang == "vi" else "the Standing Committee of the Provincial Party Committee"
+        place = "thành phố" if committee == "Thành ủy" else "tỉnh"
+        return f"Ban Chấp hành Đảng bộ {place}" if lang == "vi" else "the Party Executive Committee"
+    return f"Ban Thường vụ {committee}" if lang == "vi" else "the Standing Committee of the Party Committee"
 
 
 def _count(n: int, lang: str) -> str:

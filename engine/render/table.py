@@ -21,7 +21,7 @@ def screen_table(ex: Explainer, records: list[dict], invalid: list) -> str:
         for r in members:
             lines.append(f"  {_v(r['profile_id']):<{width}}  {_v(r['full_name'])} — {_v(short(ex, r))}")
     if invalid:
-        lines += ["", ("HỒ SƠ CHƯA ĐỌC ĐƯỢC" if vi else "FILES THAT COULD NOT BE READ") + f" ({len(invalid)})"]
+        lines += ["", ("HỒ SƠ CẦN BỔ SUNG, SỬA CHỮA" if vi else "FILES TO COMPLETE OR CORRECT") + f" ({len(invalid)})"]
         for entry in sort_invalid(invalid):
             lines.append(f"  {_v(who(entry, ex.lang))} — " + "; ".join(_v(problem_words(p, ex.lang, ex)) for p in entry.problems))
     return "\n".join(lines) + "\n"

@@ -70,7 +70,8 @@ def _summary(book, ex: Explainer, records: list[dict], invalid: list) -> None:
     lines = _title(ex) + [
         (f"Tổng số: {total} hồ sơ" if vi else f"Total: {total} profiles"),
         *[f"{label('verdict', v, ex.lang)}: {found[v]}" for v in VERDICTS],
-        (f"Hồ sơ lỗi (chưa xét): {found['invalid']}" if vi else f"Invalid (not screened): {found['invalid']}"),
+        (f"Hồ sơ cần bổ sung, sửa chữa (chưa xét): {found['invalid']}" if vi
+         else f"Files to complete or correct (not screened): {found['invalid']}"),
         ("Theo từng tiêu chí (số hồ sơ):" if vi else "Per criterion (profiles):"),
     ]
     sheet = table_sheet(book, SHEETS[ex.lang][0], columns, rows, filters=False, title_lines=lines)
