@@ -586,7 +586,8 @@ def test_screen_xlsx_cells_match_the_json(runner, tmp_path, yaml_screened, pack)
         assert row[2].value == record["full_name"] and row[3].value == verdicts[record["verdict"]]
         outcomes = {r["id"]: r for r in record["rules"]}
         for offset, rule_id in enumerate(rules, start=4):
-            assert row[offset].value == marks[outcomes[rule_id]["outcome"]]
+            used = (outcomes[rule_id].get("exception") or {}).get("used")  # ✓* met by an approved exception
+            assert row[offset].value == marks[outcomes[rule_id]["outcome"]] + ("*" if used else "")
             assert row[offset].comment.text.endswith(outcomes[rule_id]["reason"])
     assert sorted(seen) == sorted(by_id)
     summary = [row for row in book["Tổng hợp"].iter_rows(values_only=True)]

@@ -60,9 +60,15 @@ def short(ex: Explainer, record: dict) -> str:
     judgements = [ex.short_title(r["id"]) for r in pending if r["kind"] == "judgement"]
     if judgements:
         parts.append(("? chờ Ban Thường vụ đánh giá: " if vi else "? awaiting the board: ") + ", ".join(judgements))
+    excepted = [ex.short_title(r["id"]) for r in record["rules"] if (r.get("exception") or {}).get("used")]
+    names = ", ".join(f"«{name}»" for name in excepted)  # a pass by exception is said wherever the list is read
     if not parts:
         total = len(record["rules"])
         parts.append(f"đạt cả {total} tiêu chí" if vi else f"meets all {total} criteria")
+        if excepted:
+            parts[-1] += f", trong đó {names} theo ngoại lệ" if vi else f", {names} by exception"
+    elif excepted:
+        parts.append(f"{names} đạt theo ngoại lệ" if vi else f"{names} met by exception")
     return " · ".join(parts)
 
 

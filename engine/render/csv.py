@@ -32,7 +32,10 @@ def screen_csv(ex: Explainer, records: list[dict], invalid: list, codes: bool = 
     for r in records:
         outcomes = {rule["id"]: rule["outcome"] for rule in r["rules"]}
         verdict = r["verdict"] if codes else label("verdict", r["verdict"], ex.lang)
-        marks = [outcomes[rule.id] if codes else label("outcome", outcomes[rule.id], ex.lang) for rule in rules]
+        excepted = {rule["id"] for rule in r["rules"] if (rule.get("exception") or {}).get("used")}
+        marks = [outcomes[rule.id] if codes else label("outcome", outcomes[rule.id], ex.lang)
+                 + (f" ({'theo ngoại lệ' if vi else 'by exception'})" if rule.id in excepted else "")
+                 for rule in rules]
         writer.writerow([_cell(r["profile_id"]), _cell(r["full_name"]), verdict, _cell(short(ex, r)), *marks])
     for entry in sort_invalid(invalid):
         verdict = "invalid" if codes else ("Hồ sơ cần bổ sung, sửa chữa" if vi else "To complete or correct")

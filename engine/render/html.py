@@ -21,6 +21,7 @@ body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif
 .head > div { flex: 1; }
 .parent { font-weight: normal; }
 .issuer { font-weight: bold; }
+.number { white-space: pre; }
 .party { font-weight: bold; border-bottom: 1px solid #000; display: inline-block; padding-bottom: 2px; }
 .place { font-style: italic; margin-top: .4em; }
 h1 { text-align: center; font-size: 16pt; margin: 1.2em 0 .2em; }

@@ -102,7 +102,8 @@ def _list(book, ex: Explainer, records: list[dict]) -> None:
             if outcome is None:
                 row.append(None)
                 continue
-            row.append(MARKS[outcome["outcome"]])
+            used = (outcome.get("exception") or {}).get("used")
+            row.append(MARKS[outcome["outcome"]] + ("*" if used else ""))  # * met by an approved exception
             comments[(index, offset)] = f"{rule.short_title(ex.lang)}: {outcome['reason']}"
             fills[(index, offset)] = FILLS[outcome["outcome"]]
         row.append(short(ex, record))
