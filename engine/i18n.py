@@ -522,7 +522,7 @@ _MESSAGES.update({
                                    "--cleared needs --cleared-on DATE: the date the step-1 meeting cleared them"),
     "process_bad_summoned": ("--summoned '{value}' phải có dạng BƯỚC=SỐ NGƯỜI (ví dụ 2=120), với bước từ {first} đến {last}",
                              "--summoned '{value}' must be STEP=NUMBER (such as 2=120), with a step from {first} to {last}"),
-    "process_no_section": ("bộ quy tắc {pack} không khai báo các bước của quy trình (process); dùng thứ tự và ngưỡng mặc định, không có căn cứ",
+    "process_no_section": ("bộ quy tắc {pack} không khai báo các bước của quy trình; dùng thứ tự và ngưỡng mặc định, không có căn cứ",
                            "rule pack {pack} declares no process section; the default order and thresholds are used, without basis"),
     "process_pack_differs": ("kết quả sàng lọc được lập theo bộ quy tắc {screened}; quy trình dùng bộ quy tắc {used}",
                              "the screening was made under rule pack {screened}; the process uses rule pack {used}"),

@@ -153,10 +153,15 @@ class Explainer:
             return f"{form}, {decided}, {until}"
         if kind == "assessment":
             result = label("assessment", item["result"], self.lang)
-            who = item.get("by") or ("Đã" if vi else "Assessed as")
-            when = f" {_on(item['date'], self.lang)}" if item.get("date") else ""
+            who = item.get("by") or ("Ban Thường vụ" if vi else "The Standing Committee")
             note = f": {item['note']}" if item.get("note") else ""
-            return (f"{who} đánh giá {result}{when}{note}" if vi else f"{who}: {result}{when}{note}")
+            if vi:
+                when = f"{_on(item['date'], self.lang)[:1].upper()}{_on(item['date'], self.lang)[1:]}, " \
+                    if item.get("date") else ""
+                undated = "" if item.get("date") else " (hồ sơ chưa ghi ngày đánh giá)"
+                return f"{when}{who} đánh giá {result}{undated}{note}"
+            when = f" {_on(item['date'], self.lang)}" if item.get("date") else " (undated)"
+            return f"{who}: {result}{when}{note}"
         return str(item)
 
     def evidence_text(self, items) -> str:
@@ -234,8 +239,8 @@ class Explainer:
         """"được Bộ Chính trị chấp thuận (Công văn số …, ngày …): note"."""
         vi = self.lang == "vi"
         who = entry["by"] if vi else self.pack.catalog.bodies.get(entry["body"], ("", entry["by"]))[1]
-        text = (f"được {who} chấp thuận ({entry['document']}, {_on(entry['date'], self.lang)})" if vi
-                else f"approved by {who} ({entry['document']}, {_on(entry['date'], self.lang)})")
+        text = (f"được {who} chấp thuận ({entry['document']} {_on(entry['date'], self.lang)})" if vi
+                else f"approved by {who} ({entry['document']} of {_date(entry['date'], self.lang)})")
         return text + (f": {entry['note']}" if entry.get("note") else "")
 
     def exception_reason(self, outcome: RuleOutcome) -> str:
@@ -244,6 +249,10 @@ class Explainer:
         own = self.reason(outcome.own)
         return ((f"Đạt theo ngoại lệ {self._approval(outcome.exception)}. Nếu không có ngoại lệ: {own}") if vi
                 else f"Met by exception {self._approval(outcome.exception)}. Without the exception: {own}")
+
+    def exception_evidence(self, entry: dict) -> str:
+        """The exception as the evidence of a pass it gives: "Ngoại lệ được Bộ Chính trị chấp thuận (…)"."""
+        return ("Ngoại lệ " if self.lang == "vi" else "Exception ") + self._approval(entry)
 
     def exception_sentence(self, rule_id: str, entry: dict) -> str:
         """An exception applied, for the memo: "Đã kinh qua …: ngoại lệ được Bộ Chính trị chấp thuận (…)"."""

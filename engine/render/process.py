@@ -148,7 +148,7 @@ def pack_process_lines(pack, lang: str) -> list[str]:
 
     vi = lang == "vi"
     section = pack.process or DEFAULT_PROCESS
-    lines = [("các bước của quy trình (process):" if vi else "process steps:")
+    lines = [("các bước của quy trình:" if vi else "process steps:")
              + ("" if pack.process else (" mặc định, bộ quy tắc không khai báo" if vi else " the default, the pack declares none"))]
 
     def cited(name: str, citation) -> list[str]:
@@ -164,7 +164,8 @@ def pack_process_lines(pack, lang: str) -> list[str]:
 
     for number, step in enumerate(section.steps, start=1):
         name = step.sitting.get(lang) if step.sitting else label("body", step.body, lang)
-        lines.append(f"  {number}. {label('body', step.body, lang)} — {name}")
+        body = label("body", step.body, lang)
+        lines.append(f"  {number}. {body}" + (f" — {name}" if name != body else ""))
         if number > 1:
             comparison = ("trên" if vi else "more than") if step.strict else ("từ" if vi else "at least")
             lines.append(f"       {'đạt khi' if vi else 'passes with'} {comparison} "
@@ -180,5 +181,5 @@ def pack_process_lines(pack, lang: str) -> list[str]:
         if section.reports_if_differs(number):
             lines += cited("báo cáo cấp trên" if vi else "report", step.report_basis) or [
                 f"       {'báo cáo cấp trên khi khác bước trước' if vi else 'reported when it differs from the step before'}"]
-    lines += cited("bằng phiếu" if vi else "ties", section.ties)
+    lines += cited("bằng phiếu ở vị trí cuối" if vi else "ties at the last seat", section.ties)
     return lines

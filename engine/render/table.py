@@ -56,7 +56,9 @@ def explain_lines(ex: Explainer, record: dict, markdown: bool = False) -> list[s
         for item in rule["missing"]:
             lines.append(f"{indent}{label('missing', item['kind'], ex.lang)}: {esc(item['text'])}")
         lines.append(f"{indent}{'Chứng cứ trong hồ sơ' if vi else 'Evidence on file'}:")
-        if not rule["evidence"]:
+        if (rule.get("exception") or {}).get("used"):  # a pass by exception rests on the approval
+            lines.append(f"{bullet}{esc(ex.exception_evidence(rule['exception']))}")
+        elif not rule["evidence"]:
             lines.append(f"{bullet}{'không có mục nào' if vi else 'nothing on file'}")
         for item in rule["evidence"]:
             name = evidence_name(item, ex)
