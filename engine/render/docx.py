@@ -79,6 +79,21 @@ def cell_lines(cell, rows) -> None:
         paragraph.paragraph_format.space_after = Pt(0)
 
 
+def new_section(document, landscape: bool) -> None:
+    """A new page in A4 landscape (a wide table: margins 20/15/15/15 mm) or back in
+    portrait (the margins of Hướng dẫn 36-HD/VPTW: 30 mm left, 15 right, 20 top and bottom)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if landscape:
+        section.orientation, section.page_width, section.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
+        section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Mm(20), Mm(15), Mm(15), Mm(15)
+    else:
+        section.orientation, section.page_width, section.page_height = WD_ORIENT.PORTRAIT, Mm(210), Mm(297)
+        section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Mm(30), Mm(15), Mm(20), Mm(20)
+
+
 def fixed_widths(table, widths_mm: list[float]) -> None:
     """Column widths Word and LibreOffice both keep: a fixed layout, the grid and every cell."""
     from docx.oxml import OxmlElement
@@ -115,11 +130,10 @@ def memo_docx(memo: Memo) -> bytes:
     """The memo as a Word document."""
     from functools import partial
 
-    from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
     s = memo.sections
     document = party_document(f"{memo.heading} {memo.subject}")
@@ -182,11 +196,7 @@ def memo_docx(memo: Memo) -> bytes:
     people(memo.excluded, reasons)
 
     # -- the matrix, on landscape pages of its own
-    landscape = document.add_section(WD_SECTION.NEW_PAGE)
-    landscape.orientation = WD_ORIENT.LANDSCAPE
-    landscape.page_width, landscape.page_height = Mm(297), Mm(210)
-    landscape.left_margin, landscape.right_margin = Mm(20), Mm(15)
-    landscape.top_margin, landscape.bottom_margin = Mm(15), Mm(15)
+    new_section(document, landscape=True)
     para(s["matrix"], bold=True)
     marks = len(memo.matrix_rules)
     usable = 297 - 20 - 15
@@ -223,11 +233,7 @@ def memo_docx(memo: Memo) -> bytes:
     para(s["legend"], size=11, italic=True)
 
     # -- back to portrait: the figures, the closing and the signature
-    portrait = document.add_section(WD_SECTION.NEW_PAGE)
-    portrait.orientation = WD_ORIENT.PORTRAIT
-    portrait.page_width, portrait.page_height = Mm(210), Mm(297)
-    portrait.left_margin, portrait.right_margin = Mm(30), Mm(15)
-    portrait.top_margin, portrait.bottom_margin = Mm(20), Mm(20)
+    new_section(document, landscape=False)
     para(s["cohort"], bold=True)
     for name, count in memo.cohort_verdicts:
         para(f"– {name}: {count}", space_after=0, indent=5)
