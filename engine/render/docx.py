@@ -159,7 +159,9 @@ def memo_docx(memo: Memo) -> bytes:
         if not candidates:
             para(s["none"], space_after=2, indent=5)
         for n, c in enumerate(candidates, 1):
-            para(f"{n}. {c.full_name} ({c.profile_id}), {c.about}.", space_after=0, indent=5)
+            line = para(f"{n}. ", space_after=0, indent=5)
+            line.add_run(_x(c.full_name)).bold = True  # as the HTML and Markdown memos show the name
+            line.add_run(_x(f" ({c.profile_id}), {c.about}."))
             detail(c)
 
     def needs(note: str, later: bool = False):

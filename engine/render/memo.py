@@ -353,6 +353,17 @@ def _short_basis(ex: Explainer, rule) -> str:
     return "; ".join(names)
 
 
+#: Words a title line must not break inside ("Phó Bí | thư Tỉnh ủy" reads badly in a centred heading).
+_UNBROKEN = ("Phó Bí thư", "Bí thư", "Tỉnh ủy", "Thành ủy", "nhiệm kỳ")
+
+
+def _unbroken(text: str) -> str:
+    """The text with no-break spaces inside the names of posts and bodies."""
+    for words in _UNBROKEN:
+        text = text.replace(words, words.replace(" ", "\u00a0"))
+    return text
+
+
 def _addressee(lines: list[str], lang: str) -> str:
     """Whom the memo goes to: a ban submits to the Standing Committee; the committee
     itself (T/M BAN THƯỜNG VỤ) submits to the Executive Committee."""
@@ -426,7 +437,7 @@ def build_memo(run, lang: str, options: MemoOptions) -> Memo:
         number=options.number or _symbol(lines),
         place_date=f"{options.place}, {long_date(when, lang)}",
         heading=text(lang, "heading"),
-        subject=pack.spec.memo_title.get(lang) if pack.spec.memo_title else pack.spec.title.get(lang),
+        subject=_unbroken(pack.spec.memo_title.get(lang) if pack.spec.memo_title else pack.spec.title.get(lang)),
         recipient=text(lang, "recipient", to=to_name),
         grounds=_grounds(ex, pack),
         opening=text(lang, "opening", issuer=name, issuer_cap=short_name, total=len(records),
