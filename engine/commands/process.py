@@ -135,9 +135,9 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
 @process.command("record")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--step", "step", type=int, required=True, help="Bước của quy trình (2–5).")
-@click.option("--tally", "tallies", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="TALLY",
+@click.option("--tally", "tallies", multiple=True, metavar="TALLY",
               help="Bảng kết quả kiểm phiếu (YAML, JSON hoặc CSV); cho hai lần khi hai người nhập độc lập.")
-@click.option("--ballots", default=None, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+@click.option("--ballots", default=None, metavar="FILE",
               help="Các phiếu, mỗi dòng một phiếu: sangloc đếm và đối chiếu với bảng kiểm phiếu.")
 @click.option("--replaces", type=int, default=None, metavar="ENTRY",
               help="Bản sửa: số mục nhật ký được thay (chỉ mục có hiệu lực sau cùng).")
