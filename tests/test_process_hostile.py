@@ -157,3 +157,226 @@ def test_thousands_of_keying_errors_are_counted_not_all_listed(runner, process, 
     assert result.exit_code == 1
     assert "problems: 5000" in result.stderr and "… and 4950 more" in result.stderr
     assert len(result.stderr.splitlines()) < 60
+
+
+# -- the process file edited by hand ----------------------------------------------
+
+def _recorded(runner, process, tmp_path) -> dict:
+    """The process with step 2 recorded, as data to edit."""
+    assert _record(runner, process, 2, _sheet(tmp_path)).exit_code == 0
+    return json.loads(process.read_text(encoding="utf-8"))
+
+
+def _tally_entry(doc, **changes) -> dict:
+    entry = json.loads(json.dumps(doc["journal"][1]))
+    entry.update(changes)
+    return entry
+
+
+def _set(path: str, value):
+    """An edit setting ``path`` (dotted, list indices as numbers) to ``value``."""
+    def edit(doc):
+        *parents, last = [int(p) if p.isdigit() else p for p in path.split(".")]
+        node = doc
+        for part in parents:
+            node = node[part]
+        node[last] = value
+        return doc
+    return edit
+
+
+def _text(change):
+    """An edit of the file's text, for what JSON data cannot express."""
+    return lambda doc: change(json.dumps(doc, ensure_ascii=False))
+
+
+#: (what, edit(doc) -> doc or text, words the message (--lang en) must hold)
+HAND_EDITS = [
+    ("seats written as text", _set("seats", "2"), ["seats: Input should be a valid integer"]),
+    ("seats negative", _set("seats", -1), ["seats: Input should be greater than or equal to 1"]),
+    ("seats a boolean", _set("seats", True), ["seats: Input should be a valid integer"]),
+    ("a number of 5000 digits", _text(lambda t: t.replace('"seats": null', '"seats": ' + "9" * 5000)),
+     ["a number of 5000 digits"]),
+    ("NaN for a number", _text(lambda t: t.replace('"seats": null', '"seats": NaN')), ["NaN is not a number"]),
+    ("nested 100,000 deep", _text(lambda t: t.replace('"seats": null', '"seats": ' + "[" * 100_000 + "]" * 100_000)),
+     ["nested deeper than 32 levels"]),
+    ("a key written twice", _text(lambda t: t.replace('"seats": null', '"seats": null, "seats": 3')),
+     ["duplicate key 'seats'"]),
+    ("a lone surrogate in a name", _text(lambda t: t.replace("Nguyễn Văn Hùng", "Nguy\\ud800n")),
+     ["lone surrogate U+D800"]),
+    ("a name written as a list", _set("candidates.0.full_name", ["Nguyễn", "Văn"]),
+     ["candidates.0.full_name: Input should be a valid string"]),
+    ("a page of text as a name", _set("candidates.0.full_name", "N" * 5000), ["candidates.0.full_name"]),
+    ("a profile id with escapes", _set("candidates.0.profile_id", "DT-\x1b[2J"), ["candidates.0.profile_id"]),
+    ("a candidate listed twice", lambda d: (d["candidates"].append(d["candidates"][0]), d)[1],
+     ["DT-0001 is listed twice"]),
+    ("the subject without English", _set("subject", {"vi": "x"}), ["subject.en: Field required"]),
+    ("the pack without its id", lambda d: (d["pack"].pop("id"), d)[1], ["pack.id: Field required"]),
+    ("a process id with escapes", _set("id", "P-\x1b]0;x\x07"), ["id: String should match pattern"]),
+    ("a document that is no document", _set("documents", {"x": {"bad": 1}}), ["documents"]),
+    ("the number summoned declared for step 7", _set("summoned", {"7": 10}),
+     ["summoned: step 7 is not one whose ballots are recorded"]),
+    ("an entry time that is no time", _set("journal.0.at", "hôm qua"), ["journal.0.at", "hôm qua"]),
+    ("a hash that is no hash", _set("journal.0.audit_hash", "xyz"), ["journal.0.audit_hash"]),
+    ("no journal", _set("journal", []), ["journal: List should have at least 1 item"]),
+    ("a vote written as text", _set("journal.1.tally.votes.DT-0001", "98"),
+     ["journal.1.tally.votes.DT-0001: Input should be a valid integer"]),
+    ("a vote negative", _set("journal.1.tally.votes.DT-0001", -5),
+     ["journal.1.tally.votes.DT-0001: Input should be greater than or equal to 0"]),
+    ("a vote a fraction", _set("journal.1.tally.votes.DT-0001", 97.5), ["journal.1.tally.votes.DT-0001"]),
+    ("a vote a boolean", _set("journal.1.tally.votes.DT-0001", True), ["journal.1.tally.votes.DT-0001"]),
+    ("a tally date that is no day", _set("journal.1.tally.date", "2020-02-30"), ["journal.1.tally.date"]),
+    ("reasons written as a list", _set("journal.1.tally.ballots.invalid_reasons", [1]),
+     ["journal.1.tally.ballots.invalid_reasons"]),
+    ("papers counted as text", _set("journal.1.ballots", {"file": "p.txt", "sha256": "0" * 64, "papers": "14"}),
+     ["journal.1.ballots.papers"]),
+    ("a tally entry without its sheets", _set("journal.1.sheets", []), ["a tally entry needs its step, its sheets"]),
+    ("a tally entry whose tally says another step", _set("journal.1.tally.step", 3),
+     ["the entry is step 2 but its tally says step 3"]),
+    ("a second init entry", lambda d: (d["journal"].append({**d["journal"][0], "entry": 3}), d)[1],
+     ["only the first entry starts the process"]),
+    ("entries out of number", _set("journal.1.entry", 77), ["journal: entry 77 stands at place 2"]),
+    ("a step recorded before the one due", lambda d: (d["journal"].__setitem__(1, _tally_entry(
+        d, step=3, tally={**d["journal"][1]["tally"], "step": 3})), d)[1],
+     ["entry 2 no longer holds", "step 3 cannot be recorded yet: the next step of the process is step 2"]),
+    ("a step outside the process", lambda d: (d["journal"].__setitem__(1, _tally_entry(
+        d, step=9, tally={**d["journal"][1]["tally"], "step": 9})), d)[1],
+     ["entry 2 no longer holds", "step 9 is not one of this process's steps 2–5"]),
+    ("a step recorded twice", lambda d: (d["journal"].append(_tally_entry(d, entry=3)), d)[1],
+     ["entry 3 no longer holds", "step 2 is already recorded (entry 2)"]),
+    ("a correction of the start", lambda d: (d["journal"].append(_tally_entry(d, entry=3, replaces=1)), d)[1],
+     ["entry 3 no longer holds", "it replaces entry 1, which is not the last entry in effect of step 2"]),
+    ("a correction of an entry yet to come", lambda d: (d["journal"].__setitem__(1, _tally_entry(d, replaces=5)),
+                                                        d)[1], ["cannot replace entry 5, which comes after it"]),
+    ("figures that no longer hold", _set("journal.1.tally.votes.DT-0004", 200),
+     ["entry 2 no longer holds", "votes.DT-0004 = 200"]),
+]
+
+
+@pytest.mark.parametrize("what,edit,words", HAND_EDITS, ids=[h[0] for h in HAND_EDITS])
+def test_a_process_file_edited_by_hand_is_refused_with_a_message(runner, process, tmp_path, what, edit, words):
+    edited = edit(_recorded(runner, process, tmp_path))
+    if isinstance(edited, str):
+        process.write_text(edited, encoding="utf-8", errors="surrogatepass")
+    else:
+        process.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    before = process.read_bytes()
+    sheet = _sheet(tmp_path, "buoc-3.yaml", step=3)
+    for command in (["status"], ["status", "--format", "json"], ["status", "--format", "md"],
+                    ["status", "--format", "docx", "-o", str(tmp_path / "bb.docx")],
+                    ["record", "--step", "3", "--tally", str(sheet)]):
+        result = runner.invoke(main, ["process", command[0], str(process), *command[1:], "--lang", "en"])
+        assert result.exit_code == 2, (command, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (command, result.exception)
+        for word in words:
+            assert word in result.stderr, (command, word, result.stderr)
+        terminal_safe(result.stderr)
+    assert process.read_bytes() == before
+    vi = runner.invoke(main, ["process", "status", str(process)])
+    assert vi.exit_code == 2 and "Lỗi:" in vi.stderr
+
+
+@pytest.mark.parametrize("what,content,words", [
+    ("over 16 MB", lambda: b'{"format": "sangloc-process/1", "x": "' + b"x" * (17 * 1024 * 1024) + b'"}',
+     ["too large (17 MB > 16 MB)"]),
+    ("UTF-16", lambda: '{"format": "sangloc-process/1"}'.encode("utf-16"), ["UTF-16"]),
+    ("not UTF-8", lambda: b'{"format": "sangloc-process/1", "id": "\xff"}', ["not UTF-8 text (byte 39)"]),
+    ("empty", lambda: b"", ["is not a sangloc process file"]),
+    ("a list", lambda: b"[]", ["is not a sangloc process file", "Input should be a valid dictionary"]),
+], ids=["huge", "utf16", "latin1", "empty", "list"])
+def test_a_file_that_is_no_process_file_is_said_so(runner, tmp_path, what, content, words):
+    path = tmp_path / "q.json"
+    path.write_bytes(content())
+    result = runner.invoke(main, ["process", "status", str(path), "--lang", "en"])
+    assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+
+
+# -- a screening given to --from ---------------------------------------------------
+
+def _screening_edit(change):
+    def make(path: Path):
+        report = json.loads(path.read_text(encoding="utf-8"))
+        changed = change(report)
+        path.write_text(changed if isinstance(changed, str) else json.dumps(report, ensure_ascii=False),
+                        encoding="utf-8")
+    return make
+
+
+def _result(key, value):
+    return _screening_edit(lambda r: r["results"][0].update({key: value}))
+
+
+#: (what, make(path), words): each a usage error naming the file and the field, nothing created.
+HOSTILE_SCREENINGS = [
+    ("results not a list", _screening_edit(lambda r: r.update(results="tất cả")), ["results: expected a list"]),
+    ("a result not a mapping", _screening_edit(lambda r: r.update(results=[[1, 2]])),
+     ["results[0]: expected a mapping, got a list"]),
+    ("an id written as a number", _result("profile_id", 5), ["results[0].profile_id: expected text, got a number"]),
+    ("an id null", _result("profile_id", None), ["results[0].profile_id: expected text, got null"]),
+    ("an id with markup", _result("profile_id", "DT|<b>"), ["results[0].profile_id", "is not a profile id"]),
+    ("an id of a megabyte", _result("profile_id", "X" * 1_000_000), ["results[0].profile_id: longer than 64"]),
+    ("an id listed twice", _screening_edit(lambda r: r["results"].append(r["results"][0])), ["is listed twice"]),
+    ("a name with escapes", _result("full_name", "\x1b]0;PWN\x07Nguyễn"),
+     ["results[0].full_name: holds a control or text-direction character"]),
+    ("a name with a lone surrogate", _screening_edit(lambda r: json.dumps(r).replace("Nguy", "\\ud800", 1)),
+     ["full_name: holds a control or text-direction character"]),
+    ("a name written as a list", _result("full_name", ["a"]), ["results[0].full_name: expected text, got a list"]),
+    ("a name of five megabytes", _result("full_name", "N" * 5_000_000), ["results[0].full_name: longer than 300"]),
+    ("a verdict unknown", _result("verdict", "maybe"), ["results[0].verdict: not one of"]),
+    ("a ruleset that is a list", _screening_edit(lambda r: r.update(ruleset=[1])), ["ruleset: expected a mapping"]),
+    ("a pack id that is a path", _screening_edit(lambda r: r["ruleset"].update(id="../../tmp/pack")),
+     ["ruleset.id: '../../tmp/pack' is not the id of a rule pack"]),
+    ("as_of a mapping", _screening_edit(lambda r: r.update(as_of={"a": 1})), ["as_of: not a date"]),
+    ("nested 100,000 deep", _screening_edit(lambda r: json.dumps(r)[:-1] + ', "x": ' + "[" * 100_000
+                                            + "]" * 100_000 + "}"), ["nested too deeply"]),
+    ("a number of 5000 digits", _screening_edit(lambda r: json.dumps(r)[:-1] + ', "x": ' + "9" * 5000 + "}"),
+     ["a number of 5000 digits"]),
+    ("a key written twice", _screening_edit(lambda r: json.dumps(r)[:-1] + ', "results": []}'),
+     ["the key 'results' appears twice"]),
+    ("NaN", _screening_edit(lambda r: json.dumps(r)[:-1] + ', "x": NaN}'), ["NaN is not a number"]),
+    ("200,000 results", _screening_edit(lambda r: r.update(results=[
+        {"profile_id": f"X{i}", "full_name": "N", "verdict": "eligible"} for i in range(200_000)])),
+     ["results: more than 100,000 results"]),
+    ("UTF-16", lambda p: p.write_bytes(p.read_text(encoding="utf-8").encode("utf-16")), ["UTF-16"]),
+    ("a JSON list", lambda p: p.write_text("[]", encoding="utf-8"), ["expected a JSON object, got a list"]),
+]
+
+
+@pytest.mark.parametrize("what,make,words", HOSTILE_SCREENINGS, ids=[h[0] for h in HOSTILE_SCREENINGS])
+def test_a_hostile_screening_is_a_usage_error_naming_the_field(runner, screening, tmp_path, what, make, words):
+    make(screening)
+    out = tmp_path / "q.json"
+    result = runner.invoke(main, ["process", "init", "--from", str(screening), "--output", str(out), "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "is not the JSON of `sangloc screen --format json`" in result.stderr
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+    terminal_safe(result.stderr)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("what,make,words", [
+    ("a FIFO", lambda t: (os.mkfifo(t / "s.json"), t / "s.json")[1], "is not a regular file"),
+    ("a folder", lambda t: (os.mkdir(t / "s.json"), t / "s.json")[1], "is not a regular file"),
+    ("a link to /dev/zero", lambda t: ((t / "s.json").symlink_to("/dev/zero"), t / "s.json")[1],
+     "is not a regular file"),
+    ("a link to nowhere", lambda t: ((t / "s.json").symlink_to(t / "nowhere"), t / "s.json")[1],
+     "symbolic link to where there is no file"),
+], ids=["fifo", "folder", "dev-zero", "dangling"])
+def test_a_screening_that_is_no_file_is_refused_not_waited_on(tmp_path, what, make, words):
+    path = make(tmp_path)
+    done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "process", "init", "--from", str(path), "--output",
+                           str(tmp_path / "q.json"), "--lang", "en"], capture_output=True, text=True, timeout=60,
+                          check=False, cwd=tmp_path, env={**os.environ, "SANGLOC_AUDIT_DB": str(tmp_path / "a.sqlite")})
+    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("option,value", [("--by", "B" * 301), ("--cleared-record", "R" * 4001),
+                                          ("--cleared-note", "N" * 4001)])
+def test_a_text_option_beyond_the_files_bound_is_a_usage_error(runner, screening, tmp_path, option, value):
+    result = runner.invoke(main, ["process", "init", "--from", str(screening), "--output", str(tmp_path / "q.json"),
+                                  "--cleared", "DT-0003", "--cleared-on", "2020-08-25", option, value, "--lang", "en"])
+    assert result.exit_code == 2 and f"{option} is longer than" in result.stderr, result.output

@@ -22,13 +22,13 @@ def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, 
     doc = ProcessDoc.model_validate(header["document"])
     differences: list[tuple[str, str]] = []
     try:
-        content = audit.pack_content(db, doc.pack["digest"])
+        content = audit.pack_content(db, doc.pack.digest)
     except AuditError:  # a process started with --no-audit: its steps are those the file recorded
         content = None
     if content is not None:
-        pack = pack_from_content(content, f"<{doc.pack['id']} {doc.pack['version']}>")
-        if pack.digest != doc.pack["digest"]:
-            differences.append(("*", f"pack content digest {pack.digest} != {doc.pack['digest']}"))
+        pack = pack_from_content(content, f"<{doc.pack.id} {doc.pack.version}>")
+        if pack.digest != doc.pack.digest:
+            differences.append(("*", f"pack content digest {pack.digest} != {doc.pack.digest}"))
         section = pack.process or DEFAULT_PROCESS
         if canonical(section.model_dump(mode="json", exclude_none=True)) != canonical(doc.process):
             differences.append(("*", "the process steps recorded at init differ from the stored pack's"))

@@ -371,9 +371,19 @@ def read_input(path: str, limit: int, problems: list[Problem]) -> bytes | None:
     return None
 
 
+#: The most members a counting board, and the most reasons the invalid ballots, a sheet may list.
+MAX_LISTED = {"counting_board": 100, "ballots.invalid_reasons": 1000}
+
+
 def _check_values(sheet: Sheet) -> None:
     """Counts are whole numbers ≥ 0, texts are text a reader sees whole, the date is a
     real day; values normalised in place."""
+    for head, most in MAX_LISTED.items():
+        listed = [name for name in sheet.fields if name.startswith(head + ".")]
+        if len(listed) > most:
+            sheet.add(head, "tally_too_many", field=head, count=len(listed), max=most)
+            for name in listed:
+                del sheet.fields[name]
     for name in list(sheet.fields):
         value = sheet.fields[name]
         if name == "step" or name in COUNTS or name.startswith(("votes.", "ballots.invalid_reasons.")):
