@@ -12,8 +12,7 @@ from ...pack.load import pack_from_content
 from ...pack.process import DEFAULT_PROCESS
 from .. import audit
 from .recording import person_outcomes, step_data
-from .state import Entry, ProcessDoc, compute
-from .tally import Tally, check
+from .state import Entry, ProcessDoc, compute, entry_problem
 
 
 def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, list[tuple[str, str]]]:
@@ -43,10 +42,14 @@ def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, 
                                 "in the store (recorded with --no-audit): the steps from here cannot be recomputed"))
             break
         before = compute(doc)
-        listed = before.listed(entry.step)
-        problems = check(Tally.from_dict(entry.tally), entry.step, listed, "")
-        if problems:
-            differences.append((f"entry {entry.entry}", "; ".join(p.text("en") for p in problems)))
+        problem = entry_problem(before, entry)
+        if problem is not None and "detail" in problem:  # nothing after it can be recomputed
+            differences.append((f"entry {entry.entry}", problem["detail"]))
+            break
+        if problem is not None:
+            differences.append((f"entry {entry.entry}", problem["problem"].text("en")))
+            if problem["problem"].code.startswith(("tally_order", "tally_candidate")):
+                break  # out of order, or not the list it was voted on: the steps from here cannot be recomputed
         doc.journal.append(entry)
         state = compute(doc)
         sitting = state.current[entry.step]

@@ -504,30 +504,35 @@ def compute(doc: ProcessDoc) -> State:
 
 
 def journal_problem(doc: ProcessDoc) -> dict | None:
-    """The first entry of the journal that does not hold together: a step outside the
-    process, one recorded out of order, a correction of anything but the last entry in
-    effect, a tally whose figures do not hold on the list it was voted on."""
-    from .tally import check
-
+    """The first entry of the journal that does not hold together (see :func:`entry_problem`)."""
     replay = doc.model_copy(update={"journal": []})
     for entry in doc.journal:
         if entry.kind == "tally":
-            state = compute(replay)
-            last = state.last_entry
-            if not FIRST_TALLIED <= entry.step <= state.last_step:
-                return {"entry": entry.entry, "detail": f"step {entry.step} is not one of this process's steps "
-                                                        f"{FIRST_TALLIED}–{state.last_step}"}
-            if entry.replaces is not None and (last is None or last.entry.entry != entry.replaces
-                                               or last.entry.step != entry.step):
-                return {"entry": entry.entry, "detail": f"it replaces entry {entry.replaces}, which is not the "
-                                                        f"last entry in effect of step {entry.step}"}
-            problems = order_problems(state, entry.step, entry.replaces)
-            if not problems:
-                problems = check(Tally.from_dict(entry.tally), entry.step, state.listed(entry.step), "")
-            if problems:
-                return {"entry": entry.entry, "problem": problems[0]}
+            problem = entry_problem(compute(replay), entry)
+            if problem is not None:
+                return {"entry": entry.entry, **problem}
         replay.journal.append(entry)
     return None
+
+
+def entry_problem(state: State, entry: Entry) -> dict | None:
+    """Why a tally entry cannot follow the journal ``state`` was computed from: a step
+    outside the process, one recorded out of order, a correction of anything but the last
+    entry in effect, a tally whose figures do not hold on the list it was voted on;
+    {"detail": text} or {"problem": Problem}, or None."""
+    from .tally import check
+
+    last = state.last_entry
+    if not FIRST_TALLIED <= entry.step <= state.last_step:
+        return {"detail": f"step {entry.step} is not one of this process's steps {FIRST_TALLIED}–{state.last_step}"}
+    if entry.replaces is not None and (last is None or last.entry.entry != entry.replaces
+                                       or last.entry.step != entry.step):
+        return {"detail": f"it replaces entry {entry.replaces}, which is not the last entry in effect of step "
+                          f"{entry.step}"}
+    problems = order_problems(state, entry.step, entry.replaces)
+    if not problems:
+        problems = check(Tally.from_dict(entry.tally), entry.step, state.listed(entry.step), "")
+    return {"problem": problems[0]} if problems else None
 
 
 def order_problems(state: State, step: int, replaces: int | None) -> list[Problem]:
