@@ -278,7 +278,7 @@ def test_a_process_file_edited_by_hand_is_refused_with_a_message(runner, process
 
 @pytest.mark.parametrize("what,content,words", [
     ("over 16 MB", lambda: b'{"format": "sangloc-process/1", "x": "' + b"x" * (17 * 1024 * 1024) + b'"}',
-     ["too large (17 MB > 16 MB)"]),
+     ["too large (18 MB > 16 MB)"]),
     ("UTF-16", lambda: '{"format": "sangloc-process/1"}'.encode("utf-16"), ["UTF-16"]),
     ("not UTF-8", lambda: b'{"format": "sangloc-process/1", "id": "\xff"}', ["not UTF-8 text (byte 39)"]),
     ("empty", lambda: b"", ["is not a sangloc process file"]),
@@ -380,3 +380,91 @@ def test_a_text_option_beyond_the_files_bound_is_a_usage_error(runner, screening
     result = runner.invoke(main, ["process", "init", "--from", str(screening), "--output", str(tmp_path / "q.json"),
                                   "--cleared", "DT-0003", "--cleared-on", "2020-08-25", option, value, "--lang", "en"])
     assert result.exit_code == 2 and f"{option} is longer than" in result.stderr, result.output
+
+
+# -- costs: linear within the stated bounds, refused quickly at ten times them ---------------
+
+def _screening_of(path: Path, count: int) -> Path:
+    report = {"ruleset": {"id": "pho-bi-thu-tinh-uy-2020"}, "as_of": "2020-08-25",
+              "results": [{"profile_id": f"X-{i:06d}", "full_name": f"Người {i}", "verdict": "eligible"}
+                          for i in range(count)]}
+    path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _measured(*args, cwd: Path):
+    """(exit code, stderr, seconds, peak RSS in KB) of a sangloc command, measured through a
+    small parent (a child forked from the test process would inherit its peak)."""
+    import time
+
+    measure = ("import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL); "
+               "_, status, u = os.wait4(p.pid, 0); print(os.waitstatus_to_exitcode(status), u.ru_maxrss)")
+    started = time.monotonic()
+    run = subprocess.run([sys.executable, "-c", measure, sys.executable, str(ROOT / "cli.py"), *map(str, args)],
+                         capture_output=True, text=True, timeout=600, check=False, cwd=cwd,
+                         env={**os.environ, "SANGLOC_AUDIT_DB": str(cwd / "audit.sqlite")})
+    code, peak = run.stdout.split()
+    return int(code), run.stderr, time.monotonic() - started, int(peak)
+
+
+def test_ten_times_the_bounds_is_refused_quickly(runner, process, tmp_path):
+    from sangloc.engine.run.process.state import MAX_CANDIDATES, MAX_ENTRIES
+
+    screening = _screening_of(tmp_path / "s.json", 10 * MAX_CANDIDATES)
+    code, err, seconds, peak = _measured("process", "init", "--from", screening, "-o", tmp_path / "q.json",
+                                         "--lang", "en", cwd=tmp_path)
+    assert code == 2 and "the step-1 list would hold 100000 candidates; a process holds at most 10000" in err, err
+    assert seconds < 60 and peak < 500 * 1024, (seconds, peak)
+    doc = _recorded(runner, process, tmp_path)
+    entry = doc["journal"][1]
+    doc["journal"] += [{**entry, "entry": n, "replaces": n - 1} for n in range(3, 10 * MAX_ENTRIES + 1)]
+    process.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, err, seconds, peak = _measured("process", "status", process, "--format", "md", "--lang", "en", cwd=tmp_path)
+    assert code == 2 and "journal: List should have at most 100 items" in err, err
+    assert seconds < 30 and peak < 300 * 1024, (seconds, peak)
+
+
+@pytest.mark.slow
+def test_a_process_at_its_bounds_costs_time_and_memory_in_proportion(tmp_path):
+    """Ten thousand candidates through four steps, and a journal of a hundred entries: every
+    command in well under a minute (Word's tables are the slowest) and bounded memory."""
+    from sangloc.engine.run.process.state import MAX_CANDIDATES, MAX_ENTRIES
+
+    _screening_of(tmp_path / "s.json", MAX_CANDIDATES)
+    code, err, seconds, peak = _measured("process", "init", "--from", "s.json", "-o", "q.json", cwd=tmp_path)
+    assert code == 0, err
+    listed = [f"X-{i:06d}" for i in range(MAX_CANDIDATES)]
+    for step in (2, 3, 4, 5):
+        votes = {pid: (int(pid[2:]) * 7919) % 100 for pid in listed}
+        sheet = {"step": step, "summoned": 100, "present": 100,
+                 "ballots": {"issued": 100, "returned": 100, "valid": 100, "invalid": 0}, "votes": votes}
+        (tmp_path / f"t{step}.json").write_text(json.dumps(sheet), encoding="utf-8")
+        code, err, seconds, peak = _measured("process", "record", "q.json", "--step", step, "--tally", f"t{step}.json",
+                                             cwd=tmp_path)
+        assert code == 0 and seconds < 30 and peak < 400 * 1024, (step, err[-500:], seconds, peak)
+        listed = [pid for pid in listed if votes[pid] > 50]
+    process_id = json.loads((tmp_path / "q.json").read_text(encoding="utf-8"))["id"]
+    # (command, seconds, MB): python-docx builds Word's tables cell by cell, the heaviest by far (30,000 rows here)
+    for args, most, mb in ((["process", "status", "q.json"], 30, 400),
+                           (["process", "status", "q.json", "--format", "md"], 30, 400),
+                           (["process", "status", "q.json", "--format", "html"], 30, 400),
+                           (["process", "status", "q.json", "--format", "docx", "-o", "b.docx"], 120, 1024),
+                           (["audit", "why", "X-000001"], 30, 400), (["audit", "replay", process_id], 30, 400),
+                           (["audit", "verify"], 30, 400)):
+        code, err, seconds, peak = _measured(*args, cwd=tmp_path)
+        assert code == 0 and seconds < most and peak < mb * 1024, (args, err[-500:], seconds, peak)
+    # A hundred sittings of a list of a thousand: the file's own bound (16 MB) allows no more.
+    doc = json.loads((tmp_path / "q.json").read_text(encoding="utf-8"))
+    doc["candidates"] = doc["candidates"][:1000]
+    doc["journal"] = doc["journal"][:2]
+    kept = {c["profile_id"] for c in doc["candidates"]}
+    doc["journal"][1]["tally"]["votes"] = {k: v for k, v in doc["journal"][1]["tally"]["votes"].items() if k in kept}
+    low = {**doc["journal"][1]["tally"], "present": 10,
+           "ballots": {"issued": 10, "returned": 10, "valid": 10, "invalid": 0},
+           "votes": {k: v % 11 for k, v in doc["journal"][1]["tally"]["votes"].items()}}
+    doc["journal"][1]["tally"] = low
+    doc["journal"] += [{**doc["journal"][1], "entry": n} for n in range(3, MAX_ENTRIES + 1)]  # sittings below quorum
+    (tmp_path / "q.json").write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    for fmt, most in (("table", 30), ("md", 60), ("html", 60)):
+        code, err, seconds, peak = _measured("process", "status", "q.json", "--format", fmt, cwd=tmp_path)
+        assert code == 0 and seconds < most and peak < 800 * 1024, (fmt, err[-500:], seconds, peak)

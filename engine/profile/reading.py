@@ -141,11 +141,11 @@ def read_bytes(source, limit: int = MAX_FILE_BYTES) -> bytes:
     mb = 1024 * 1024
     with _open_regular(source) as stream:
         size = os.fstat(stream.fileno()).st_size
-        if size > limit:
-            raise InputFileError("file_too_large", {"size": max(size // mb, 1), "max": max(limit // mb, 1)})
+        if size > limit:  # rounded up: a file over the bound never reads as "16 MB > 16 MB"
+            raise InputFileError("file_too_large", {"size": -(-size // mb), "max": max(limit // mb, 1)})
         data = stream.read(limit + 1)
     if len(data) > limit:
-        raise InputFileError("file_too_large", {"size": max(len(data) // mb, 1), "max": max(limit // mb, 1)})
+        raise InputFileError("file_too_large", {"size": -(-len(data) // mb), "max": max(limit // mb, 1)})
     return data
 
 

@@ -65,13 +65,13 @@ def overview(state: State, lang: str) -> Overview:
     headers = [("Mã" if vi else "ID"), ("Họ và tên" if vi else "Full name")] + \
         [f"{'Bước' if vi else 'Step'} {n}" for n in steps]
     rows = []
+    results = {step: {r.profile_id: r for r in sitting.outcome.results} for step, sitting in state.current.items()}
     for candidate in state.doc.candidates:
         row = [candidate.profile_id, candidate.full_name,
                "✓ " + label("admitted", candidate.admitted, lang)]
         for step in steps[1:]:
             sitting = state.current.get(step)
-            result = next((r for r in sitting.outcome.results if r.profile_id == candidate.profile_id), None) \
-                if sitting else None
+            result = results[step].get(candidate.profile_id) if sitting else None
             if result is None:
                 row.append("—")
                 continue

@@ -18,7 +18,7 @@ from ...errors import Problem, TallyRefused, UsageError
 from ...escape import one_line
 from .ballots import count_papers
 from .sheet import Sheet, read_sheet
-from .state import FIRST_TALLIED, BallotsRef, Entry, SheetRef, State, order_problems
+from .state import FIRST_TALLIED, MAX_ENTRIES, BallotsRef, Entry, SheetRef, State, order_problems
 from .tally import build, check, merge
 
 
@@ -42,6 +42,8 @@ def prepare(state: State, step: int, tallies: list[str], ballots: str | None, re
             reason: str | None, by: str, now: datetime | None = None) -> Entry:
     """The journal entry for a sitting of ``step``, or :class:`TallyRefused` naming every problem."""
     check_step(state, step)
+    if len(state.doc.journal) >= MAX_ENTRIES:
+        raise UsageError("process_journal_full", {"max": MAX_ENTRIES})
     spec = state.section.step(step)
     if not tallies:
         raise UsageError("process_needs_tally", {})

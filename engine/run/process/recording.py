@@ -44,8 +44,9 @@ def person_outcomes(state: State, sitting: Sitting) -> list[tuple[str, dict]]:
     data = step_data(sitting)
     entry = sitting.entry
     records = []
+    named = [(f["code"], set(f["profile_ids"])) for f in data["flags"]]  # sets: a flag may name thousands
     for result in data["results"]:
-        flags = [f["code"] for f in data["flags"] if not f["profile_ids"] or result["profile_id"] in f["profile_ids"]]
+        flags = [code for code, ids in named if not ids or result["profile_id"] in ids]
         records.append((result["profile_id"], {
             "process_id": state.doc.id, "full_name": result["full_name"], "entry": entry.entry, "step": data["step"], "sitting": data["sitting"],
             "body": data["body"], "date": sitting.tally.date, "quorate": data["quorate"],

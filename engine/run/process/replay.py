@@ -12,7 +12,7 @@ from ...pack.load import pack_from_content
 from ...pack.process import DEFAULT_PROCESS
 from .. import audit
 from .recording import person_outcomes, step_data
-from .state import Entry, ProcessDoc, compute, entry_problem
+from .state import Entry, ProcessDoc, apply, compute, entry_problem
 
 
 def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, list[tuple[str, str]]]:
@@ -35,14 +35,14 @@ def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, 
     for profile_id, record in audit.process_outcomes(db, process_id):
         stored_people.setdefault(record["entry"], []).append((profile_id, record))
     steps = 0
+    state = compute(doc)  # the journal as started: the init entry
     for stored in audit.process_entries(db, process_id):
         entry = Entry.model_validate(stored["entry"])
         if entry.entry != len(doc.journal) + 1:
             differences.append((f"entry {entry.entry}", f"entries {len(doc.journal) + 1}–{entry.entry - 1} are not "
                                 "in the store (recorded with --no-audit): the steps from here cannot be recomputed"))
             break
-        before = compute(doc)
-        problem = entry_problem(before, entry)
+        problem = entry_problem(state, entry)
         if problem is not None and "detail" in problem:  # nothing after it can be recomputed
             differences.append((f"entry {entry.entry}", problem["detail"]))
             break
@@ -51,7 +51,7 @@ def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, 
             if problem["problem"].code.startswith(("tally_order", "tally_candidate")):
                 break  # out of order, or not the list it was voted on: the steps from here cannot be recomputed
         doc.journal.append(entry)
-        state = compute(doc)
+        apply(state, entry)
         sitting = state.current[entry.step]
         steps += 1
         again = step_data(sitting)

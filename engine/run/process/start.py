@@ -26,7 +26,7 @@ from ...escape import has_unsafe, one_line
 from ...i18n import label
 from ...profile.reading import decode_text, read_bytes
 from ...pack.process import DEFAULT_PROCESS, ProcessSection, cited
-from .state import FORMAT, Candidate, Cleared, Entry, ProcessDoc, Screening
+from .state import FORMAT, MAX_CANDIDATES, Candidate, Cleared, Entry, ProcessDoc, Screening
 
 
 @dataclass
@@ -218,6 +218,8 @@ def start(screening: ScreeningResult, pack, seats: int | None, cleared_ids: list
     candidates = [Candidate(profile_id=pid, full_name=name, verdict=verdict,
                             admitted="eligible" if verdict == "eligible" else "cleared")
                   for pid, name, verdict in screening.results if verdict == "eligible" or pid in chosen]
+    if len(candidates) > MAX_CANDIDATES:
+        raise UsageError("process_too_many_candidates", {"count": len(candidates), "max": MAX_CANDIDATES})
     now = now or datetime.now(timezone.utc)
     title = pack.spec.title
     documents, readings = cited_documents(section, pack)

@@ -42,7 +42,9 @@ LOCK_TIMEOUT_S = 60
 #: it each time): far above any real process, and a cap on what a file edited by hand can cost.
 MAX_PROCESS_BYTES = 16 * 1024 * 1024
 MAX_CANDIDATES = 10_000
-MAX_ENTRIES = 10_000
+#: Entries of the journal: a process of five steps with its corrections and new sittings makes a
+#: dozen; each sitting's minutes list its step's entries, so this also bounds what they print.
+MAX_ENTRIES = 100
 MAX_STEPS = 20
 MAX_COUNT = 10 ** 12 - 1
 
@@ -483,35 +485,45 @@ class State:
 
 def compute(doc: ProcessDoc) -> State:
     """Every step's outcome, from the step-1 list and the journal."""
-    section = doc.section()
-    state = State(doc, section, [(c.profile_id, c.full_name) for c in doc.candidates])
+    state = start_state(doc)
     for entry in doc.journal:
-        if entry.kind != "tally" or entry.tally is None:
-            continue
-        tally = Tally.from_dict(entry.tally)
-        step = entry.step
-        if entry.replaces is not None:
-            for sitting in state.sittings:
-                if sitting.entry.entry == entry.replaces:
-                    sitting.superseded_by = entry.entry
-        listed = state.listed(step)
-        previous = state.current.get(step)
-        number = 1 if previous is None else previous.number + (0 if entry.replaces is not None else 1)
-        sitting = Sitting(entry, tally, decide_step(section, step, listed, tally, doc.seats), listed, number)
-        state.sittings.append(sitting)
-        state.current[step] = sitting
+        apply(state, entry)
     return state
+
+
+def start_state(doc: ProcessDoc) -> State:
+    """The state before any tally: the step-1 list."""
+    return State(doc, doc.section(), [(c.profile_id, c.full_name) for c in doc.candidates])
+
+
+def apply(state: State, entry: Entry) -> None:
+    """``state`` with one more entry of the journal: each entry costs its own sitting, not the
+    whole journal again (a file edited to hold many entries stays linear)."""
+    if entry.kind != "tally" or entry.tally is None:
+        return
+    tally = Tally.from_dict(entry.tally)
+    step = entry.step
+    if entry.replaces is not None:
+        for sitting in state.sittings:
+            if sitting.entry.entry == entry.replaces:
+                sitting.superseded_by = entry.entry
+    listed = state.listed(step)
+    previous = state.current.get(step)
+    number = 1 if previous is None else previous.number + (0 if entry.replaces is not None else 1)
+    sitting = Sitting(entry, tally, decide_step(state.section, step, listed, tally, state.doc.seats), listed, number)
+    state.sittings.append(sitting)
+    state.current[step] = sitting
 
 
 def journal_problem(doc: ProcessDoc) -> dict | None:
     """The first entry of the journal that does not hold together (see :func:`entry_problem`)."""
-    replay = doc.model_copy(update={"journal": []})
+    state = start_state(doc)
     for entry in doc.journal:
         if entry.kind == "tally":
-            problem = entry_problem(compute(replay), entry)
+            problem = entry_problem(state, entry)
             if problem is not None:
                 return {"entry": entry.entry, **problem}
-        replay.journal.append(entry)
+        apply(state, entry)
     return None
 
 
