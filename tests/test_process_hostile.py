@@ -468,3 +468,14 @@ def test_a_process_at_its_bounds_costs_time_and_memory_in_proportion(tmp_path):
     for fmt, most in (("table", 30), ("md", 60), ("html", 60)):
         code, err, seconds, peak = _measured("process", "status", "q.json", "--format", fmt, cwd=tmp_path)
         assert code == 0 and seconds < most and peak < 800 * 1024, (fmt, err[-500:], seconds, peak)
+
+
+def test_a_process_file_saved_by_a_text_editor_still_takes_entries(runner, process, tmp_path):
+    """Opened in Notepad and saved: CRLF line ends and a byte-order mark. The file reads the
+    same, and the check that nobody changed it meanwhile compares it with itself (it said
+    "changed by another entry" forever)."""
+    text = process.read_text(encoding="utf-8")
+    process.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    result = _record(runner, process, 2, _sheet(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(process.read_text(encoding="utf-8"))["journal"][-1]["step"] == 2

@@ -179,7 +179,7 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
     from ..run.process.entry import prepare
     from ..run.process.recording import record_entry
     from ..render.process import step_table
-    from ..run.process.state import compute, exclusive, process_path, read, text_of
+    from ..run.process.state import compute, exclusive, process_path, read, text_of, unchanged
 
     # The file itself, whatever name leads to it (a link, /dev/stdin redirected from it):
     # read, locked and replaced where it is, never appended to through a descriptor.
@@ -199,9 +199,8 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
                                                 sangloc_version())
             with Output(target) as stream:
                 stream.write(text_of(doc))
-                with open(real, encoding="utf-8") as handle:
-                    if handle.read() != original:  # changed meanwhile (no file lock here): record nothing
-                        raise InputFileError("process_changed_meanwhile", {"path": one_line(file)})
+                if not unchanged(real, original):  # changed meanwhile (no file lock here): record nothing
+                    raise InputFileError("process_changed_meanwhile", {"path": one_line(file)})
                 if writer is not None:
                     writer.commit()
         except BaseException:

@@ -30,10 +30,10 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ...errors import InputFileError, Problem
-from ...escape import has_unsafe, one_line
+from ...escape import one_line
 from ...pack.process import BallotRules
 from ...profile.reading import decode_text
-from .sheet import MAX_SHEET_BYTES, MAX_TEXT, read_input
+from .sheet import MAX_SHEET_BYTES, MAX_TEXT, hidden, read_input
 
 #: A file of papers for a conference of a few hundred is a few kilobytes; this bounds a wrong file.
 MAX_BALLOT_BYTES = 20 * MAX_SHEET_BYTES
@@ -80,8 +80,8 @@ def count_papers(path: str, step: int, listed: list[str], rules: BallotRules,
         line = unicodedata.normalize("NFC", raw.removesuffix("\r")).strip()
         if not line or line.startswith("#"):
             continue
-        if has_unsafe(line) or len(line) > MAX_TEXT:
-            char = next((c for c in line if has_unsafe(c)), "")
+        if hidden(line) or len(line) > MAX_TEXT:
+            char = hidden(line)
             problems.append(Problem("", "ballot_control_character" if char else "ballot_line_too_long", {
                 "char": f"U+{ord(char):04X}" if char else "", "value": _shown(line), "max": MAX_TEXT}, path, number))
             continue

@@ -145,12 +145,43 @@ class SheetLoader(StrictLoader):
     """The safe YAML reader, with numbers and yes/no left as written: a tally's values
     are read by :func:`count_value` and the text checks, not by YAML 1.1's guesses
     (`047` octal, `1_15`, `0x2f`, `1.000` a float, `on` a boolean). An explicit tag
-    (`!!int 98`) is still honoured, or refused as StrictLoader refuses it."""
+    (`!!int 98`) is still honoured, or refused as StrictLoader refuses it. A merge key
+    (`<<`) is refused: it gives a candidate a second count the reader may not see."""
 
     yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _BOOL)]
         for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
     }
+
+    def construct_mapping(self, node, deep=False):
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a merge key (<<) is not allowed in a tally: write each figure once, where it belongs",
+                    key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _aliases(text: str):
+    """The mark of the first anchor or alias of a YAML text, or None: a figure written
+    elsewhere and shown here as `*name` is not a figure the sheet shows where it counts."""
+    try:
+        for event in yaml.parse(text, Loader=SheetLoader):  # noqa: S506 - events only
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return event.start_mark
+    except yaml.YAMLError:
+        return None  # the loader says what is wrong with it
+    return None
+
+
+def hidden(text: str) -> str:
+    """The first character of ``text`` a reader would not see as written: a control, a
+    direction or separator character (engine/escape.py), or an invisible format
+    character (a zero-width space or joiner, a byte-order mark, a soft hyphen); ''."""
+    for char in text:
+        if has_unsafe(char) or unicodedata.category(char) == "Cf":
+            return char
+    return ""
 
 
 def _odd(document, sheet: Sheet, lines: dict[tuple, int]) -> bool:
@@ -172,6 +203,12 @@ def _too_deep(document, sheet: Sheet) -> bool:
 
 
 def _yaml(text: str, sheet: Sheet):
+    alias = _aliases(text)
+    if alias is not None:
+        sheet.problems.append(Problem("", "tally_syntax", {"fmt": "YAML", "reason": (
+            "an anchor or alias (& *) is not allowed in a tally: write each figure where it belongs")},
+            sheet.source, alias.line + 1))
+        return None
     where = positions(text, SheetLoader)
     lines = {path: line for path, (line, _) in where.items()}
     try:
@@ -217,6 +254,11 @@ def _csv(text: str, sheet: Sheet):
     except csv.Error as err:  # a cell over the csv module's limit, a quote left open
         sheet.add("", "tally_syntax", fmt="CSV", reason=one_line(err))
         return
+    first = next((row for row in rows if row and "".join(row).strip()), None)
+    if first is not None and len(first) == 1 and ";" in first[0]:
+        # A spreadsheet set to a semicolon list separator: said once, not as one unknown key per row.
+        sheet.add("", "tally_csv_semicolon")
+        return
     for number, row in enumerate(rows, start=1):
         if not row or not "".join(row).strip() or row[0].strip().startswith("#"):
             continue
@@ -258,10 +300,10 @@ def _field(name: str) -> str:
 
 
 def _flat_field(name: str, value, sheet: Sheet) -> None:
-    if has_unsafe(name) or len(name) > MAX_TEXT:
-        # A name the reader would not see whole: a control or direction character, or a page of text.
+    if hidden(name) or len(name) > MAX_TEXT:
+        # A name the reader would not see whole: a control, direction or invisible character, or a page of text.
         field_name = _field(name) if _field(name) != name else name.partition(".")[0]
-        sheet.problems.append(Problem(_shown(name), "tally_control_character" if has_unsafe(name) else "tally_bad_text",
+        sheet.problems.append(Problem(_shown(name), "tally_control_character" if hidden(name) else "tally_bad_text",
                                       {"field": field_name, "value": _shown(name), "char": _unsafe_code(name)},
                                       sheet.source, sheet.lines.get(name)))
         return
@@ -405,7 +447,7 @@ def _check_values(sheet: Sheet) -> None:
             del sheet.fields[name]
             continue
         text = " ".join(unicodedata.normalize("NFC", str(value)).split())
-        if has_unsafe(text):
+        if hidden(text):
             sheet.add(name, "tally_control_character", field=_field(name), value=_shown(text),
                       char=_unsafe_code(text))
             del sheet.fields[name]
@@ -421,7 +463,7 @@ def _check_values(sheet: Sheet) -> None:
 
 
 def _unsafe_code(text: str) -> str:
-    found = next((c for c in text if has_unsafe(c)), "")
+    found = hidden(text)
     return f"U+{ord(found):04X}" if found else ""
 
 

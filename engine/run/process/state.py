@@ -403,6 +403,15 @@ class _JournalBroken(InputFileError):
         return message(self.code, lang, {**self.params, "detail": detail})
 
 
+def unchanged(path: str, original: str) -> bool:
+    """Whether the process file still reads as ``original`` (read as :func:`read` reads it: a
+    file saved with CRLF line ends or a byte-order mark compares with itself)."""
+    try:
+        return read_text(path, MAX_PROCESS_BYTES) == original
+    except (InputFileError, OSError):
+        return False
+
+
 def read_by(doc: ProcessDoc) -> list[str]:
     """The files the process was made from, as the journal names them: its screening, its
     tally sheets and files of papers (never an output's place)."""
