@@ -463,6 +463,8 @@ _MESSAGES.update({
                              "the process file's journal holds {max} entries, the most it may; nothing more is recorded"),
     "process_too_many_candidates": ("danh sách bước 1 sẽ có {count} người; một quy trình có nhiều nhất {max}",
                                     "the step-1 list would hold {count} candidates; a process holds at most {max}"),
+    "process_too_many_steps": ("bộ quy tắc {pack} khai báo {count} bước; một quy trình có nhiều nhất {max} bước",
+                               "rule pack {pack} declares {count} steps; a process has at most {max}"),
     "process_busy": ("tệp quy trình '{path}' đang được một lần ghi khác giữ quá {seconds} giây; chưa ghi gì, hãy chạy lại lệnh",
                      "the process file '{path}' has been held by another entry for over {seconds} seconds; nothing was recorded, run the command again"),
     "process_changed_meanwhile": ("tệp quy trình '{path}' vừa bị thay đổi bởi một lần ghi khác; chưa ghi gì, hãy chạy lại lệnh",

@@ -479,3 +479,24 @@ def test_a_process_file_saved_by_a_text_editor_still_takes_entries(runner, proce
     result = _record(runner, process, 2, _sheet(tmp_path))
     assert result.exit_code == 0, result.output
     assert json.loads(process.read_text(encoding="utf-8"))["journal"][-1]["step"] == 2
+
+
+def test_a_pack_of_more_steps_than_a_process_holds_is_refused_at_init(runner, screening, tmp_path):
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "pho-bi-thu-tinh-uy-2020", pack)
+    (pack / "pack.lock").unlink()
+    text = (pack / "pack.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    steps = data["process"]["steps"]
+    steps += [{**json.loads(json.dumps(steps[2], default=str)), "step": n} for n in range(len(steps) + 1, 22)]
+    for n, step in enumerate(steps, start=1):
+        step["step"] = n
+    (pack / "pack.yaml").write_text(yaml.safe_dump(json.loads(json.dumps(data, default=str)), allow_unicode=True),
+                                    encoding="utf-8")
+    out = tmp_path / "q.json"
+    result = runner.invoke(main, ["process", "init", "--from", str(screening), "--rules", str(pack), "--output",
+                                  str(out), "--lang", "en"])
+    assert result.exit_code == 2 and "declares 21 steps; a process has at most 20" in result.stderr, result.output
+    assert not out.exists()

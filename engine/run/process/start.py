@@ -26,7 +26,7 @@ from ...escape import has_unsafe, one_line
 from ...i18n import label
 from ...profile.reading import decode_text, read_bytes
 from ...pack.process import DEFAULT_PROCESS, ProcessSection, cited
-from .state import FORMAT, MAX_CANDIDATES, Candidate, Cleared, Entry, ProcessDoc, Screening
+from .state import FORMAT, MAX_CANDIDATES, MAX_STEPS, Candidate, Cleared, Entry, ProcessDoc, Screening
 
 
 @dataclass
@@ -205,11 +205,13 @@ def start(screening: ScreeningResult, pack, seats: int | None, cleared_ids: list
           summoned: dict[int, int], by: str, now: datetime | None = None) -> ProcessDoc:
     """A new process file: the step-1 list from the screening and the meeting's clearances."""
     section = pack.process or DEFAULT_PROCESS
+    if len(section.steps) > MAX_STEPS:  # what a process file may hold (engine/run/process/state.py)
+        raise UsageError("process_too_many_steps", {"pack": pack.id, "count": len(section.steps), "max": MAX_STEPS})
     verdicts = {pid: (name, verdict) for pid, name, verdict in screening.results}
     for raw in cleared_ids:
         profile_id = unicodedata.normalize("NFC", raw).strip()
         if profile_id not in verdicts:
-            raise UsageError("process_cleared_unknown", {"value": raw, "suggestions": difflib.get_close_matches(
+            raise UsageError("process_cleared_unknown", {"value": one_line(raw), "suggestions": difflib.get_close_matches(
                 profile_id, list(verdicts), n=2)})
         if verdicts[profile_id][1] != "review":
             raise UsageError("process_cleared_verdict", {"value": profile_id,
