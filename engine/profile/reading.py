@@ -146,19 +146,24 @@ def _json(text: str):
         raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
-def read_text(source) -> str:
-    """A whole text file (profile, pack, catalog, pack test), or InputFileError saying
-    why not: not a regular file, a broken link, too large, UTF-16, not UTF-8."""
+def read_bytes(source, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A whole file of at most ``limit`` bytes, or InputFileError saying why not: not a
+    regular file (a folder, a FIFO, a device: never waited on), a broken link, too
+    large (measured on what is read, not only on what the file claims)."""
     source = str(source)
+    mb = 1024 * 1024
     with _open_regular(source) as stream:
         size = os.fstat(stream.fileno()).st_size
-        if size > MAX_FILE_BYTES:
-            raise InputFileError("file_too_large", {"size": size // (1024 * 1024),
-                                                    "max": MAX_FILE_BYTES // (1024 * 1024)})
-        data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise InputFileError("file_too_large", {"size": len(data) // (1024 * 1024),
-                                                "max": MAX_FILE_BYTES // (1024 * 1024)})
+        if size > limit:  # rounded up: a file over the bound never reads as "16 MB > 16 MB"
+            raise InputFileError("file_too_large", {"size": -(-size // mb), "max": max(limit // mb, 1)})
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputFileError("file_too_large", {"size": -(-len(data) // mb), "max": max(limit // mb, 1)})
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark dropped), or InputFileError: UTF-16, not UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     _refuse_utf16(data)
@@ -166,6 +171,13 @@ def read_text(source) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputFileError("file_not_utf8", {"offset": err.start}) from None
+
+
+def read_text(source, limit: int = MAX_FILE_BYTES) -> str:
+    """A whole text file (profile, pack, catalog, pack test, process file), or
+    InputFileError saying why not: not a regular file, a broken link, too large,
+    UTF-16, not UTF-8."""
+    return decode_text(read_bytes(source, limit))
 
 
 def _refuse_utf16(data: bytes) -> None:

@@ -12,8 +12,7 @@ from ...pack.load import pack_from_content
 from ...pack.process import DEFAULT_PROCESS
 from .. import audit
 from .recording import person_outcomes, step_data
-from .state import Entry, ProcessDoc, compute
-from .tally import Tally, check
+from .state import Entry, ProcessDoc, apply, compute, entry_problem
 
 
 def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, list[tuple[str, str]]]:
@@ -22,13 +21,13 @@ def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, 
     doc = ProcessDoc.model_validate(header["document"])
     differences: list[tuple[str, str]] = []
     try:
-        content = audit.pack_content(db, doc.pack["digest"])
+        content = audit.pack_content(db, doc.pack.digest)
     except AuditError:  # a process started with --no-audit: its steps are those the file recorded
         content = None
     if content is not None:
-        pack = pack_from_content(content, f"<{doc.pack['id']} {doc.pack['version']}>")
-        if pack.digest != doc.pack["digest"]:
-            differences.append(("*", f"pack content digest {pack.digest} != {doc.pack['digest']}"))
+        pack = pack_from_content(content, f"<{doc.pack.id} {doc.pack.version}>")
+        if pack.digest != doc.pack.digest:
+            differences.append(("*", f"pack content digest {pack.digest} != {doc.pack.digest}"))
         section = pack.process or DEFAULT_PROCESS
         if canonical(section.model_dump(mode="json", exclude_none=True)) != canonical(doc.process):
             differences.append(("*", "the process steps recorded at init differ from the stored pack's"))
@@ -36,19 +35,23 @@ def replay_process(db: sqlite3.Connection, process_id: str) -> tuple[dict, int, 
     for profile_id, record in audit.process_outcomes(db, process_id):
         stored_people.setdefault(record["entry"], []).append((profile_id, record))
     steps = 0
+    state = compute(doc)  # the journal as started: the init entry
     for stored in audit.process_entries(db, process_id):
         entry = Entry.model_validate(stored["entry"])
         if entry.entry != len(doc.journal) + 1:
             differences.append((f"entry {entry.entry}", f"entries {len(doc.journal) + 1}–{entry.entry - 1} are not "
                                 "in the store (recorded with --no-audit): the steps from here cannot be recomputed"))
             break
-        before = compute(doc)
-        listed = before.listed(entry.step)
-        problems = check(Tally.from_dict(entry.tally), entry.step, listed, "")
-        if problems:
-            differences.append((f"entry {entry.entry}", "; ".join(p.text("en") for p in problems)))
+        problem = entry_problem(state, entry)
+        if problem is not None and "detail" in problem:  # nothing after it can be recomputed
+            differences.append((f"entry {entry.entry}", problem["detail"]))
+            break
+        if problem is not None:
+            differences.append((f"entry {entry.entry}", problem["problem"].text("en")))
+            if problem["problem"].code.startswith(("tally_order", "tally_candidate")):
+                break  # out of order, or not the list it was voted on: the steps from here cannot be recomputed
         doc.journal.append(entry)
-        state = compute(doc)
+        apply(state, entry)
         sitting = state.current[entry.step]
         steps += 1
         again = step_data(sitting)
