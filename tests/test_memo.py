@@ -64,7 +64,7 @@ def test_memo_html_renders_in_chromium_with_every_candidate(runner, tmp_path):
     chromium = _tool("chromium")
     page = tmp_path / "memo.html"
     result = runner.invoke(main, ["memo", "profiles", "--format", "html", "-o", str(page),
-                                  "--issuer", "TỈNH ỦY THÁI BÌNH", "--place", "Thái Bình"])
+                                  "--issuer", "TỈNH ỦY THÁI BÌNH|BAN TỔ CHỨC", "--place", "Thái Bình"])
     assert result.exit_code == 0, result.stderr
     source = page.read_text(encoding="utf-8")
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", source), "the page must not load anything"
