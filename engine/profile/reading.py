@@ -138,12 +138,18 @@ def _json_int(text: str):
     return BadValue("number_too_large", "", str(len(text))) if too_large(value) else value
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than Python's parser goes: the same finding as a document that
+    parses and then measures deeper than MAX_DEPTH (where the parser stops depends on the
+    Python version; what the reader is told must not)."""
+
+
 def _json(text: str):
     try:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs,
                           parse_int=_json_int)
     except RecursionError:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise TooDeep(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
 def read_bytes(source, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -233,6 +239,8 @@ def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
     if suffix == ".json":
         try:
             data = _json(text)
+        except TooDeep:
+            return [(0, None, Problem("", "too_deep", {"max": MAX_DEPTH}))]
         except ValueError as err:
             raise InputFileError("file_syntax", {"fmt": "JSON", "reason": str(err)}) from None
         docs = data if isinstance(data, list) else [data]

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from .model import Profile, ProfileContext
-from .reading import MAX_DEPTH, Item, clean_text, depth, item_document, odd_values
+from .reading import MAX_DEPTH, Item, TooDeep, clean_text, depth, item_document, odd_values
 from .problems import field_path, translate, type_name
 
 
@@ -45,6 +45,8 @@ def check_item(item: Item, context: ProfileContext):
                              guess(item.document, "full_name")), []
     try:
         document = item_document(item)
+    except TooDeep:
+        return None, Invalid(item.source, None, [Problem("", "too_deep", {"max": MAX_DEPTH})], item.index), []
     except ValueError as err:
         number = (item.index or 0) + 1
         return None, Invalid(item.source, None, [Problem(f"line {number}", "file_syntax",

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import logging
 import os
 import sys
 
@@ -132,6 +133,13 @@ def _durable_engine():
             sys.setdlopenflags(flags)
     from durable import engine
 
+    # durable-rules logs any exception raised while it runs an action (Ctrl-C
+    # included) to stderr before handing it back; sangloc reports the exception
+    # itself, in words, so durable's own log lines are dropped.
+    quiet = logging.getLogger("durable")
+    if not quiet.handlers:
+        quiet.addHandler(logging.NullHandler())
+        quiet.propagate = False
     return engine
 
 
