@@ -574,6 +574,35 @@ def test_replay_finds_an_altered_tally(runner, tmp_path, monkeypatch):
     assert runner.invoke(main, ["audit", "verify"]).exit_code == 1
 
 
+#: A tally record altered in the store, and what replay says about it, in the auditor's words.
+ALTERED_TALLIES = {
+    "a count removed": (lambda b: b.replace(',"DT-0001":98', '').replace('"DT-0001":98,', ''),
+                        "mục 2 (bước 2): thiếu số phiếu của Nguyễn Văn Hùng (DT-0001), người có trong danh sách bước 2"),
+    "the sitting renumbered": (lambda b: b.replace('"sitting":1', '"sitting":2', 1),
+                               "mục 2 (bước 2): tính lại ra khác kết quả đã lưu ở: lần bỏ phiếu"),
+    "a correction of nothing": (lambda b: b.replace('"replaces":null', '"replaces":1', 1),
+                                "mục 2 (bước 2): mục này thay mục 1, nhưng mục 1 không phải mục đang có hiệu lực"),
+    "an entry renumbered": (lambda b: re.sub(r'"entry":2', '"entry":9', b),
+                            "mục 9: các mục 2–8 không có trong sổ (ghi với --no-audit): từ đây không tính lại được"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALTERED_TALLIES))
+def test_replay_says_in_words_what_an_altered_tally_changes(runner, tmp_path, monkeypatch, name):
+    alter, said = ALTERED_TALLIES[name]
+    out = five_step_run(runner, tmp_path, monkeypatch)
+    process_id = json.loads(out.read_text(encoding="utf-8"))["id"]
+    with sqlite3.connect(tmp_path / "audit.sqlite") as db:
+        seq, body = db.execute("SELECT seq, body FROM records WHERE kind = 'tally' ORDER BY seq LIMIT 1").fetchone()
+        assert alter(body) != body
+        db.execute("UPDATE records SET body = ? WHERE seq = ?", (alter(body), seq))
+    replay = runner.invoke(main, ["audit", "replay", process_id])
+    assert replay.exit_code == 1, replay.output
+    assert replay.exception is None or isinstance(replay.exception, SystemExit)
+    assert f"KHÁC: {said}" in replay.stdout, replay.output
+    assert "Traceback" not in replay.output and "_" not in replay.stdout.replace(process_id, "")
+
+
 def test_status_json_is_byte_identical_for_the_same_inputs(runner, tmp_path, monkeypatch):
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()

@@ -392,14 +392,14 @@ class _JournalBroken(InputFileError):
     """The journal no longer holds together; what is wrong is said in the message's language."""
 
     def __init__(self, path: str, broken: dict):
-        self.problem = broken.get("problem")
-        detail = broken.get("detail") or self.problem.text("en")
+        self.problem = broken["problem"]
+        detail = self.problem.text("en")
         super().__init__("process_journal_broken", {"path": path, "entry": broken["entry"], "detail": detail})
 
     def text(self, lang: str = "vi") -> str:
         from ...i18n import message
 
-        detail = one_line(self.problem.text(lang)) if self.problem is not None else self.params["detail"]
+        detail = one_line(self.problem.text(lang))
         return message(self.code, lang, {**self.params, "detail": detail})
 
 
@@ -540,16 +540,18 @@ def entry_problem(state: State, entry: Entry) -> dict | None:
     """Why a tally entry cannot follow the journal ``state`` was computed from: a step
     outside the process, one recorded out of order, a correction of anything but the last
     entry in effect, a tally whose figures do not hold on the list it was voted on;
-    {"detail": text} or {"problem": Problem}, or None."""
+    {"problem": Problem, "fatal": True} when nothing after it can be recomputed (a step
+    outside the process, a correction of the wrong entry), {"problem": Problem}, or None."""
     from .tally import check
 
     last = state.last_entry
     if not FIRST_TALLIED <= entry.step <= state.last_step:
-        return {"detail": f"step {entry.step} is not one of this process's steps {FIRST_TALLIED}–{state.last_step}"}
+        return {"fatal": True, "problem": Problem("step", "journal_step_outside", {
+            "step": entry.step, "first": FIRST_TALLIED, "last": state.last_step})}
     if entry.replaces is not None and (last is None or last.entry.entry != entry.replaces
                                        or last.entry.step != entry.step):
-        return {"detail": f"it replaces entry {entry.replaces}, which is not the last entry in effect of step "
-                          f"{entry.step}"}
+        return {"fatal": True, "problem": Problem("replaces", "journal_replaces_not_last", {
+            "replaces": entry.replaces, "step": entry.step})}
     problems = order_problems(state, entry.step, entry.replaces)
     if not problems:
         problems = check(Tally.from_dict(entry.tally), entry.step, state.listed(entry.step), "")
