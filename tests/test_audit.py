@@ -82,6 +82,17 @@ def test_why_lists_every_decision_about_a_person_newest_first(runner):
     assert "✗ Discipline: Đang trong thời hạn kỷ luật" in text and "sha256:" in text
 
 
+def test_why_cites_the_basis_and_reading_of_a_criterion_not_met_from_the_stored_pack(runner):
+    """An auditor reads, under the criterion that excluded someone, the documents it applied and where
+    its wording was read, from the pack content the store kept for that run."""
+    _screen(runner)
+    why = runner.invoke(main, ["audit", "why", "DT-0006"]).stdout
+    age = why.index("✗ Độ tuổi")
+    assert why.index("Căn cứ: Hướng dẫn số 26-HD/BTCTW ngày 18/10/2019 của Ban Tổ chức Trung ương", age) > age
+    assert "Xuất xứ: Báo Thái Nguyên ngày 27/02/2020" in why
+    assert "Căn cứ:" not in why[why.index("? Trung thành"):]  # cited under criteria not met only
+
+
 def test_audit_diff_between_runs(runner):
     _screen(runner)
     _screen(runner, "--as-of", "2021-02-01")

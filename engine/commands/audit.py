@@ -19,8 +19,8 @@ def _open_store(audit_db):
     return store.open_readonly(store.store_path(audit_db))
 
 
-def _titles(db, lang: str):
-    """digest -> {rule id: the criterion's short title} from the pack content the store kept."""
+def _stored_pack(db):
+    """digest -> the pack the store kept under that digest, or None (damaged or missing)."""
     from functools import lru_cache
 
     from ..errors import SanglocError
@@ -28,12 +28,41 @@ def _titles(db, lang: str):
     from ..run import audit as store
 
     @lru_cache(maxsize=None)
-    def of(digest: str) -> dict:
+    def of(digest: str):
         try:
-            pack = pack_from_content(store.pack_content(db, digest))
+            return pack_from_content(store.pack_content(db, digest))
         except (SanglocError, ValueError, TypeError, KeyError):
-            return {}  # a damaged or missing pack: the ids are all there is to show
-        return {rule.id: rule.short_title(lang) for rule in pack.rules}
+            return None
+
+    return of
+
+
+def _titles(db, lang: str, packs=None):
+    """digest -> {rule id: the criterion's short title} from the pack content the store kept."""
+    packs = packs or _stored_pack(db)
+
+    def of(digest: str) -> dict:
+        pack = packs(digest)
+        return {rule.id: rule.short_title(lang) for rule in pack.rules} if pack is not None else {}
+
+    return of
+
+
+def _citations(db, lang: str, packs=None):
+    """(digest, as-of day) -> {rule id: (its basis cited, where its wording was read)}, from the
+    pack content the store kept: what an auditor reads beside a criterion not met."""
+    from datetime import date
+
+    from ..decide.explain import Explainer
+
+    packs = packs or _stored_pack(db)
+
+    def of(digest: str, as_of: str) -> dict:
+        pack = packs(digest)
+        if pack is None:
+            return {}
+        explainer = Explainer(pack, date.fromisoformat(as_of), lang)
+        return {rule.id: (explainer.basis_text(rule.id), explainer.provenance_text(rule.id)) for rule in pack.rules}
 
     return of
 
@@ -98,7 +127,8 @@ def audit_why(profile_id, audit_db, fmt, lang):
     if fmt == "json":
         say(dumps([{"run": h, **r} for h, r in history]), nl=False)
     else:
-        say(why_table(profile_id, history, lang, _titles(db, lang)), nl=False)
+        packs = _stored_pack(db)
+        say(why_table(profile_id, history, lang, _titles(db, lang, packs), _citations(db, lang, packs)), nl=False)
 
 
 @audit.command("replay")

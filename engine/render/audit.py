@@ -90,8 +90,10 @@ def show_table(header: dict, records: list[dict], lang: str, titles: dict | None
     return "\n".join(lines) + "\n"
 
 
-def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str, titles=None) -> str:
-    """``titles(pack digest) -> {rule id: title}`` names each criterion as the pack of its run did."""
+def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str, titles=None, citations=None) -> str:
+    """``titles(pack digest) -> {rule id: title}`` names each criterion as the pack of its run did;
+    ``citations(pack digest, as-of) -> {rule id: (basis, provenance)}`` cites, under each criterion
+    not met, the documents it applies and where its wording was read, from that same pack."""
     vi = lang == "vi"
     if not history:
         return (f"Không có quyết định nào được ghi về {_v(profile_id)}\n" if vi
@@ -116,10 +118,15 @@ def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str, titl
         lines.append(f"  {_v(decision['profile_id'])} {_v(decision['full_name'])}: "
                      f"{label('verdict', decision['verdict'], lang)}")
         named = titles(header["pack"]["digest"]) if titles else {}
+        cited = citations(header["pack"]["digest"], header["as_of"]) if citations else {}
         for rule in decision["rules"]:
             if rule["outcome"] != "pass":
                 mark = "✗" if rule["outcome"] == "fail" else "?"
                 lines.append(f"    {mark} {_v(_titled(rule['id'], named))}: {_v(rule['reason'])}")
+                if rule["outcome"] == "fail" and rule["id"] in cited:
+                    basis, provenance = cited[rule["id"]]
+                    lines += [f"        {'Căn cứ' if vi else 'Basis'}: {_v(text)}" for text in basis]
+                    lines += [f"        {'Xuất xứ' if vi else 'Read in'}: {_v(text)}" for text in provenance]
         lines.append(f"  {'mã băm SHA-256 của dữ liệu vào' if vi else 'input SHA-256'}: {record['input_sha256']}")
         lines.append("")
     return "\n".join(lines)
