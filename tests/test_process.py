@@ -548,6 +548,9 @@ def test_the_audit_chain_holds_every_step_and_replays_it(runner, tmp_path, monke
     process_id = json.loads(out.read_text(encoding="utf-8"))["id"]
     replay = runner.invoke(main, ["audit", "replay", process_id, "--lang", "en"])
     assert replay.exit_code == 0 and "4 tally entries, 0 differ" in replay.stdout
+    listed = runner.invoke(main, ["audit", "runs"]).stdout
+    assert re.search(re.escape(process_id) + r" · .* · lập từ .* · 4 lần ghi kết quả kiểm phiếu \(bước 2, 3, 4, 5\)",
+                     listed), listed
     why = runner.invoke(main, ["audit", "why", "DT-0001"]).stdout
     for line in ("Bước 1 · Hội nghị Ban Thường vụ Tỉnh ủy lần 1: đủ tiêu chuẩn, điều kiện; vào danh sách 4 người",
                  "Bước 2 · Hội nghị cán bộ chủ chốt, 25/8/2020: 98 phiếu, 81,67% của tổng số người được triệu tập (120",

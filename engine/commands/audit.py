@@ -72,7 +72,7 @@ def _citations(db, lang: str, packs=None):
 @format_option("table", "json")
 @lang_option
 def audit_runs(audit_db, fmt, lang):
-    """Liệt kê các lần chạy đã ghi (cũ nhất trước; số thứ tự dùng được thay cho mã).
+    """Liệt kê các lần chạy đã ghi (cũ nhất trước; số thứ tự dùng được thay cho mã), rồi các quy trình bước 2–5.
 
     Ví dụ: sangloc audit runs
     """
@@ -80,8 +80,13 @@ def audit_runs(audit_db, fmt, lang):
     from ..render.audit import runs_table
     from ..run import audit as store
 
-    items = store.runs(_open_store(audit_db))
-    say(dumps(items) if fmt == "json" else runs_table(items, lang), nl=False)
+    db = _open_store(audit_db)
+    items = store.runs(db)
+    if fmt == "json":
+        say(dumps(items), nl=False)
+        return
+    processes = [(store.process_header(db, pid), store.process_entries(db, pid)) for pid in store.process_ids(db)]
+    say(runs_table(items, lang, processes), nl=False)
 
 
 @audit.command("show")

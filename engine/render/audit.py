@@ -40,7 +40,8 @@ def _dt(text: str, lang: str) -> str:
     return text.replace("T", " ").replace("+00:00", " UTC") if lang == "vi" else text
 
 
-def runs_table(items: list[dict], lang: str) -> str:
+def runs_table(items: list[dict], lang: str, processes: list[tuple[dict, list[dict]]] = ()) -> str:
+    """The recorded screening runs, then the processes of steps 2–5 (header, tally entries)."""
     vi = lang == "vi"
     lines = ["#   " + ("mã lần chạy              thời điểm (UTC)          người chạy  ngày xét    bộ quy tắc          số hồ sơ"
                      if vi else "run id                    time (UTC)               user        as of       pack                profiles")]
@@ -55,6 +56,18 @@ def runs_table(items: list[dict], lang: str) -> str:
         lines.append("Người chạy: tài khoản hệ điều hành chạy lệnh, do hệ thống cho biết (không lấy từ biến môi trường)."
                      if vi else "User: the operating-system account that ran the command, as the system reports it "
                                 "(not taken from environment variables).")
+    if processes:
+        lines += ["", "Quy trình các bước 2–5 đã ghi:" if vi else "Processes of steps 2–5 recorded:"]
+    for header, entries in processes:
+        screening = header["document"].get("screening", {})
+        source = (f"lần chạy {_v(screening.get('run_id'))}" if vi else f"run {_v(screening.get('run_id'))}") \
+            if screening.get("kind") == "run" else (f"tệp {_v(screening.get('source'))}" if vi
+                                                     else f"file {_v(screening.get('source'))}")
+        steps = sorted({entry["entry"]["step"] for entry in entries})
+        recorded = ", ".join(str(step) for step in steps) or "—"
+        lines.append(f"  {_v(header['process_id'])} · {_dt(header['created_utc'], lang)} · "
+                     + (f"lập từ {source} · {len(entries)} lần ghi kết quả kiểm phiếu (bước {recorded})" if vi
+                        else f"started from {source} · {len(entries)} tally entries (steps {recorded})"))
     return "\n".join(lines) + "\n"
 
 
