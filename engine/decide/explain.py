@@ -174,12 +174,15 @@ class Explainer:
                 parts.append(text)
         return " | ".join(parts)
 
-    def fill(self, template: str, evidence, extra: dict | None = None) -> str:
-        values = {"evidence": self.evidence_text(evidence), "as_of": fmt_date(self.as_of, self.lang),
-                  "as_of_year": str(self.as_of.year), **(extra or {})}
+    def fill(self, template: str, evidence, extra: dict | None = None, shown: str | None = None) -> str:
+        """The template filled; ``shown`` is the evidence's text when the caller has it already.
+        The evidence is rendered only when the template names it."""
+        values = {"as_of": fmt_date(self.as_of, self.lang), "as_of_year": str(self.as_of.year), **(extra or {})}
 
         def replace(match: re.Match) -> str:
             name = match.group(1)
+            if name == "evidence" and name not in values:
+                values[name] = shown if shown is not None else self.evidence_text(evidence)
             if name in values:
                 return values[name]
             if name in self.pack.parameters:
@@ -284,8 +287,10 @@ class Explainer:
         if outcome.open_because == "dates":
             return self.open_dates(outcome)
         found: list[dict] = []
+        seen: set[tuple[str, str]] = set()
         rule_title = self.rule_title(outcome.rule_id)
         for basis in outcome.basis:
+            shown = None  # the basis's evidence as text, rendered once however many items name it
             for spec in basis.missing:
                 names = set(_PLACEHOLDER.findall(spec.get(self.lang)))
                 per_item = bool(names - {"rule_title", "evidence", "as_of", "as_of_year"} - set(self.pack.parameters))
@@ -296,10 +301,13 @@ class Explainer:
                 else:
                     texts = [(spec, self.item_values(basis.evidence[0]) if basis.evidence else {})]
                 for text_spec, values in texts:
-                    text = self.fill(text_spec.get(self.lang), basis.evidence, {"rule_title": rule_title, **values})
-                    entry = {"text": text, "kind": text_spec.kind}
-                    if entry not in found:
-                        found.append(entry)
+                    template = text_spec.get(self.lang)
+                    if shown is None and "{evidence}" in template:
+                        shown = self.evidence_text(basis.evidence)
+                    text = self.fill(template, basis.evidence, {"rule_title": rule_title, **values}, shown)
+                    if (text, text_spec.kind) not in seen:
+                        seen.add((text, text_spec.kind))
+                        found.append({"text": text, "kind": text_spec.kind})
         return found
 
     # -- basis and provenance ---------------------------------------------

@@ -46,6 +46,8 @@ CODES: dict[str, tuple[str, ...]] = {
 #: Bounds on what one profile may hold: far above any real career, and a cap on
 #: what one malformed file can make the engine do.
 MAX_POSITIONS, MAX_PLANNING, MAX_DISCIPLINE, MAX_ASSESSMENTS, MAX_EXCEPTIONS = 100, 30, 30, 50, 20
+#: A rating is for one year from 1945 to the as-of year: 200 years is more than any as-of date allows.
+MAX_RATINGS = 200
 
 
 @dataclass(frozen=True)
@@ -360,6 +362,13 @@ def _drop_empty(mapping: dict) -> dict:
     return cleaned
 
 
+def _bounded(mapping, limit: int) -> None:
+    """A mapping over its bound is one error, said before any of its entries is checked
+    (pydantic checks a mapping's length only after every entry, one error each)."""
+    if isinstance(mapping, dict) and len(mapping) > limit:
+        raise PydanticCustomError("too_many", "too many entries", {"max_length": limit})
+
+
 def _nonempty(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("empty_string", "must not be empty")
@@ -373,7 +382,7 @@ class Profile(_Strict):
     birth_date: Day
     party_joined: Day | None = None
     positions: Annotated[list[Position], Field(max_length=MAX_POSITIONS)] = []
-    ratings: dict[RatingYear, Rating] = {}
+    ratings: Annotated[dict[RatingYear, Rating], Field(max_length=MAX_RATINGS)] = {}
     planning: Annotated[list[PlanningEntry], Field(max_length=MAX_PLANNING)] = []
     education: Education | None = None
     discipline: Annotated[list[DisciplineEntry], Field(max_length=MAX_DISCIPLINE)] = []
@@ -408,6 +417,7 @@ class Profile(_Strict):
     @classmethod
     def _rating_years(cls, value):
         """2017, "2017" and "02017" are one year: keeping either would silently drop the other."""
+        _bounded(value, MAX_RATINGS)
         if isinstance(value, dict):
             seen: dict[int, str] = {}
             for key in value:
@@ -424,6 +434,7 @@ class Profile(_Strict):
     @classmethod
     def _one_finding_each(cls, value, info: ValidationInfo):
         """A criterion named twice (by its id and by its title) would keep one finding silently."""
+        _bounded(value, MAX_ASSESSMENTS)
         if isinstance(value, dict):
             names = _context(info).assessment_names
             seen: dict[str, str] = {}
