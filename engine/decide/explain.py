@@ -73,6 +73,9 @@ class Explainer:
         self.lang = lang
         #: The province's personnel plan as the user cites it (``memo --basis``, or the pack's parameter).
         self.personnel_plan = personnel_plan or pack.parameters.get("personnel_plan")
+        #: (reason, missing texts) of each outcome already explained, by what they are made of
+        #: (:func:`_texts_key`): most rules give a handful of distinct texts over a whole batch.
+        self._texts: dict[tuple, tuple[str, tuple[tuple[str, str], ...]]] = {}
 
     # -- single values -------------------------------------------------
     def title(self, code: str | None) -> str:
@@ -310,6 +313,19 @@ class Explainer:
                         found.append({"text": text, "kind": text_spec.kind})
         return found
 
+    def texts(self, outcome: RuleOutcome) -> tuple[str, list[dict]]:
+        """(:meth:`reason`, :meth:`missing`) of an outcome, each combination rendered once."""
+        key = _texts_key(outcome)
+        if key is None:
+            return self.reason(outcome), self.missing(outcome)
+        known = self._texts.get(key)
+        if known is None:
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()  # bounded: a batch of all-different careers costs no more than no cache
+            known = self._texts[key] = (self.reason(outcome),
+                                        tuple((m["text"], m["kind"]) for m in self.missing(outcome)))
+        return known[0], [{"text": text, "kind": kind} for text, kind in known[1]]
+
     # -- basis and provenance ---------------------------------------------
     def citation(self, document_id: str, part: str | None = None) -> str:
         """An official document as a party document cites it (``Document.cite``), the
@@ -325,12 +341,32 @@ class Explainer:
         return [source.line(self.pack.spec.readings) for source in self.pack.rule(rule_id).provenance]
 
 
+_TEXTS_KEPT = 4_096
+
+
+def _item_key(item: dict) -> tuple:
+    """What the texts read of one cited fact: every field but its path (no text names it)."""
+    return tuple((k, tuple(tuple(r.items()) for r in v) if isinstance(v, list) else v)
+                 for k, v in item.items() if k != "path")
+
+
+def _texts_key(outcome: RuleOutcome) -> tuple | None:
+    """Everything an outcome's reason and missing texts are made of; None for one that
+    applies an exception (rare, and made of more)."""
+    if outcome.exception is not None:
+        return None
+    return (outcome.rule_id, outcome.outcome, outcome.open_because,
+            tuple((id(b.template), tuple(map(_item_key, b.evidence)), tuple(map(id, b.missing)))
+                  for b in outcome.basis))
+
+
 def record(decision: Decision, ex: Explainer) -> dict:
     """The decision as JSON data: what `screen --format json` prints and the audit store keeps."""
     rules = []
     for o in decision.outcomes:
-        rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": ex.reason(o),
-                "evidence": o.evidence, "missing": ex.missing(o)}
+        reason, missing = ex.texts(o)
+        rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": reason,
+                "evidence": o.evidence, "missing": missing}
         if o.exception is not None:
             rule["exception"] = o.exception
         rules.append(rule)

@@ -349,17 +349,25 @@ def _yes_no(value):
 
 
 def _drop_empty(mapping: dict) -> dict:
-    """The mapping without its null values, looking into nested mappings and lists of them."""
-    cleaned = {}
+    """The mapping without its null values, looking into nested mappings and lists of them.
+
+    The mapping itself when it holds no null: most profiles are not copied."""
+    cleaned, changed = {}, False
     for key, value in mapping.items():
         if value is None:
+            changed = True
             continue
         if isinstance(value, dict):
-            value = _drop_empty(value)
+            kept = _drop_empty(value)
         elif isinstance(value, list):
-            value = [_drop_empty(v) if isinstance(v, dict) else v for v in value]
-        cleaned[key] = value
-    return cleaned
+            kept = [_drop_empty(v) if isinstance(v, dict) else v for v in value]
+            if all(a is b for a, b in zip(kept, value)):
+                kept = value
+        else:
+            kept = value
+        changed = changed or kept is not value
+        cleaned[key] = kept
+    return cleaned if changed else mapping
 
 
 def _bounded(mapping, limit: int) -> None:

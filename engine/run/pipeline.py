@@ -12,6 +12,7 @@ every mode.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import unicodedata
@@ -103,6 +104,19 @@ class Worker:
         return [self.process(item) for item in items]
 
 
+def quiet_collector() -> None:
+    """Set the garbage collector for a batch, once the pack and the engine are set up.
+
+    A batch makes many small objects per profile, freed by reference counting (they
+    hold no cycles), while the collector's full passes walk every long-lived object
+    (modules, schemas, the pack, the texts already rendered) again and again: measured,
+    up to a third of a profile's time.  Freezing what set-up made moves it out of
+    their way, and a higher first threshold makes passes rarer."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 _worker: Worker | None = None
 
 
@@ -114,6 +128,7 @@ def _start(settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
     _worker = Worker(settings)
+    quiet_collector()
 
 
 def _run_chunk(items: list[Item]) -> list[Outcome]:
@@ -143,6 +158,7 @@ class Screening:
     def _processed(self, items: Iterator[Item]) -> Iterator[Outcome]:
         if self.jobs <= 1:
             worker = Worker(self.settings, self.pack)
+            quiet_collector()
             for item in items:
                 yield worker.process(item)
             return
