@@ -164,14 +164,16 @@ class _Titled(_Strict):
     _code: str = PrivateAttr("")
     _form: str = PrivateAttr("")
 
+    # Read from pydantic's store of private attributes directly: through ``self._code``
+    # each read goes by pydantic's __getattr__, a few microseconds a fact.
     @property
     def code(self) -> str:
-        return self._code
+        return self.__pydantic_private__["_code"]
 
     @property
     def form(self) -> str:
         """The label of the form the entry was written in ("Phó Bí thư Thành ủy")."""
-        return self._form
+        return self.__pydantic_private__["_form"]
 
     def _resolve_title(self, info: ValidationInfo) -> None:
         try:
@@ -348,26 +350,40 @@ def _yes_no(value):
     return value
 
 
-def _drop_empty(mapping: dict) -> dict:
-    """The mapping without its null values, looking into nested mappings and lists of them.
+def _holds_null(mapping: dict) -> bool:
+    """Whether a null is among the mapping's values, or those of the mappings it holds
+    (directly or in lists), where :func:`_drop_empty` would drop one."""
+    stack = [mapping]
+    while stack:
+        node = stack.pop()
+        values = node.values()
+        if None in values:
+            return True
+        for value in values:
+            if isinstance(value, dict):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, dict))
+    return False
 
-    The mapping itself when it holds no null: most profiles are not copied."""
-    cleaned, changed = {}, False
+
+def _drop_empty(mapping: dict) -> dict:
+    """The mapping without its null values, looking into nested mappings and lists of them;
+    the mapping itself when it holds none (most profiles: not copied)."""
+    return _without_nulls(mapping) if _holds_null(mapping) else mapping
+
+
+def _without_nulls(mapping: dict) -> dict:
+    cleaned = {}
     for key, value in mapping.items():
         if value is None:
-            changed = True
             continue
         if isinstance(value, dict):
-            kept = _drop_empty(value)
+            value = _without_nulls(value)
         elif isinstance(value, list):
-            kept = [_drop_empty(v) if isinstance(v, dict) else v for v in value]
-            if all(a is b for a, b in zip(kept, value)):
-                kept = value
-        else:
-            kept = value
-        changed = changed or kept is not value
-        cleaned[key] = kept
-    return cleaned if changed else mapping
+            value = [_without_nulls(v) if isinstance(v, dict) else v for v in value]
+        cleaned[key] = value
+    return cleaned
 
 
 def _bounded(mapping, limit: int) -> None:
