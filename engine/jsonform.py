@@ -16,6 +16,10 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
 def compact(value) -> str:
-    """One line, spaces after separators: one result of a report."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    """One line, spaces after separators: one result of a report (and, after its
+    ``"kind"``, one line of a JSON Lines stream)."""
+    return _compact(value)

@@ -33,7 +33,8 @@ def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, codes, quiet, au
     from ..run.pipeline import Screening
 
     screening = Screening(list(paths), pack, as_of, matcher=engine, jobs=jobs, lang=lang,
-                          keep_documents=not no_audit, keep_profiles=fmt == "html")
+                          keep_documents=not no_audit, keep_profiles=fmt == "html",
+                          keep_records=fmt not in ("json", "jsonl"))
     output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
     recording = Recording(pack, as_of, lang, audit_db, no_audit, quiet)
     progress = Progress(quiet)
@@ -61,7 +62,6 @@ def _finish(screened: int, invalid: int, quiet: bool) -> None:
 def _collected(screening, fmt, output, quiet, recording, progress, codes=False) -> tuple[int, int]:
     """Every outcome first, then the whole output, sorted by profile id."""
     from ..decide.explain import Explainer
-    from ..jsonform import compact
     from ..run.output import Output, write
     from ..run.pipeline import collect
 
@@ -82,7 +82,7 @@ def _collected(screening, fmt, output, quiet, recording, progress, codes=False) 
     if fmt == "json":
         from ..render.json import report_chunks
 
-        rows = [(r.profile_id, r.verdict, compact(r.record)) for r in run.results]
+        rows = [(r.profile_id, r.verdict, r.text) for r in run.results]
         del run.results[:]  # the rows now hold what the report needs
         with Output(output) as stream:
             for chunk in report_chunks(run.pack, run.as_of, lang, rows, run.invalid):
@@ -118,7 +118,7 @@ def _outcome(result=None, invalid=None):
 def _stream(screening, output, lang, quiet, recording, progress) -> dict:
     """--format jsonl: one line per profile, in input order, written as it is decided."""
     from ..render.common import VERDICTS
-    from ..render.json import invalid_line, result_line, summary_line
+    from ..render.json import invalid_line, result_text_line, summary_line
     from ..run.output import Output
 
     counts = {v: 0 for v in (*VERDICTS, "invalid")}
@@ -126,7 +126,7 @@ def _stream(screening, output, lang, quiet, recording, progress) -> dict:
         for done, outcome in enumerate(screening.outcomes(), start=1):
             recording.add(outcome)
             if outcome.result is not None:
-                stream.write(result_line(outcome.result.record) + "\n")
+                stream.write(result_text_line(outcome.result.text) + "\n")
                 counts[outcome.result.verdict] += 1
             else:
                 stream.write(invalid_line(outcome.invalid, lang) + "\n")

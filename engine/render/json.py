@@ -46,6 +46,13 @@ def result_line(record: dict) -> str:
     return json.dumps({"kind": "result", **record}, ensure_ascii=False)
 
 
+def result_text_line(text: str) -> str:
+    """:func:`result_line` from the record already encoded by ``jsonform.compact``: the
+    same bytes (a JSON Lines line puts ``"kind"`` first and separates as compact does),
+    without encoding the decision a second time."""
+    return '{"kind": "result", ' + text[1:]
+
+
 def invalid_line(entry, lang: str) -> str:
     return json.dumps({"kind": "invalid", **invalid_dict(entry, lang)}, ensure_ascii=False)
 
