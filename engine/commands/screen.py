@@ -60,16 +60,73 @@ def _finish(screened: int, invalid: int, quiet: bool) -> None:
 
 
 def _collected(screening, fmt, output, quiet, recording, progress, codes=False) -> tuple[int, int]:
-    """Every outcome first, then the whole output, sorted by profile id."""
+    """Every outcome first, then the whole output, sorted by profile id.
+
+    Each result is rendered for the output as it comes and waits, sorted, in a spool
+    (``engine/run/spool.py``): memory does not grow with the batch.  The HTML report,
+    a document built from every validated profile, is the exception."""
     from ..decide.explain import Explainer
-    from ..run.output import Output, write
+    from ..run.output import Output
+
+    if fmt == "html":
+        return _html(screening, output, quiet, recording, progress)
+    lang = screening.lang
+    ex = Explainer(screening.pack, screening.as_of, lang)
+    listing = _listing(fmt, ex, codes)
+    invalid, warnings, screened = [], [], 0
+    for done, outcome in enumerate(screening.outcomes(), start=1):
+        warnings.extend(outcome.warnings)
+        recording.add(outcome)
+        if outcome.invalid is not None:
+            invalid.append(outcome.invalid)
+        else:
+            screened += 1
+            result = outcome.result
+            if fmt == "json":
+                listing.add(result.profile_id, result.verdict, result.text)
+            else:
+                listing.add(result.record)
+        progress.tick(done, screening.total)
+    progress.finish()
+    if not quiet:
+        report_problems(screening.warnings + warnings, invalid, lang)
+    if screened:
+        recording.commit()
+    else:
+        recording.abort()
+    with Output(output) as stream:
+        for chunk in listing.chunks(invalid):
+            stream.write(chunk)
+    return screened, len(invalid)
+
+
+def _listing(fmt, ex, codes):
+    if fmt == "json":
+        from ..render.json import JsonReport
+
+        return JsonReport(ex.pack, ex.as_of, ex.lang)
+    if fmt == "csv":
+        from ..render.csv import CsvList
+
+        return CsvList(ex, codes)
+    if fmt == "table":
+        from ..render.table import TableList
+
+        return TableList(ex)
+    from ..render.markdown import MarkdownList
+
+    return MarkdownList(ex)
+
+
+def _html(screening, output, quiet, recording, progress) -> tuple[int, int]:
+    from ..decide.explain import Explainer
+    from ..run.output import write
     from ..run.pipeline import collect
 
     run = collect(screening, progress.tick)
     progress.finish()
-    lang = run.lang
     if not quiet:
-        report_problems(run.warnings, run.invalid, lang)
+        report_problems(run.warnings, run.invalid, run.lang)
     if run.results:
         for result in run.results:
             recording.add(_outcome(result))
@@ -78,35 +135,15 @@ def _collected(screening, fmt, output, quiet, recording, progress, codes=False) 
         recording.commit()
     else:
         recording.abort()
-    ex = Explainer(run.pack, run.as_of, lang)
-    if fmt == "json":
-        from ..render.json import report_chunks
-
-        rows = [(r.profile_id, r.verdict, r.text) for r in run.results]
-        del run.results[:]  # the rows now hold what the report needs
-        with Output(output) as stream:
-            for chunk in report_chunks(run.pack, run.as_of, lang, rows, run.invalid):
-                stream.write(chunk)
-        return len(rows), len(run.invalid)
-    write(_render(fmt, ex, run, codes), output)
+    write(_render("html", Explainer(run.pack, run.as_of, run.lang), run), output)
     return len(run.results), len(run.invalid)
 
 
-def _render(fmt, ex, run, codes=False) -> str:
-    if fmt == "html":
-        from ..render.html import report_html
-        from ..render.memo import MemoOptions, build_memo
+def _render(fmt, ex, run) -> str:
+    from ..render.html import report_html
+    from ..render.memo import MemoOptions, build_memo
 
-        return report_html(build_memo(run, ex.lang, MemoOptions()))
-    if fmt == "csv":
-        from ..render.csv import screen_csv
-
-        return screen_csv(ex, run.records, run.invalid, codes)
-    if fmt == "table":
-        from ..render.table import screen_table as render
-    else:
-        from ..render.markdown import screen_md as render
-    return render(ex, run.records, run.invalid)
+    return report_html(build_memo(run, ex.lang, MemoOptions()))
 
 
 def _outcome(result=None, invalid=None):

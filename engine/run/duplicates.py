@@ -6,10 +6,11 @@ an ``id`` in text, whether or not the rest of it is valid; ids are compared
 after NFC normalisation.  The pass runs before screening, in every output
 mode, so that a profile's verdict never depends on the output format.
 
-Its cost is linear in the batch, in time and in what it says: it needs ids,
-not documents, and each twin's message names one other twin and counts the
-rest (a message naming every twin would grow with the square of their
-number: 2,500 profiles sharing one id once made 250 MB of output).
+Its cost is linear in the batch, in time and in what it says, and its memory
+is about two bytes a profile: it needs ids, not documents; it keeps a Bloom
+filter of them, not the ids; and each twin's message names one other twin
+and counts the rest (a message naming every twin would grow with the square
+of their number: 2,500 profiles sharing one id once made 250 MB of output).
 
 A JSON Lines line whose text opens with ``{"id": "…"`` (no escape in the
 value) and names ``"id"`` nowhere else claims that id or none: none when the
@@ -21,6 +22,7 @@ parsed as the screening will parse it.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -74,22 +76,28 @@ class Duplicates:
 
     @classmethod
     def scan(cls, files: list[str]) -> tuple["Duplicates", int]:
-        """(duplicates, number of items) of the files' items."""
-        first: dict[str, tuple[Place, bool]] = {}
-        again: dict[str, list[tuple[Place, bool]]] = {}
+        """(duplicates, number of items) of the files' items.
+
+        A first reading keeps no id, only a Bloom filter of them (about two bytes a
+        profile): an id it may have seen before is a candidate.  Only if there is one,
+        a second reading gathers the places of the candidates, exactly."""
+        seen = _Seen(sum(_size(f) for f in files))
+        candidates: set[str] = set()
         count = 0
         for item in iter_items(files):
             count += 1
+            claimed, _certain = _claimed(item)
+            if claimed is not None and seen.add(claimed):
+                candidates.add(claimed)
+        del seen
+        if not candidates:
+            return cls({}), count
+        again: dict[str, list[tuple[Place, bool]]] = {}
+        for item in iter_items(files):
             claimed, certain = _claimed(item)
-            if claimed is None:
-                continue
-            place = (item.source, item.index)
-            if claimed in first:
-                again.setdefault(claimed, [first[claimed]]).append((place, certain))
-            else:
-                first[claimed] = (place, certain)
-        del first
-        unsure = {place for places in again.values() for place, certain in places if not certain}
+            if claimed in candidates:
+                again.setdefault(claimed, []).append(((item.source, item.index), certain))
+        unsure = {place for places in again.values() if len(places) > 1 for place, certain in places if not certain}
         if unsure:
             confirmed = _confirm(files, unsure)
             again = {claimed: [(place, True) for place, certain in places
@@ -110,6 +118,36 @@ class Duplicates:
         if twins.count > 2:
             params["more"] = twins.count - 2
         return Problem("id", "duplicate_id", params)
+
+
+class _Seen:
+    """A Bloom filter of ids: :meth:`add` says whether the id may have been added before
+    (never "no" for one that was), in memory that does not hold the ids."""
+
+    def __init__(self, input_bytes: int):
+        # About one bit for every 16 bytes of input (a profile takes several hundred):
+        # with four probes, a false candidate now and then, which the second reading settles.
+        self.bits = max(1 << 23, min(input_bytes // 16, 1 << 32))
+        self.table = bytearray(self.bits // 8 + 1)
+
+    def add(self, claimed: str) -> bool:
+        value = hash(claimed) & 0xFFFFFFFFFFFFFFFF
+        first, step = value & 0xFFFFFFFF, (value >> 32) | 1
+        table, bits, present = self.table, self.bits, True
+        for probe in range(4):
+            bit = (first + probe * step) % bits
+            byte, mask = bit >> 3, 1 << (bit & 7)
+            if not table[byte] & mask:
+                present = False
+                table[byte] |= mask
+        return present
+
+
+def _size(source: str) -> int:
+    try:
+        return os.stat(source).st_size
+    except OSError:
+        return 0
 
 
 def _confirm(files: list[str], places: set[Place]) -> dict[Place, str | None]:
