@@ -146,7 +146,11 @@ class Decider:
         self._outcomes = make_matcher(program, matcher)
         self._evidence = PythonMatcher(program, roles=("considers", "absent", "unless"))
         self._assessment_ids = pack.assessment_ids()
-        self._shown = {rule.id: _shown_fields(rule) for rule in pack.rules}
+        # Per rule and fact type, the fields its evidence shows; equal sets are one object,
+        # so that a fact trimmed for one rule serves every rule that shows the same fields.
+        interned: dict[frozenset, frozenset] = {}
+        self._shown = {rule.id: {kind: interned.setdefault(frozenset(fields), frozenset(fields))
+                                 for kind, fields in _shown_fields(rule).items()} for rule in pack.rules}
 
     def _category(self, code: str) -> str | None:
         return self.pack.catalog.title(code).category
@@ -156,6 +160,7 @@ class Decider:
 
     def decide(self, profile: Profile, source: str = "") -> Decision:
         facts = self.facts(profile)
+        self._trimmed: dict[tuple, dict] = {}  # (fid, fields shown) -> the fact's evidence so trimmed
         considered: dict[tuple[str, str], set[int]] = {}
         on_file = set()  # (rule, branch, alternative, item) of each `missing` text made moot
         for action, fids, certain in self._evidence.match(facts):
@@ -182,8 +187,16 @@ class Decider:
         return Decision(profile.id, profile.full_name, verdict_of(outcomes), tuple(outcomes), source)
 
     def _cite(self, rule: Rule, facts: list[Fact], fids) -> tuple[dict, ...]:
-        shown = self._shown[rule.id]
-        return tuple(_trim(facts[f].evidence, shown.get(facts[f].type, set())) for f in sorted(fids))
+        shown, trimmed = self._shown[rule.id], self._trimmed
+        cited = []
+        for f in sorted(fids):
+            fact = facts[f]
+            tested = shown.get(fact.type, _NOTHING)
+            item = trimmed.get((f, tested))
+            if item is None:
+                item = trimmed[(f, tested)] = _trim(fact.evidence, tested)
+            cited.append(item)
+        return tuple(cited)
 
     def _outcome(self, rule: Rule, facts: list[Fact], considered, sure, maybe, on_file) -> RuleOutcome:
         open_outcomes: list[str] = []  # outcomes of the branches that match only possibly
@@ -216,8 +229,13 @@ class Decider:
         return RuleOutcome(rule.id, rule.kind, "review", (basis,), open_because="record")
 
 
+_NOTHING: frozenset = frozenset()
+
+
 def _needed(on_file: set, rule_id: str, branch: int, alternative: int, missing) -> tuple[Missing, ...]:
     """The `missing` texts of an alternative, less those whose `unless` is met on file."""
+    if not missing:
+        return ()
     return tuple(text for k, text in enumerate(missing_list(missing))
                  if (rule_id, branch, alternative, k) not in on_file)
 

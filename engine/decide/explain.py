@@ -9,6 +9,7 @@ Reasons are the pack's templates filled from the decision's evidence.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from functools import lru_cache
@@ -76,6 +77,8 @@ class Explainer:
         #: (reason, missing texts) of each outcome already explained, by what they are made of
         #: (:func:`_texts_key`): most rules give a handful of distinct texts over a whole batch.
         self._texts: dict[tuple, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        #: The JSON of each rule's entry of a record already encoded, by what it is made of.
+        self._fragments: dict[tuple, str] = {}
 
     # -- single values -------------------------------------------------
     def title(self, code: str | None) -> str:
@@ -360,15 +363,42 @@ def _texts_key(outcome: RuleOutcome) -> tuple | None:
                   for b in outcome.basis))
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def record_text(decision: Decision, ex: Explainer) -> str:
+    """``jsonform.compact(record(decision, ex))``, the same bytes, made from the JSON of
+    each rule's entry, which is encoded once for every combination of rule, outcome and
+    cited facts (most rules give a handful over a whole batch)."""
+    parts = []
+    fragments = ex._fragments
+    for o in decision.outcomes:
+        key = _texts_key(o)
+        if key is not None:
+            key = (key, o.kind, tuple(item["path"] for b in o.basis for item in b.evidence))
+            text = fragments.get(key)
+            if text is None:
+                if len(fragments) >= _TEXTS_KEPT:
+                    fragments.clear()
+                text = fragments[key] = _encode(_rule_entry(o, ex))
+        else:
+            text = _encode(_rule_entry(o, ex))
+        parts.append(text)
+    return (f'{{"profile_id": {_encode(decision.profile_id)}, "full_name": {_encode(decision.full_name)}, '
+            f'"verdict": {_encode(decision.verdict)}, "source": {_encode(decision.source)}, '
+            f'"rules": [{", ".join(parts)}]}}')
+
+
+def _rule_entry(o: RuleOutcome, ex: Explainer) -> dict:
+    reason, missing = ex.texts(o)
+    rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": reason,
+            "evidence": o.evidence, "missing": missing}
+    if o.exception is not None:
+        rule["exception"] = o.exception
+    return rule
+
+
 def record(decision: Decision, ex: Explainer) -> dict:
     """The decision as JSON data: what `screen --format json` prints and the audit store keeps."""
-    rules = []
-    for o in decision.outcomes:
-        reason, missing = ex.texts(o)
-        rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": reason,
-                "evidence": o.evidence, "missing": missing}
-        if o.exception is not None:
-            rule["exception"] = o.exception
-        rules.append(rule)
     return {"profile_id": decision.profile_id, "full_name": decision.full_name, "verdict": decision.verdict,
-            "source": decision.source, "rules": rules}
+            "source": decision.source, "rules": [_rule_entry(o, ex) for o in decision.outcomes]}

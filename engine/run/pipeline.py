@@ -27,7 +27,7 @@ from ..pack.model import Pack
 from ..profile.reading import Item, iter_items, profile_files
 from ..profile.validate import Invalid, Loaded, check_item
 from ..decide.decide import Decider
-from ..decide.explain import Explainer, record
+from ..decide.explain import Explainer, record, record_text
 from .audit import json_text
 from .duplicates import Duplicates
 
@@ -112,11 +112,12 @@ class Worker:
                 return Outcome(invalid=Invalid(item.source, profile.id, [Problem("", code, params)], item.index,
                                                profile.full_name), warnings=warnings)
             result.verdict = decision.verdict
-            data = record(decision, self.explainer)
-            result.text = compact(data)
             result.outcomes = tuple(o.outcome for o in decision.outcomes)
             if self.settings.keep_records:
-                result.record = data
+                result.record = record(decision, self.explainer)
+                result.text = compact(result.record)
+            else:
+                result.text = record_text(decision, self.explainer)
         return Outcome(result=result, warnings=warnings)
 
     def process_chunk(self, items: list[Item]) -> list[Outcome]:
