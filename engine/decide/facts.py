@@ -36,7 +36,7 @@ HI = "__hi"
 OPEN_END = date.max.toordinal() + 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made for every fact of every profile, and cheaper so
 class Fact:
     fid: int
     type: str
@@ -110,7 +110,9 @@ def stint_years(start_bounds, end_bounds, as_of: date) -> tuple[list[int], list[
     (start_lo, start_hi), (end_lo, end_hi) = start_bounds, end_bounds
     last = as_of.year - 1 if end_hi is None else min(end_hi.year, as_of.year - 1)
     possible = list(range(start_lo.year, last + 1))
-    certain = [y for y in possible if start_hi <= date(y, 12, 31) and (end_lo is None or end_lo >= date(y, 1, 1))]
+    # start_hi <= 31 Dec Y, and end_lo >= 1 Jan Y: compared by year.
+    first, final = start_hi.year, (end_lo.year if end_lo is not None else None)
+    certain = [y for y in possible if first <= y and (final is None or final >= y)]
     return certain, possible
 
 

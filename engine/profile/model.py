@@ -158,6 +158,30 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+#: Entries already validated, by their content and the context they were validated in.
+_REMEMBERED: dict[tuple, tuple[ProfileContext, BaseModel]] = {}
+
+
+def _remembered(value, handler, info: ValidationInfo):
+    """An entry written exactly as one already validated under the same context is that
+    entry (the models are frozen, so one object can serve every profile that writes it):
+    a batch repeats the board's findings, the planning decision and the education of
+    thousands of profiles.  Only entries of plain texts are remembered."""
+    if not isinstance(value, dict) or not all(type(v) is str for v in value.values()):
+        return handler(value)
+    context = info.context
+    key = (id(context), tuple(value.items()))
+    found = _REMEMBERED.get(key)
+    if found is not None and found[0] is context:
+        return found[1]
+    validated = handler(value)
+    if len(_REMEMBERED) >= 4096:
+        _REMEMBERED.clear()
+    # The context is kept with the entry: while it is, its id names no other context.
+    _REMEMBERED[key] = (context, validated)
+    return validated
+
+
 class _Titled(_Strict):
     """An entry that names a title: resolved from the catalog, with the entry's ``org``."""
 
@@ -180,7 +204,8 @@ class _Titled(_Strict):
             resolved = _context(info).catalog.resolve(self.title, self.org)
         except TitleProblem as problem:
             raise PydanticCustomError(problem.code, problem.code, problem.params) from None
-        self._code, self._form = resolved.code, resolved.label
+        private = self.__pydantic_private__  # what pydantic's __setattr__ would write, written directly
+        private["_code"], private["_form"] = resolved.code, resolved.label
 
 
 class Position(_Titled):
@@ -204,6 +229,11 @@ class PlanningEntry(_Titled):
     org: ShortText | None = None
     decision: ShortText | None = None
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember(cls, value, handler, info: ValidationInfo):
+        return _remembered(value, handler, info)
+
     @field_validator("term")
     @classmethod
     def _term(cls, value: str) -> str:
@@ -222,6 +252,11 @@ class Education(_Strict):
     professional: Professional | None = None
     political_theory: PoliticalTheory | None = None
     state_management: StateManagement | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember(cls, value, handler, info: ValidationInfo):
+        return _remembered(value, handler, info)
 
 
 class DisciplineEntry(_Strict):
@@ -249,6 +284,11 @@ class Assessment(_Strict):
     def _shorthand(cls, value):
         # `trung-thanh: met` (or `: đạt`) is how a clerk types it; it means {result: met}.
         return {"result": value} if isinstance(value, str) else value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember(cls, value, handler, info: ValidationInfo):
+        return _remembered(value, handler, info)
 
 
 class ExceptionEntry(_Strict):

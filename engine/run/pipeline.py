@@ -101,8 +101,13 @@ class Worker:
         result = Result(profile.id, profile.full_name, item.source, item.index, None,
                         loaded=loaded if self.settings.keep_profiles else None)
         if self.settings.keep_documents:
-            result.document = loaded.document
-            result.input_text = item.raw.strip(" \t\r\n") if item.raw is not None else json_text(loaded.document)
+            # The audit store keeps the input as text: a JSON Lines line as it was read (the
+            # document it parses to is not carried back from a worker as well).
+            if item.raw is not None:
+                result.input_text = item.raw.strip(" \t\r\n")
+            else:
+                result.document = loaded.document
+                result.input_text = json_text(loaded.document)
         if self.decider is not None:
             try:
                 decision = self.decider.decide(profile, item.source)
