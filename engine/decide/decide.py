@@ -149,6 +149,7 @@ class Decider:
         self._outcomes = make_matcher(program, matcher)
         self._evidence = PythonMatcher(program, roles=("considers", "absent", "unless"))
         self._assessment_ids = pack.assessment_ids()
+        self._plans: dict[str, list] = {}
         # Per rule and fact type, the fields its evidence shows; equal sets are one object,
         # so that a fact trimmed for one rule serves every rule that shows the same fields.
         interned: dict[frozenset, frozenset] = {}
@@ -201,21 +202,31 @@ class Decider:
             cited.append(item)
         return tuple(cited)
 
+    def _branches(self, rule: Rule) -> list:
+        """The rule's branches as deciding reads them, worked out once: (outcome, [(key of
+        the alternative, its reason, its missing texts)])."""
+        plan = self._plans.get(rule.id)
+        if plan is None:
+            plan = self._plans[rule.id] = [
+                (branch.outcome, [((rule.id, b, a), alternative.reason or rule.reasons[branch.outcome],
+                                   alternative.missing) for a, alternative in enumerate(branch.when)])
+                for b, branch in enumerate(rule.outcomes)]
+        return plan
+
     def _outcome(self, rule: Rule, facts: list[Fact], considered, sure, maybe, on_file) -> RuleOutcome:
         open_outcomes: list[str] = []  # outcomes of the branches that match only possibly
         unsure: set[int] = set()
-        for b, branch in enumerate(rule.outcomes):
+        for outcome, alternatives in self._branches(rule):
             basis = []
-            for a, alternative in enumerate(branch.when):
-                fids = sure.get((rule.id, b, a))
+            for key, reason, missing in alternatives:
+                fids = sure.get(key)
                 if fids:
-                    basis.append(Basis(alternative.reason or rule.reasons[branch.outcome],
-                                       self._cite(rule, facts, fids), _needed(on_file, rule.id, b, a, alternative.missing)))
-                elif (rule.id, b, a) in maybe:
-                    unsure.update(maybe[(rule.id, b, a)])
-                    open_outcomes.append(branch.outcome)
+                    basis.append(Basis(reason, self._cite(rule, facts, fids), _needed(on_file, *key, missing)))
+                elif key in maybe:
+                    unsure.update(maybe[key])
+                    open_outcomes.append(outcome)
             if basis:
-                decided = RuleOutcome(rule.id, rule.kind, branch.outcome, tuple(basis))
+                decided = RuleOutcome(rule.id, rule.kind, outcome, tuple(basis))
                 break
         else:
             basis = Basis(rule.reasons[rule.otherwise], self._cite(rule, facts, considered.get((rule.id, "considers"), ())),
