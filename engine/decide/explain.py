@@ -48,6 +48,16 @@ def _on(text: str | None, lang: str) -> str:
     return shown
 
 
+def _split(template: str) -> list[tuple[str, str | None, str]]:
+    """A template as (literal text, placeholder name or None, the placeholder as written)."""
+    parts, at = [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append((template[at:match.start()], match.group(1), match.group(0)))
+        at = match.end()
+    parts.append((template[at:], None, ""))
+    return parts
+
+
 def post_name(label_text: str, org: str | None) -> str:
     """A post and its body, without saying the body twice: "Ủy viên Ban Thường vụ Tỉnh ủy" with
     org "Tỉnh ủy Thái Bình" reads "Ủy viên Ban Thường vụ Tỉnh ủy Thái Bình"."""
@@ -79,6 +89,15 @@ class Explainer:
         self._texts: dict[tuple, tuple[str, tuple[tuple[str, str], ...]]] = {}
         #: The JSON of each rule's entry of a record already encoded, by what it is made of.
         self._fragments: dict[tuple, str] = {}
+        #: Rules whose entries seldom repeat (they cite dates of birth, of posts): encoded
+        #: without looking them up, after the first ``_LEARN`` entries of each say so.
+        self._seldom: set[str] = set()
+        self._misses: dict[str, int] = {}
+        self._seen: dict[str, int] = {}
+        #: Each template as (literal, placeholder or None, placeholder as written) parts.
+        self._parts: dict[str, list[tuple[str, str | None, str]]] = {}
+        #: Texts that are the same in every template: the as-of date, the pack's parameters.
+        self._fixed: dict[str, str] = {"as_of": fmt_date(as_of, lang), "as_of_year": str(as_of.year)}
 
     # -- single values -------------------------------------------------
     def title(self, code: str | None) -> str:
@@ -182,20 +201,32 @@ class Explainer:
 
     def fill(self, template: str, evidence, extra: dict | None = None, shown: str | None = None) -> str:
         """The template filled; ``shown`` is the evidence's text when the caller has it already.
-        The evidence is rendered only when the template names it."""
-        values = {"as_of": fmt_date(self.as_of, self.lang), "as_of_year": str(self.as_of.year), **(extra or {})}
+        The evidence is rendered only when the template names it.
 
-        def replace(match: re.Match) -> str:
-            name = match.group(1)
-            if name == "evidence" and name not in values:
-                values[name] = shown if shown is not None else self.evidence_text(evidence)
-            if name in values:
-                return values[name]
-            if name in self.pack.parameters:
-                return self.param(self.pack.parameters[name])
-            return match.group(0)
-
-        return _PLACEHOLDER.sub(replace, template)
+        A template is split into its literal parts and placeholders once (``_parts``);
+        the as-of date and the pack's parameters are rendered once per explainer."""
+        parts = self._parts.get(template)
+        if parts is None:
+            parts = self._parts[template] = _split(template)
+        out = []
+        for literal, name, written in parts:
+            out.append(literal)
+            if name is None:
+                continue
+            if extra and name in extra:
+                out.append(extra[name])
+            elif name == "evidence":
+                if shown is None:
+                    shown = self.evidence_text(evidence)
+                out.append(shown)
+            elif name in self._fixed:
+                out.append(self._fixed[name])
+            elif name in self.pack.parameters:
+                value = self._fixed[name] = self.param(self.pack.parameters[name])
+                out.append(value)
+            else:
+                out.append(written)
+        return "".join(out)
 
     # -- what would change the outcome -------------------------------------
     def item_values(self, item: dict) -> dict[str, str]:
@@ -316,9 +347,23 @@ class Explainer:
                         found.append({"text": text, "kind": text_spec.kind})
         return found
 
+    def _looked_up(self, rule_id: str, missed: bool) -> None:
+        """Count the look-ups of a rule's entries: after ``_LEARN`` of them, a rule whose
+        entries were nine times in ten new is no longer looked up (the bytes are the same
+        either way: what is looked up is what would be made)."""
+        seen = self._seen.get(rule_id, 0)
+        if seen > _LEARN:
+            return
+        self._seen[rule_id] = seen + 1
+        misses = self._misses[rule_id] = self._misses.get(rule_id, 0) + missed
+        if seen + 1 == _LEARN and misses * 10 >= _LEARN * 9:
+            self._seldom.add(rule_id)
+
     def texts(self, outcome: RuleOutcome, key: tuple | None = None) -> tuple[str, list[dict]]:
         """(:meth:`reason`, :meth:`missing`) of an outcome, each combination rendered once
         (``key``: the outcome's :func:`_texts_key`, when the caller has it)."""
+        if key is None and outcome.rule_id in self._seldom:
+            return self.reason(outcome), self.missing(outcome)
         key = key or _texts_key(outcome)
         if key is None:
             return self.reason(outcome), self.missing(outcome)
@@ -346,6 +391,8 @@ class Explainer:
 
 
 _TEXTS_KEPT = 4_096
+#: How many of a rule's entries are looked up before deciding whether they repeat.
+_LEARN = 512
 
 
 def _item_key(item: dict) -> tuple:
@@ -384,11 +431,12 @@ def record_text(decision: Decision, ex: Explainer) -> str:
     each rule's entry, which is encoded once for every combination of rule, outcome and
     cited facts (most rules give a handful over a whole batch)."""
     parts = []
-    fragments, keys = ex._fragments, {}
+    fragments, keys, seldom = ex._fragments, {}, ex._seldom
     for o in decision.outcomes:
-        key = _texts_key(o, keys)
+        key = None if o.rule_id in seldom else _texts_key(o, keys)
         if key is not None:
             text = fragments.get(key)
+            ex._looked_up(o.rule_id, text is None)
             if text is None:
                 if len(fragments) >= _TEXTS_KEPT:
                     fragments.clear()

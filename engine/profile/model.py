@@ -337,6 +337,8 @@ class ExceptionEntry(_Strict):
 
 def _year(key) -> int | None:
     """A rating year as written: an integer, or text of digits (any script, leading zeros allowed)."""
+    if type(key) is str and len(key) == 4 and key.isascii() and key.isdigit():
+        return int(key)  # the common spelling, "2016": what the general case below says of it
     if isinstance(key, int) and not isinstance(key, bool):
         return key
     if isinstance(key, str) and key.strip().isdecimal() and len(key.strip()) <= 6:
@@ -395,11 +397,9 @@ def _holds_null(mapping: dict) -> bool:
     (directly or in lists), where :func:`_drop_empty` would drop one."""
     stack = [mapping]
     while stack:
-        node = stack.pop()
-        values = node.values()
-        if None in values:
-            return True
-        for value in values:
+        for value in stack.pop().values():
+            if value is None:
+                return True
             if isinstance(value, dict):
                 stack.append(value)
             elif isinstance(value, list):

@@ -121,12 +121,18 @@ class PythonMatcher:
                     table.setdefault(value, []).append((k, truth))
                 self.keyed[fact_type] = (key, table)
         self.count = len(patterns)
-        self.alternatives = alternatives
+        #: Alternatives of one pattern, by that pattern; joins (several patterns) apart.
+        self.single: dict[int, list] = {}
+        self.joins = []
+        for action, numbers in alternatives:
+            if len(numbers) == 1:
+                self.single.setdefault(numbers[0], []).append(action)
+            else:
+                self.joins.append((action, numbers))
 
     def match(self, facts: list[Fact]) -> list[Match]:
-        # For each pattern, the facts it matches possibly and surely, in fact order.
-        possible: list[list[int]] = [[] for _ in range(self.count)]
-        sure: list[list[int]] = [[] for _ in range(self.count)]
+        # For each pattern that some fact may match: the facts it matches possibly and surely, in fact order.
+        hits: dict[int, tuple[list[int], list[int]]] = {}
         by_type, keyed = self.by_type, self.keyed
         for fact in facts:
             if fact.type in keyed:
@@ -137,22 +143,24 @@ class PythonMatcher:
             for k, truth in entries:
                 value = truth(fact.fields)
                 if value is not False:
-                    possible[k].append(fact.fid)
+                    found = hits.get(k)
+                    if found is None:
+                        found = hits[k] = ([], [])
+                    found[0].append(fact.fid)
                     if value:
-                        sure[k].append(fact.fid)
+                        found[1].append(fact.fid)
         matches = []
-        for action, numbers in self.alternatives:
-            if len(numbers) == 1:
-                k = numbers[0]
-                surely = sure[k]
-                if len(surely) == len(possible[k]):
-                    matches.extend((action, (fid,), True) for fid in surely)
+        single = self.single
+        for k, (possible, surely) in hits.items():
+            for action in single.get(k, ()):
+                if len(surely) == len(possible):
+                    matches += [(action, (fid,), True) for fid in possible]
                 else:
-                    matches.extend((action, (fid,), fid in surely) for fid in possible[k])
+                    matches += [(action, (fid,), fid in surely) for fid in possible]
+        for action, numbers in self.joins:
+            if not all(k in hits for k in numbers):
                 continue
-            if not all(possible[k] for k in numbers):
-                continue
-            certain = set(itertools.product(*(sure[k] for k in numbers)))
+            certain = set(itertools.product(*(hits[k][1] for k in numbers)))
             matches.extend((action, combination, combination in certain)
-                           for combination in itertools.product(*(possible[k] for k in numbers)))
+                           for combination in itertools.product(*(hits[k][0] for k in numbers)))
         return matches
