@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 
 
+_canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 def canonical(value) -> str:
     """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 text."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _canonical(value)
 
 
 def dumps(value) -> str:

@@ -17,6 +17,8 @@ from typing import Iterator
 
 #: Characters held in memory before a sorted run is written out.
 LIMIT = 8_000_000
+#: The read buffer of each run.
+_BUFFER = 4096
 
 
 class SortedSpool:
@@ -38,8 +40,10 @@ class SortedSpool:
 
     def _spill(self) -> None:
         self.batch.sort()
-        run = tempfile.TemporaryFile(mode="w+", encoding="utf-8", prefix=".sangloc-spool-", newline="\n")
-        run.writelines(f"{key}\t{_escaped(line)}\n" for key, line in self.batch)
+        # Binary, with a small buffer: reading merges every run at once, and a million
+        # profiles make hundreds of runs, each holding its read buffer.
+        run = tempfile.TemporaryFile(mode="w+b", buffering=_BUFFER, prefix=".sangloc-spool-")
+        run.writelines(f"{key}\t{_escaped(line)}\n".encode("utf-8") for key, line in self.batch)
         run.seek(0)
         self.runs.append(run)
         self.batch, self.held = [], 0
@@ -68,8 +72,8 @@ _ESCAPES = {"\\": "\\", "n": "\n", "r": "\r"}
 
 
 def _read(run) -> Iterator[tuple[str, str]]:
-    for text in run:
-        key, line = text[:-1].split("\t", 1)
+    for data in run:
+        key, line = data[:-1].decode("utf-8").split("\t", 1)
         if "\\" in line:
             line = _UNESCAPE.sub(lambda m: _ESCAPES[m.group(1)], line)
         yield key, line
