@@ -3,6 +3,7 @@
     pip install -e '.[bench]'                  # zen-engine, the peer
     python bench/run.py                        # 20,000 profiles x 3 rounds, then the 1,000,000-profile memory runs
     python bench/run.py --rounds 5 --no-million
+    python bench/run.py --million-formats json csv md table   # every collected output at 1,000,000 (about 25 min more)
 
 The peer is GoRules' zen-engine (Rust core, Python binding) given the same 15
 criteria as a decision graph (bench/zen_peer.py, bench/zen_pho_bi_thu_2020.jdm.json
@@ -20,13 +21,22 @@ on both).  Memory is the peak resident memory of the whole process tree (main
 process and workers, sampled every 20 ms from /proc, and never below the kernel's
 own peak for the main process).  The peer's answers are checked against
 sangloc's (every verdict and rule outcome), and the durable and Python engines'
-outputs against each other (byte for byte).  Results: a printout and
-bench/results.json.
+outputs against each other (byte for byte).  Results: a printout, and the same
+lines in bench/README.md and bench/results.json (its ``checks`` are the printed
+target and agreement lines, which README.md quotes; this script rewrites the README
+section between its bench markers).
+
+At 1,000,000 profiles the default run measures validate and one collected output
+(JSON) only, so that the whole run takes about a quarter of an hour on 2 cores:
+JSON, CSV, Markdown and the table keep their results in the same spool
+(engine/run/spool.py), and all four are measured at 20,000.  The printout says which
+were run at 1,000,000; --million-formats runs the others.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import filecmp
 import json
 import os
@@ -51,6 +61,15 @@ TARGETS = {
     "peak_mb": 100,                 # validate and every collected output, 20,000 and 1,000,000 profiles
     "jobs2_vs_jobs1": 1.6,
 }
+
+
+PRINTED: list[str] = []
+
+
+def say(text: str = "") -> None:
+    """Print a line and keep it for bench/README.md."""
+    PRINTED.append(text)
+    print(text, flush=True)
 
 
 # -- measuring ---------------------------------------------------------------
@@ -134,7 +153,7 @@ def rounds(data: Path, work: Path, count: int, repeat: int, jobs: int, peer: boo
     rows: dict[str, list[dict]] = {}
     per_round: list[dict] = []
     for number in range(1, repeat + 1):
-        print(f"round {number}/{repeat} (load {_load()})", flush=True)
+        say(f"round {number}/{repeat} (load {_load()})")
         this = {"load": _load()}
         for name, args in cases(data, work, jobs, peer).items():
             store = work / f"store-{number}-{len(this)}.sqlite"  # a new store for each run
@@ -144,8 +163,8 @@ def rounds(data: Path, work: Path, count: int, repeat: int, jobs: int, peer: boo
                 row["store_bytes_per_profile"] = store.stat().st_size / count if store.exists() else None
             this[name] = row
             rows.setdefault(name, []).append(row)
-            print(f"  {name:<28} {row['seconds']:7.2f} s {row['per_second']:>9,.0f}/s {row['peak_mb']:>7.0f} MB"
-                  f"  cpu {row['cpu_seconds'] / count * 1e6:5.0f} µs a profile  exit {row['exit']}", flush=True)
+            say(f"  {name:<28} {row['seconds']:7.2f} s {row['per_second']:>9,.0f}/s {row['peak_mb']:>7.0f} MB"
+                f"  cpu {row['cpu_seconds'] / count * 1e6:5.0f} µs a profile  exit {row['exit']}")
         per_round.append(this)
     return rows, per_round
 
@@ -168,17 +187,17 @@ def agreement(work: Path) -> list[str]:
     return lines
 
 
-def memory_runs(data: Path, work: Path, count: int) -> list[dict]:
+def memory_runs(data: Path, work: Path, count: int, formats=("json", "csv", "md", "table")) -> list[dict]:
     found = []
     runs = [("validate", CLI + ["validate", str(data), "--format", "json"])]
-    for fmt in ("json", "csv", "md", "table"):
+    for fmt in formats:
         runs.append((f"screen --format {fmt}", CLI + ["screen", str(data), "--format", fmt, "--engine", "python",
                                                       "--no-audit", "-q", "-o", str(work / f"out.{fmt}")]))
     for name, args in runs:
         row = measure(args) | {"name": name, "profiles": count}
         row["per_second"] = count / row["seconds"]
-        print(f"  {name:<28} {count:>9,} {row['seconds']:8.1f} s {row['per_second']:>9,.0f}/s {row['peak_mb']:>7.0f} MB"
-              f"  exit {row['exit']}", flush=True)
+        say(f"  {name:<28} {count:>9,} {row['seconds']:8.1f} s {row['per_second']:>9,.0f}/s {row['peak_mb']:>7.0f} MB"
+            f"  exit {row['exit']}")
         found.append(row)
         for leftover in work.glob("out.*"):
             leftover.unlink()
@@ -239,7 +258,7 @@ def summary(rows: dict, per_round: list[dict], jobs: int, peer: bool) -> dict:
     def ratio(a, b, key="per_second"):
         return _median([r[a][key] / r[b][key] for r in per_round if a in r and b in r])
 
-    result = {"median": med,
+    result = {"median": med, "profiles": next(iter(rows.values()))[0]["profiles"],
               "cpu_us": {name: _median([r["cpu_seconds"] for r in runs]) / runs[0]["profiles"] * 1e6
                          for name, runs in rows.items()}}
     if peer:
@@ -253,7 +272,8 @@ def summary(rows: dict, per_round: list[dict], jobs: int, peer: bool) -> dict:
     return result
 
 
-def check(result: dict, memory: list[dict], stage_profile: dict, jobs: int, peer: bool) -> list[str]:
+def check(result: dict, memory: list[dict], stage_profile: dict, jobs: int, peer: bool,
+          not_run: list[str]) -> list[str]:
     lines = ["targets:"]
 
     def report(ok, text, miss=""):
@@ -293,11 +313,18 @@ def check(result: dict, memory: list[dict], stage_profile: dict, jobs: int, peer
     size = result["store_bytes_per_profile"]
     report(size is not None and size <= TARGETS["audit_bytes_per_profile"],
            f"audit store: {size:,.0f} bytes a profile (target <= 2,048; the input line as read is "
-           f"{result.get('line_bytes', 0):,.0f})")
+           f"{result.get('line_bytes', 0):,.0f})",
+           "a record keeps the input line as read, its SHA-256, one letter a rule, the verdict and the "
+           "decision's SHA-256; what would close it: compressing the stored input lines")
     for row in memory:
         report(row["peak_mb"] <= TARGETS["peak_mb"] and row["exit"] in (0, 1),
                f"{row['name']}, {row['profiles']:,} profiles: peak {row['peak_mb']:.0f} MB (target <= 100 MB"
-               + (f"; zen-engine holds {med['peer decision']['peak_mb']:.0f} MB at 20,000)" if peer else ")"))
+               + (f"; zen-engine holds {med['peer decision']['peak_mb']:.0f} MB at {result['profiles']:,})" if peer else ")")
+               + ("" if row["exit"] in (0, 1) else f", exit {row['exit']}"),
+               "the spool keeps a run of sorted results in memory before writing it, and the merge holds one "
+               "buffer a run; what would close it: smaller runs or a two-level merge")
+    for text in not_run:
+        lines.append(f"  NOT RUN {text}")
     speedup = result["jobs_speedup"]
     report(speedup >= TARGETS["jobs2_vs_jobs1"],
            f"--jobs {jobs}: {speedup:.2f}x --jobs 1 (target >= 1.6x on a quiet machine); whole process tree "
@@ -316,6 +343,8 @@ def main() -> int:
     parser.add_argument("--million", action=argparse.BooleanOptionalAction, default=True,
                         help="also the memory runs at 1,000,000 profiles (about half an hour)")
     parser.add_argument("--million-count", type=int, default=1_000_000)
+    parser.add_argument("--million-formats", nargs="+", default=["json"], choices=["json", "csv", "md", "table"],
+                        help="the collected outputs measured at 1,000,000 profiles (validate always is)")
     args = parser.parse_args()
     try:
         import zen  # noqa: F401
@@ -325,46 +354,85 @@ def main() -> int:
         peer = False
         print("zen-engine is not installed (pip install -e '.[bench]'): no peer, no ratios", file=sys.stderr)
     machine = {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
-               "processor": _processor(), "load_at_start": _load()}
-    print(f"sangloc benchmark · Python {machine['python']} · {machine['cpus']} cores · {machine['processor']} · "
-          f"load {machine['load_at_start']}")
+               "processor": _processor(), "load_at_start": _load(), "date": datetime.date.today().isoformat()}
+    command = "python bench/run.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
+    say(f"sangloc benchmark · {command} · {machine['date']} · Python {machine['python']} · {machine['cpus']} cores · "
+        f"{machine['processor']} · load {machine['load_at_start']}")
+    not_run = []
     with tempfile.TemporaryDirectory(prefix="sangloc-bench-") as folder:
         work = Path(folder)
         data = generate(args.profiles, work / "profiles.jsonl")
         line_bytes = data.stat().st_size / args.profiles
-        print(f"{args.profiles:,} generated profiles, {line_bytes:,.0f} bytes a line (JSON Lines)")
+        say(f"{args.profiles:,} generated profiles, {line_bytes:,.0f} bytes a line (JSON Lines), the same file for "
+            "every case")
         rows, per_round = rounds(data, work, args.profiles, args.rounds, args.jobs, peer)
-        print("agreement:")
+        say("agreement:")
         agree = agreement(work)
-        print("\n".join(agree))
-        print("stage profile, one process, CPU µs a profile (best of 3 over 3,000 profiles):")
+        for line in agree:
+            say(line)
+        say("stage profile, one process, CPU µs a profile (best of 3 over 3,000 profiles):")
         stage_profile = stages(data)
-        print("  " + ", ".join(f"{k} {v}" for k, v in stage_profile.items()))
-        print("memory:")
+        say("  " + ", ".join(f"{k} {v}" for k, v in stage_profile.items()))
+        say("memory:")
         memory = memory_runs(data, work, args.profiles)
         if args.million:
             data.unlink()
             big = generate(args.million_count, work / "million.jsonl")
-            memory += memory_runs(big, work, args.million_count)
+            memory += memory_runs(big, work, args.million_count, args.million_formats)
             big.unlink()
+            skipped = [f for f in ("json", "csv", "md", "table") if f not in args.million_formats]
+            if skipped:
+                not_run.append(f"screen --format {', '.join(skipped)} at {args.million_count:,} profiles: not "
+                               f"measured in this run, to keep it to about a quarter of an hour (they keep their "
+                               f"results in the same spool as --format json; measured above at {args.profiles:,}; "
+                               f"--million-formats runs them)")
+        else:
+            not_run.append("the 1,000,000-profile memory runs (--no-million)")
     result = summary(rows, per_round, args.jobs, peer)
     result["line_bytes"] = line_bytes
-    print("medians over the rounds:")
+    say("medians over the rounds:")
     for name, figures in result["median"].items():
         extra = ""
         if peer:
             extra = (f"  {result['vs_peer_decision'][name]:5.2f}x peer (decision)"
                      f"  {result['vs_peer_static'][name]:5.2f}x peer (static)")
-        print(f"  {name:<28} {figures['seconds']:7.2f} s {figures['per_second']:>9,.0f}/s "
-              f"{figures['peak_mb']:>7.0f} MB  cpu {result['cpu_us'][name]:5.0f} µs{extra}")
-    verdicts = check(result, memory, stage_profile, args.jobs, peer)
-    print("\n".join(verdicts))
+        say(f"  {name:<28} {figures['seconds']:7.2f} s {figures['per_second']:>9,.0f}/s "
+            f"{figures['peak_mb']:>7.0f} MB  cpu {result['cpu_us'][name]:5.0f} µs{extra}")
+    verdicts = check(result, memory, stage_profile, args.jobs, peer, not_run)
+    for line in verdicts:
+        say(line)
+    checks = [line for line in verdicts if line.startswith("  ")] + agree
     (ROOT / "bench" / "results.json").write_text(json.dumps(
-        {"machine": machine, "targets": TARGETS, "rounds": per_round, "summary": result, "memory": memory,
-         "stages_us": stage_profile, "agreement": agree, "checks": verdicts}, ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8")
-    print("written bench/results.json")
+        {"command": command, "machine": machine, "targets": TARGETS, "rounds": per_round, "summary": result,
+         "memory": memory, "stages_us": stage_profile, "agreement": agree, "checks": checks},
+        ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (ROOT / "bench" / "README.md").write_text(
+        "# Benchmark\n\n"
+        "Written by `bench/run.py` (see its docstring for what it measures and how); do not edit by hand.\n\n"
+        f"Latest run: `{command}`, {machine['date']}, {machine['cpus']} cores ({machine['processor']}), "
+        f"Python {machine['python']}.\n\n```\n" + "\n".join(PRINTED) + "\n```\n", encoding="utf-8")
+    quote_in_readme(command, machine, verdicts, agree)
+    print("written bench/results.json, bench/README.md and README.md's benchmark section")
     return 0
+
+
+README_START, README_END = "<!-- bench/run.py writes from here -->", "<!-- bench/run.py writes up to here -->"
+
+
+def quote_in_readme(command: str, machine: dict, verdicts: list[str], agree: list[str]) -> None:
+    """The README's benchmark section: the targets and agreement lines of this run, as printed."""
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    if README_START not in text or README_END not in text:
+        print("README.md has no benchmark markers: its section is not rewritten", file=sys.stderr)
+        return
+    section = (f"{README_START}\nLatest run (`{command}`, {machine['date']}) on this project's machine: "
+               f"{machine['cpus']} cores ({machine['processor']}), Python {machine['python']}; the whole "
+               "printout is in [bench/README.md](bench/README.md).\n\n```\n" + "\n".join(verdicts + ["agreement:"] + agree)
+               + f"\n```\n{README_END}")
+    before, rest = text.split(README_START, 1)
+    after = rest.split(README_END, 1)[1]
+    readme.write_text(before + section + after, encoding="utf-8")
 
 
 def _processor() -> str:
