@@ -126,8 +126,17 @@ class TallyRefused(SanglocError):
         self.problems = problems
         super().__init__("tally_refused", {"step": step, "source": source, "count": len(problems)})
 
+    #: The problems listed; a file with thousands of keying errors says how many more there are.
+    SHOWN = 50
+
     def text(self, lang: str = "vi") -> str:
-        return "\n".join([message(self.code, lang, self.params)] + [f"  {p.text(lang)}" for p in self.problems])
+        from .escape import one_line
+
+        lines = [one_line(message(self.code, lang, self.params))]
+        lines += [f"  {one_line(p.text(lang))}" for p in self.problems[:self.SHOWN]]
+        if len(self.problems) > self.SHOWN:
+            lines.append(message("problems_more", lang, {"count": len(self.problems) - self.SHOWN}))
+        return "\n".join(lines)
 
 
 class PartialFailure(SanglocError):

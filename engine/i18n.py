@@ -7,6 +7,8 @@ vocabulary: messages, outcome and verdict names, the levels of SPEC §4.
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 #: Labels of the enumerated values of the profile format (SPEC §4).
@@ -70,6 +72,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "board": ("Ban Thường vụ xem xét", "For the Standing Committee"),
         "wait": ("Chờ đến hạn", "Wait"),
         "planning": ("Quy hoạch", "Planning"),
+        "exception": ("Chỉ xét được khi có ngoại lệ", "Only by an approved exception"),
         "none": ("Không thể khắc phục", "Cannot be changed"),
     },
     "kind": {
@@ -140,7 +143,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not_mapping": ("hồ sơ phải là một ánh xạ (mapping), nhận được {got}",
                     "a profile must be a mapping, got {got}"),
     "missing": ("thiếu trường bắt buộc", "required field missing"),
-    "unknown_key": ("khóa không hợp lệ '{key}'{hint}", "unknown key '{key}'{hint}"),
+    "unknown_key": ("mục '{key}' không có trong mẫu hồ sơ nên chưa được đọc{hint}",
+                    "'{key}' is not a part of the profile, so it was not read{hint}"),
     "wrong_type": ("sai kiểu: cần {expected}, nhận được {got}",
                    "wrong type: expected {expected}, got {got}"),
     "bad_date": ("'{value}' không phải ngày tháng; ghi ngày/tháng/năm (15/03/2016), tháng/năm (03/2016 hoặc tháng 3/2016) hoặc năm (2016)",
@@ -148,8 +152,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "not_a_day": ("ngày '{value}' không có thật", "'{value}' is not a real day"),
     "not_exact": ("'{value}': cần ghi đủ ngày, tháng, năm (ví dụ 15/07/2020)",
                   "'{value}': a full date is needed (day, month and year, such as 15/07/2020)"),
-    "end_before_start": ("trước ngày bắt đầu ({end} < {start})",
-                         "before start ({end} < {start})"),
+    "end_before_start": ("{end} trước ngày bắt đầu {start}", "{end} is before the start, {start}"),
+    "until_before_decided": ("{end} trước ngày quyết định kỷ luật {start}",
+                             "{end} is before the date of the decision, {start}"),
     "unknown_title": ("chức danh '{value}' không có trong danh mục{hint}",
                       "title '{value}' is not in the catalog{hint}"),
     "ambiguous_title": ("chức danh '{value}' có thể là cấp tỉnh ({province}, ở thành phố trực thuộc Trung ương: {cities}) hoặc cấp huyện ({district}, ở thành phố thuộc tỉnh); hãy ghi rõ đơn vị (org), ví dụ 'Thành ủy Hà Nội' hoặc 'Thành ủy Vinh'",
@@ -160,12 +165,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                      "'{value}' is not an accepted value; write one of: {allowed}"),
     "too_many": ("nhiều quá {max_length} mục", "more than {max_length} entries"),
     "unknown_rule": ("không có tiêu chí '{value}' trong bộ quy tắc {pack}{hint}", "there is no rule '{value}' in pack {pack}{hint}"),
-    "exception_not_admitted": ("tiêu chí '{value}' không nhận ngoại lệ theo bộ quy tắc này",
-                               "rule '{value}' admits no exception under this pack"),
+    "exception_not_admitted": ("tiêu chí «{title_vi}» không nhận ngoại lệ theo bộ quy tắc này",
+                               "«{title_en}» admits no exception under this pack"),
     "exception_body": ("ngoại lệ do '{value}' chấp thuận không được tính cho tiêu chí này; chỉ: {allowed}",
                        "an exception approved by '{value}' does not count for this rule; only: {allowed}"),
     "exception_after_as_of": ("ngoại lệ ngày {value} sau ngày xét {as_of}", "the exception of {value} is dated after the as-of date {as_of}"),
-    "duplicate_exception": ("ghi hai ngoại lệ cho cùng tiêu chí '{value}'", "two exceptions are recorded for rule '{value}'"),
+    "duplicate_exception": ("ghi hai ngoại lệ cho cùng tiêu chí «{title_vi}»",
+                            "two exceptions are recorded for «{title_en}»"),
     "duplicate_assessment": ("tiêu chí '{value}' đã được ghi dưới tên '{first}'; mỗi tiêu chí chỉ ghi một lần",
                              "the criterion '{value}' is already recorded as '{first}'; record each criterion once"),
     "bad_choice": ("giá trị không hợp lệ '{value}'; cho phép: {allowed}",
@@ -205,6 +211,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # files
     "broken_link": ("liên kết tượng trưng trỏ tới '{target}', nơi không có tệp nào",
                     "symbolic link to '{target}', where there is no file"),
+    "not_regular_file_named": ("'{path}' không phải tệp thường (thư mục, FIFO, thiết bị hoặc socket); không đọc",
+                               "'{path}' is not a regular file (a folder, a FIFO, a device or a socket); not read"),
     "not_regular_file": ("không phải tệp thường (thư mục, FIFO, thiết bị hoặc socket); không đọc",
                          "not a regular file (a folder, a FIFO, a device or a socket); not read"),
     "file_unreadable": ("không đọc được tệp: {reason}", "cannot read the file: {reason}"),
@@ -219,10 +227,49 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "too_long": ("dài quá {max_length} ký tự", "longer than {max_length} characters"),
     "file_syntax": ("lỗi cú pháp {fmt}: {reason}", "{fmt} syntax error: {reason}"),
     "path_missing": ("không tìm thấy đường dẫn '{path}'", "path '{path}' does not exist"),
-    "no_profile_files": ("không có tệp hồ sơ (.yaml, .yml, .json, .jsonl) trong '{path}'",
-                         "no profile files (.yaml, .yml, .json, .jsonl) under '{path}'"),
-    "unsupported_file": ("'{path}': chỉ đọc được tệp .yaml, .yml, .json, .jsonl",
-                         "'{path}': only .yaml, .yml, .json and .jsonl files can be read"),
+    "no_profile_files": ("không có tệp hồ sơ (.yaml, .yml, .json, .jsonl, .xlsx, .csv) trong '{path}'",
+                         "no profile files (.yaml, .yml, .json, .jsonl, .xlsx, .csv) under '{path}'"),
+    "unsupported_file": ("'{path}': chỉ đọc được tệp .yaml, .yml, .json, .jsonl, .xlsx, .csv",
+                         "'{path}': only .yaml, .yml, .json, .jsonl, .xlsx and .csv files can be read"),
+    # workbooks and CSV files of profiles (engine/profile/workbook.py)
+    "workbook_unreadable": ("không đọc được sổ tính .xlsx: {reason}", "cannot read the .xlsx workbook: {reason}"),
+    "csv_not_utf8": ("tệp CSV không phải văn bản UTF-8 (byte {offset}); trong Excel hãy lưu bằng «CSV UTF-8 (Comma delimited)»",
+                     "the CSV file is not UTF-8 text (byte {offset}); in Excel save it as «CSV UTF-8 (Comma delimited)»"),
+    "no_profile_sheets": ("sổ tính không có trang «Cán bộ»; các trang của mẫu hồ sơ: {sheets} (tạo mẫu bằng lệnh sangloc template)",
+                          "the workbook has no «Cán bộ» sheet; the sheets of the profile layout: {sheets} (make one with sangloc template)"),
+    "csv_unknown_part": ("không nhận ra tệp {file} là trang nào của mẫu hồ sơ từ dòng tiêu đề ({headers}); có thể là: {parts}",
+                         "cannot tell which sheet of the profile layout {file} is from its header row ({headers}); it may be: {parts}"),
+    "csv_not_profiles": ("tệp CSV không có cột nào của mẫu hồ sơ nên không được đọc",
+                         "the CSV file has no column of the profile layout and is not read"),
+    "csv_no_cadres": ("không có tệp CSV nào là trang «Cán bộ» (Mã hồ sơ, Họ và tên, Giới tính, Ngày sinh); các tệp {sheets} ghép với cán bộ của trang đó theo mã hồ sơ",
+                      "no CSV file is the «Cán bộ» sheet (Mã hồ sơ, Họ và tên, Giới tính, Ngày sinh); the files of {sheets} join to its cadres by id"),
+    "header_missing": ("không tìm thấy dòng tiêu đề có cột «{header}» trong {rows} dòng đầu; các dòng của trang này không được đọc",
+                       "no header row with the column «{header}» in the first {rows} rows; the rows of this sheet are not read"),
+    "column_repeated": ("cột «{header}» có hai lần; hãy giữ một cột", "the column «{header}» appears twice; keep one"),
+    "unknown_column": ("cột «{header}» không thuộc mẫu nên không được đọc{hint}",
+                       "the column «{header}» is not part of the layout and is not read{hint}"),
+    "cell_empty": ("ô bắt buộc còn trống", "a required cell is empty"),
+    "column_missing": ("trang này thiếu cột bắt buộc «{header}»", "this sheet lacks the required column «{header}»"),
+    "cell_formula": ("ô có công thức chưa được tính nên chưa có giá trị; hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại",
+                     "the cell's formula was never computed, so it has no value; open the file in Excel or LibreOffice and save it"),
+    "cell_error": ("ô có giá trị lỗi {value}; hãy sửa công thức hoặc ghi giá trị", "the cell holds the error {value}; fix the formula or write the value"),
+    "id_not_text": ("mã hồ sơ {value} không phải văn bản hay số nguyên; hãy định dạng cột «Mã hồ sơ» là Văn bản (Text) rồi nhập lại",
+                    "profile id {value} is neither text nor a whole number; format the «Mã hồ sơ» column as Text and type it again"),
+    "orphan_rows": ("không có cán bộ nào mang mã hồ sơ '{value}' ở trang «Cán bộ»; các dòng này không được dùng: {rows}",
+                    "no cadre has the profile id '{value}' on the «Cán bộ» sheet; these rows are not used: {rows}"),
+    "row_without_id": ("dòng có dữ liệu nhưng chưa ghi mã hồ sơ nên không ghép được với cán bộ nào: {rows}",
+                       "rows with data but no profile id, joined to no cadre: {rows}"),
+    "duplicate_row": ("mã hồ sơ '{value}' đã có ở dòng {other} của trang «{sheet}»; mỗi cán bộ chỉ một dòng ở trang này",
+                      "profile id '{value}' is already on row {other} of the «{sheet}» sheet; one row per cadre there"),
+    "duplicate_year_row": ("năm {value} đã ghi ở dòng {other}; mỗi năm một dòng", "the year {value} is already on row {other}; one row a year"),
+    "duplicate_criterion_row": ("tiêu chuẩn '{value}' đã ghi ở dòng {other}; mỗi tiêu chuẩn một dòng",
+                                "the criterion '{value}' is already on row {other}; one row a criterion"),
+    "name_mismatch": ("họ tên '{value}' khác họ tên ở trang «Cán bộ» ('{expected}') của mã hồ sơ {id}; hãy kiểm tra mã hồ sơ của dòng này",
+                      "the name '{value}' differs from the «Cán bộ» sheet's name ('{expected}') for profile id {id}; check this row's id"),
+    "merged_cells": ("các ô này được gộp (merge) nên chỉ ô đầu có giá trị; hãy bỏ gộp và ghi giá trị ở từng dòng",
+                     "these cells are merged, so only the first holds a value; unmerge them and write the value on every row"),
+    "xlsx_needs_output": ("định dạng xlsx cần --output TỆP.xlsx", "the xlsx format needs --output FILE.xlsx"),
+    "import_output_file": ("--output phải là một thư mục, không phải tệp: '{path}'", "--output must be a folder, not a file: '{path}'"),
     # rule packs
     "pack_invalid": ("bộ quy tắc '{path}' không hợp lệ ({count} lỗi):",
                      "rule pack '{path}' is invalid ({count} problems):"),
@@ -317,7 +364,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "pack_untested": ("không có ca kiểm thử nào đạt tới kết quả '{outcome}' của quy tắc này",
                       "no test case reaches outcome '{outcome}' of this rule"),
     # commands
-    "memo_some_invalid": ("tờ trình chỉ gồm các hồ sơ hợp lệ; {count} hồ sơ cần bổ sung, sửa chữa (xem các thông báo ở trên hoặc --errors)",
+    "memo_some_invalid": ("Tờ trình chỉ gồm các hồ sơ hợp lệ; {count} hồ sơ cần bổ sung, sửa chữa (danh sách ở trên)",
                           "the memo holds the valid profiles only; {count} files need completing or correcting (see the messages above or --errors)"),
     "some_invalid": ("{count} hồ sơ lỗi chưa được xét; xem các thông báo ở trên",
                      "{count} invalid profiles were not screened; see the messages above"),
@@ -359,8 +406,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                         "--output '{path}' is a sangloc audit store (or one of its side files); the store is never written over: choose another output file"),
     "output_is_database": ("--output '{path}' là một cơ sở dữ liệu SQLite (hoặc tệp đi kèm của nó), không phải tệp kết quả; không ghi đè: hãy chọn tên tệp khác",
                            "--output '{path}' is an SQLite database (or one of its side files), not an output file; it is not written over: choose another file"),
-    "output_is_input": ("--output '{path}' là tệp đầu vào của lần chạy này (hồ sơ hoặc tệp của bộ quy tắc); không ghi đè: hãy chọn tên tệp kết quả khác",
-                        "--output '{path}' is an input of this run (a profile or a file of the rule pack); it is not written over: choose another output file"),
+    "output_is_input": ("--output '{path}' là tệp đầu vào của lần chạy này (hồ sơ, tệp của bộ quy tắc, kết quả sàng lọc, tệp quy trình hoặc bảng kiểm phiếu); không ghi đè: hãy chọn tên tệp kết quả khác",
+                        "--output '{path}' is an input of this run (a profile, a file of the rule pack, a screening result, a process file or a tally sheet); it is not written over: choose another output file"),
     "output_is_folder": ("--output '{path}' là một thư mục; cần tên một tệp", "--output '{path}' is a folder; give a file name"),
     "output_special_file": ("--output '{path}' không phải tệp thường, FIFO hay thiết bị ký tự; không ghi vào đó",
                             "--output '{path}' is not a regular file, a FIFO or a character device; nothing is written there"),
@@ -384,6 +431,9 @@ def message(code: str, lang: str, params: dict) -> str:
     for key in ("expected", "got"):
         if key in values:
             values[key] = label("type", values[key], lang)
+    for key in ("end", "start"):  # dates as documents write them: 01/3/2012, 2016, tháng 3/2016
+        if isinstance(values.get(key), str) and re.fullmatch(r"\d{4}(-\d{2}){0,2}|unknown", values[key]):
+            values[key] = fmt_date(values[key], lang)
     for key in ("field", "other"):  # a tally's fields are named in words, then as written
         if key in values:
             values[f"{key}_label"] = label("field", values[key], lang)
@@ -395,7 +445,7 @@ def did_you_mean(candidates: list[str], lang: str) -> str:
     if not candidates:
         return ""
     joined = ", ".join(f"'{c}'" for c in candidates)
-    return f"; có phải ý bạn là {joined}?" if lang == "vi" else f"; did you mean {joined}?"
+    return f"; có phải là {joined}?" if lang == "vi" else f"; did you mean {joined}?"
 
 
 # -- steps 2–5 (SPEC §6) ---------------------------------------------------
@@ -460,12 +510,25 @@ _MESSAGES.update({
                               "'{path}' is not a sangloc process file ({reason}); `sangloc process init` makes one"),
     "process_journal_broken": ("tệp quy trình '{path}' đã bị sửa ngoài sangloc: mục {entry} không còn khớp ({detail}); dùng bản sao lưu hoặc đối chiếu với sổ kiểm toán (`sangloc audit replay`)",
                                "the process file '{path}' was edited outside sangloc: entry {entry} no longer holds ({detail}); use a backup or compare with the audit store (`sangloc audit replay`)"),
+    "process_not_regular": ("tệp quy trình '{path}' không phải tệp thường (thư mục, FIFO, thiết bị hay luồng vào); sangloc chỉ đọc và ghi lại một tệp quy trình thường",
+                            "the process file '{path}' is not a regular file (a folder, a FIFO, a device or a stream); sangloc reads and rewrites only a regular process file"),
+    "process_option_too_long": ("{option} dài hơn {max} ký tự", "{option} is longer than {max} characters"),
+    "process_journal_full": ("nhật ký của tệp quy trình đã có {max} mục, mức tối đa; không ghi thêm",
+                             "the process file's journal holds {max} entries, the most it may; nothing more is recorded"),
+    "process_too_many_candidates": ("danh sách bước 1 sẽ có {count} người; một quy trình có nhiều nhất {max}",
+                                    "the step-1 list would hold {count} candidates; a process holds at most {max}"),
+    "process_too_many_steps": ("bộ quy tắc {pack} khai báo {count} bước; một quy trình có nhiều nhất {max} bước",
+                               "rule pack {pack} declares {count} steps; a process has at most {max}"),
     "process_busy": ("tệp quy trình '{path}' đang được một lần ghi khác giữ quá {seconds} giây; chưa ghi gì, hãy chạy lại lệnh",
                      "the process file '{path}' has been held by another entry for over {seconds} seconds; nothing was recorded, run the command again"),
     "process_changed_meanwhile": ("tệp quy trình '{path}' vừa bị thay đổi bởi một lần ghi khác; chưa ghi gì, hãy chạy lại lệnh",
                                   "the process file '{path}' was changed by another entry meanwhile; nothing was recorded, run the command again"),
     "process_from_unknown": ("--from '{value}': không có tệp kết quả sàng lọc nào như vậy, cũng không có lần chạy như vậy trong sổ kiểm toán {path} (xem `sangloc audit runs`)",
                              "--from '{value}': there is no such screening result file, nor such a run in the audit store {path} (see `sangloc audit runs`)"),
+    "process_from_not_regular": ("--from '{path}' không phải tệp thường (thư mục, FIFO, thiết bị); cần tệp JSON của `sangloc screen --format json` hoặc mã một lần chạy",
+                                 "--from '{path}' is not a regular file (a folder, a FIFO, a device); give the JSON of `sangloc screen --format json` or a run id"),
+    "process_from_broken_link": ("--from '{path}' là liên kết tượng trưng trỏ tới nơi không có tệp nào",
+                                 "--from '{path}' is a symbolic link to where there is no file"),
     "process_not_screening": ("'{path}' không phải kết quả sàng lọc dạng JSON của `sangloc screen --format json` ({reason})",
                               "'{path}' is not the JSON of `sangloc screen --format json` ({reason})"),
     "process_cleared_unknown": ("--cleared {value}: không có trong kết quả sàng lọc{hint}",
@@ -476,7 +539,7 @@ _MESSAGES.update({
                                    "--cleared needs --cleared-on DATE: the date the step-1 meeting cleared them"),
     "process_bad_summoned": ("--summoned '{value}' phải có dạng BƯỚC=SỐ NGƯỜI (ví dụ 2=120), với bước từ {first} đến {last}",
                              "--summoned '{value}' must be STEP=NUMBER (such as 2=120), with a step from {first} to {last}"),
-    "process_no_section": ("bộ quy tắc {pack} không khai báo các bước của quy trình (process); dùng thứ tự và ngưỡng mặc định, không có căn cứ",
+    "process_no_section": ("bộ quy tắc {pack} không khai báo các bước của quy trình; dùng thứ tự và ngưỡng mặc định, không có căn cứ",
                            "rule pack {pack} declares no process section; the default order and thresholds are used, without basis"),
     "process_pack_differs": ("kết quả sàng lọc được lập theo bộ quy tắc {screened}; quy trình dùng bộ quy tắc {used}",
                              "the screening was made under rule pack {screened}; the process uses rule pack {used}"),
@@ -496,6 +559,7 @@ _MESSAGES.update({
     # tallies (SPEC §6): each names its fields and their numbers
     "tally_refused": ("không ghi kết quả bước {step} từ {source}: {count} lỗi, chưa ghi gì:",
                       "step {step} from {source} refused, nothing recorded; problems: {count}"),
+    "problems_more": ("  … và {count} lỗi khác", "  … and {count} more"),
     "tally_syntax": ("lỗi cú pháp {fmt}: {reason}", "{fmt} syntax error: {reason}"),
     "tally_format": ("chỉ đọc được bảng kiểm phiếu .yaml, .yml, .json, .csv (nhận được '{suffix}')",
                      "a tally sheet must be .yaml, .yml, .json or .csv (got '{suffix}')"),
@@ -511,6 +575,20 @@ _MESSAGES.update({
                         "{field_label} ({field}) must be a whole number ≥ 0, got '{value}'"),
     "tally_bad_text": ("{field_label} ({field}) phải là văn bản, nhận được '{value}'",
                        "{field_label} ({field}) must be text, got '{value}'"),
+    "tally_count_too_large": ("{field_label} ({field}) có {digits} chữ số; một con số kiểm phiếu có nhiều nhất {max} chữ số",
+                              "{field_label} ({field}) has {digits} digits; a count of people or ballots has at most {max}"),
+    "tally_control_character": ("{field_label} ({field}) chứa ký tự điều khiển, ký tự đổi chiều văn bản hoặc ký tự vô hình ({char}), khiến người đọc biên bản không thấy hoặc thấy sai thứ tự: '{value}'; hãy gõ lại văn bản",
+                                "{field_label} ({field}) holds a control, text-direction or invisible character ({char}) that the minutes' reader would not see, or would see reordered: '{value}'; type the text again"),
+    "tally_csv_formula": ("{field_label} ({field}) bắt đầu như một công thức bảng tính ('{value}'); bảng CSV chỉ chứa giá trị: hãy xuất giá trị, hoặc viết văn bản không bắt đầu bằng = + - @",
+                          "{field_label} ({field}) starts like a spreadsheet formula ('{value}'); a CSV tally holds values: export the values, or write the text so that it does not start with = + - @"),
+    "tally_too_many": ("{field_label} ({field}) liệt kê {count} mục; nhiều nhất {max}",
+                       "{field_label} ({field}) lists {count}; at most {max}"),
+    "tally_not_storable": ("không lưu được vào nhật ký của tệp quy trình: {reason}",
+                           "cannot be kept in the process file's journal: {reason}"),
+    "tally_csv_semicolon": ("các cột được ngăn bằng dấu chấm phẩy (;): hãy lưu bảng dạng CSV ngăn bằng dấu phẩy, hai cột `field,value`",
+                            "the columns are separated by semicolons (;): save the sheet as comma-separated CSV, two columns `field,value`"),
+    "tally_file_too_large": ("tệp quá lớn ({size} KB, tối đa {max} KB): bảng kiểm phiếu hay tệp phiếu chỉ là vài trang",
+                             "the file is too large ({size} KB, at most {max} KB): a tally or a file of ballot papers is a few pages"),
     "tally_bad_date": ("{field_label} ({field}) '{value}' không phải ngày hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)",
                        "{field_label} ({field}) '{value}' is not a real date (YYYY-MM-DD or DD/MM/YYYY)"),
     "tally_step_differs": ("bảng ghi bước {value} (step) nhưng lệnh ghi --step {step}",
@@ -535,6 +613,10 @@ _MESSAGES.update({
                           "step {step} cannot be recorded yet: the next step of the process is step {next}"),
     "tally_order_finished": ("quy trình đã ghi đủ {last} bước; muốn sửa bước cuối thì dùng --replaces {entry} --reason \"…\"",
                              "all {last} steps are recorded; to correct the last one use --replaces {entry} --reason \"…\""),
+    "journal_step_outside": ("bước {step} không thuộc các bước {first}–{last} của quy trình này",
+                             "step {step} is not one of this process's steps {first}–{last}"),
+    "journal_replaces_not_last": ("mục này thay mục {replaces}, nhưng mục {replaces} không phải mục đang có hiệu lực cuối cùng của bước {step}",
+                                  "it replaces entry {replaces}, which is not the last entry in effect of step {step}"),
     "tally_double_differs": ("hai lần nhập khác nhau: {field} — {first} ghi {a}, {second} ghi {b}",
                              "the two entries differ: {field} — {first} says {a}, {second} says {b}"),
     "tally_double_same_file": ("hai lần --tally là cùng một nội dung ({file}); nhập hai lần cần hai tệp do hai người nhập độc lập",
@@ -544,6 +626,10 @@ _MESSAGES.update({
     "ballot_unknown_mark": ("'{value}' không có trong danh sách bước {step}{hint}; tên ghi thêm ngoài danh sách viết với dấu + đứng trước",
                             "'{value}' is not on the list of step {step}{hint}; write a name added outside the list with a leading +"),
     "ballot_twice": ("'{value}' được ghi hai lần trên cùng một phiếu", "'{value}' is written twice on one paper"),
+    "ballot_control_character": ("dòng chứa ký tự điều khiển, đổi chiều, ký tự vô hình hoặc ngắt dòng ẩn ({char}): '{value}'; hãy gõ lại dòng này",
+                                 "the line holds a control, text-direction, invisible or hidden line-break character ({char}): '{value}'; type the line again"),
+    "ballot_line_too_long": ("dòng dài hơn {max} ký tự: một phiếu chỉ ghi vài mã hồ sơ",
+                             "the line is longer than {max} characters: a paper names a few profile ids"),
     "ballot_no_papers": ("tệp không có phiếu nào", "the file holds no ballot paper"),
     # flags (SPEC §6)
     "flag_not_quorate": ("Bước {step}: có mặt {present}/{summoned} người, dưới mức tối thiểu {quorum} số được triệu tập ({needed} người); hội nghị không đủ điều kiện tiến hành, không ai được chuyển tiếp, bước này phải tổ chức lại",

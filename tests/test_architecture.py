@@ -79,7 +79,9 @@ def test_the_default_path_really_calls_durable_rules(runner, monkeypatch):
     must change what `screen` does by default: one call a profile, with all its facts."""
     import json
 
-    import durable_rules_engine
+    from sangloc.engine.decide.matchers.durable import _engine
+
+    durable_rules_engine = _engine()  # durable-rules' C core as sangloc loads it (lazily bound on Python 3.13)
 
     from sangloc.engine.commands.main import main
 

@@ -272,7 +272,7 @@ def test_invalid_profiles_are_recorded_with_their_errors(runner, tmp_path):
                                                  encoding="utf-8")
     assert runner.invoke(main, ["screen", str(tmp_path / "batch")]).exit_code == 1
     why = runner.invoke(main, ["audit", "why", "B-11", "--lang", "en"]).stdout
-    assert "invalid, not screened" in why and "gender" in why
+    assert "invalid, not screened" in why and "Giới tính" in why
     runs = json.loads(runner.invoke(main, ["audit", "runs", "--format", "json"]).stdout)
     assert runs[0]["invalid"][0]["profile_id"] == "B-11"
 

@@ -142,7 +142,7 @@ def test_rules_list_and_show(runner):
     assert "số tiêu chuẩn, điều kiện: 15" in shown.stdout
     by_pack_id = runner.invoke(main, ["rules", "show", "pho-bi-thu-tinh-uy-2020", "--lang", "en"])
     assert by_pack_id.exit_code == 0
-    assert "version: 2" in by_pack_id.stdout and "(digest): sha256:" in by_pack_id.stdout and "rules: 15" in by_pack_id.stdout
+    assert "version: 2" in by_pack_id.stdout and "check code (digest): sha256:" in by_pack_id.stdout and "rules: 15" in by_pack_id.stdout
     rule = runner.invoke(main, ["rules", "show", "chu-chot-cap-huyen"])
     assert "«đã kinh qua lãnh đạo chủ chốt cấp huyện»" in rule.stdout
     assert runner.invoke(main, ["rules", "check", "pho-bi-thu-tinh-uy-2020"]).exit_code == 0

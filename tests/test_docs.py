@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,7 +18,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = [["screen"], ["explain"], ["memo"], ["validate"], ["diff"], ["schema"], ["rules", "list"], ["rules", "show"],
             ["rules", "check"], ["rules", "test"], ["rules", "new"], ["rules", "lock"],
             ["audit", "runs"], ["audit", "show"], ["audit", "why"], ["audit", "replay"], ["audit", "diff"],
-            ["audit", "verify"], ["process", "init"], ["process", "record"], ["process", "status"]]
+            ["audit", "verify"], ["process", "init"], ["process", "record"], ["process", "status"], ["template"],
+            ["import"], ["export"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=[" ".join(c) for c in COMMANDS])
@@ -37,15 +39,29 @@ def test_readme_starts_with_the_two_commands_and_ci_runs_the_second():
 
 
 @pytest.mark.slow
-def test_plain_install_ships_the_rule_packs(tmp_path):
-    """`pip install .` (not only an editable install) must carry rules/ with it."""
+def test_plain_install_ships_one_package_with_its_packs(tmp_path):
+    """`pip install .` (not only an editable install) installs one top-level package,
+    `sangloc`, with every subpackage and the rule packs as package data. Built from the
+    tracked files copied elsewhere, so that a stale build/ folder cannot hide a gap."""
+    source = tmp_path / "source"
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    for name in filter(None, tracked.decode("utf-8").split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
-                    "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+                    "-w", str(tmp_path), str(source)], check=True, capture_output=True)
     wheel = next(tmp_path.glob("sangloc-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
-    for name in ("cli.py", "engine/compiler.py", "rules/pho-bi-thu-tinh-uy-2020/pack.yaml",
+    assert {name.split("/", 1)[0] for name in names} == {"sangloc", wheel.name.split("-py")[0] + ".dist-info"}
+    packages = sorted(path.parent.relative_to(ROOT).as_posix() for path in ROOT.glob("engine/**/__init__.py"))
+    for package in packages + ["rules"]:
+        assert f"sangloc/{package}/__init__.py" in names, package
+    modules = sorted(path.relative_to(ROOT).as_posix() for path in ROOT.glob("engine/**/*.py"))
+    assert [m for m in modules if f"sangloc/{m}" not in names] == []
+    for name in ("cli.py", "rules/pho-bi-thu-tinh-uy-2020/pack.yaml", "rules/pho-bi-thu-tinh-uy-2020/pack.lock",
                  "rules/pho-bi-thu-tinh-uy-2020/catalog.yaml", "rules/pho-bi-thu-tinh-uy-2020/source-article.txt"):
-        assert name in names
+        assert f"sangloc/{name}" in names, name
 
 
 def test_readme_quotes_the_latest_benchmark_run():

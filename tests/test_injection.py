@@ -87,18 +87,21 @@ def test_json_keeps_the_data_but_escapes_what_a_terminal_would_obey(runner):
 _OUR_HTML = {'<h1 align="center">', "</h1>", "<sub>", "</sub>"}
 
 
-def _markdown_holds_no_data_html(text: str) -> None:
+def _markdown_holds_no_data_html(text: str, ours: set = _OUR_HTML) -> None:
     md = MarkdownIt("commonmark").enable("table")
     tokens = md.parse(text)
     for token in tokens:
         for item in [token, *(token.children or [])]:
             if item.type in ("html_inline", "html_block"):
                 for tag in re.findall(r"<[^>]*>", item.content):
-                    assert tag in _OUR_HTML, f"raw HTML from the data: {item.content!r}"
+                    assert tag in ours, f"raw HTML from the data: {item.content!r}"
             if item.type in ("link_open", "image"):
                 assert not str(item.attrs.get("href", item.attrs.get("src", ""))).startswith("javascript:")
     rendered = md.render(text)
-    assert "<script" not in rendered and "<img" not in rendered and "<b>" not in rendered
+    for tag in ours:  # the document's own markup set aside, nothing the data wrote is an element
+        rendered = rendered.replace(tag, "")
+    for tag in ("<script", "<img", "<b>", "<i>", "<iframe", "<a "):
+        assert tag not in rendered, f"{tag} from the data in {rendered[max(0, rendered.find(tag) - 80):][:200]!r}"
     # every row of every table has as many cells as its header: a `|` in a name shifts nothing
     rows, header = [], None
     for token in tokens:
@@ -149,7 +152,7 @@ def test_no_csv_cell_starts_a_formula(runner):
     for row in rows:
         for cell in row:
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r", "\n"), cell
-    invalid = next(row for row in rows if row[2] == "Hồ sơ chưa đọc được")
+    invalid = next(row for row in rows if row[2] == "Hồ sơ cần bổ sung, sửa chữa")
     assert invalid[0].startswith("'=1+1") and invalid[1].startswith("'\\u0009=cmd")
 
 
@@ -187,3 +190,105 @@ def test_word_memo_opens_and_shows_the_controls(runner, tmp_path):
     joined = "\n".join(texts)
     terminal_safe(joined)
     assert "\\u001b" in joined and "\\u0000" in joined
+
+
+# -- steps 2–5: the minutes, the status, the audit path ------------------------------------
+
+#: What a name, a note, a clerk or a file name may hold that is harmless as text and
+#: harmful as markup: HTML, a Markdown link to javascript:, table pipes, emphasis.
+MARKUP = "<script>alert(1)</script> | ![x](javascript:alert(1)) *đậm* <img src=x onerror=alert(1)> &amp;"
+#: Terminal escapes, a bidi override and a line break: what a terminal would obey.
+ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\u202egnp.exe\n| giả | mạo |"
+_MINUTES_HTML = _OUR_HTML | {'<p align="center">', "<b>", "</b>", "</p>"}
+
+
+@pytest.fixture
+def hostile_process(runner, tmp_path):
+    """A process whose every text from a file or an option is hostile: a candidate's name from
+    the screening, the clerk (--by), the step-1 meeting's record and note, the tally's place,
+    note, clerk, counting board and reasons, and the tally's own file name."""
+    import yaml
+
+    from test_process import BASE, PROFILES as FIFTEEN
+
+    screening = tmp_path / "ket-qua.json"
+    assert runner.invoke(main, ["screen", str(FIFTEEN), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
+    report = json.loads(screening.read_text(encoding="utf-8"))
+    next(r for r in report["results"] if r["profile_id"] == "DT-0001")["full_name"] = "Nguyễn " + MARKUP
+    screening.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
+    process = tmp_path / "quy-trinh.json"
+    _run(runner, "process", "init", "--from", str(screening), "--output", str(process), "--by", ESCAPES,
+         "--cleared", "DT-0003", "--cleared", "DT-0004", "--cleared-on", "2020-08-25",
+         "--cleared-record", MARKUP + "\n| bản | ghi |", "--cleared-note", ESCAPES)
+    folder = tmp_path / ("bảng <script>x | \x1b]0;T\x07\n*")  # no slash: it would be a folder of its own
+    folder.mkdir()
+    sheet = folder / "buoc-2 <b>|x.yaml"
+    sheet.write_text(yaml.safe_dump({**BASE, "place": MARKUP, "note": MARKUP + " `mã` [x](javascript:alert(1))",
+                                     "clerk": "<b>Thu</b> | x", "counting_board": ["<b>Tổ</b> | trưởng", "*Thành* viên"],
+                                     "ballots": {**BASE["ballots"], "invalid_reasons": {"<i>rách</i> | x": 2}}},
+                                    allow_unicode=True), encoding="utf-8")
+    recorded = _run(runner, "process", "record", str(process), "--step", "2", "--tally", str(sheet), "--by", ESCAPES)
+    assert "Nguyễn <script>" in recorded.stdout  # shown as it is, on its own line, never obeyed
+    doc = json.loads(process.read_text(encoding="utf-8"))  # a name a hand edit gave escapes: shown, not obeyed
+    doc["candidates"][3]["full_name"] = "Lê \x1b]52;c;ZWNobyBvd25lZA==\x07Thị\u202e \x00Hương\n| giả |"
+    process.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return process
+
+
+def _no_forged_line(text: str) -> None:
+    assert not [line for line in text.splitlines() if line.lstrip().startswith(("| giả", "| bản"))], text
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_process_status_and_json_hold_no_control(runner, hostile_process, lang):
+    table = _run(runner, "process", "status", str(hostile_process), "--lang", lang)
+    _no_forged_line(table.stdout)
+    data = json.loads(_run(runner, "process", "status", str(hostile_process), "--format", "json",
+                           "--lang", lang).stdout)
+    names = {c["profile_id"]: c["full_name"] for c in data["step1"]["candidates"]}
+    assert names["DT-0001"] == "Nguyễn " + MARKUP  # the data round-trips for programs
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_minutes_in_markdown_render_no_html_and_keep_their_columns(runner, hostile_process, lang):
+    for step in ([], ["--step", "2"]):
+        result = _run(runner, "process", "status", str(hostile_process), "--format", "md", "--lang", lang, *step,
+                      "--issuer", "TỈNH ỦY <script>x</script> | y", "--place", "Hà Nội\x1b[2J")
+        _markdown_holds_no_data_html(result.stdout, _MINUTES_HTML)
+        _no_forged_line(result.stdout)
+        assert "onerror=alert(1)" in result.stdout
+
+
+def test_minutes_in_html_hold_no_element_from_the_data(runner, hostile_process):
+    result = _run(runner, "process", "status", str(hostile_process), "--format", "html",
+                  "--issuer", "TỈNH ỦY <script>x</script>", "--number", "Số 1\x1b[2J")
+    parser = _Elements()
+    parser.feed(result.stdout)
+    assert not {"script", "img", "i", "iframe", "a"} & set(parser.tags) and not parser.handlers
+    assert "&lt;script&gt;" in result.stdout and "&lt;b&gt;Tổ&lt;/b&gt;" in result.stdout
+
+
+def test_minutes_in_word_open_and_show_the_controls(runner, hostile_process, tmp_path):
+    from docx import Document
+
+    out = tmp_path / "bien-ban.docx"
+    _run(runner, "process", "status", str(hostile_process), "--format", "docx", "-o", str(out),
+         "--issuer", "TỈNH ỦY \x00\x1b[2J")
+    document = Document(str(out))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    joined = "\n".join(texts)
+    terminal_safe(joined)
+    assert "\\u001b" in joined and "\\u0000" in joined and "\\u202e" in joined and "<script>" in joined
+
+
+def test_the_audit_path_of_a_person_holds_no_control(runner, hostile_process):
+    process_id = json.loads(hostile_process.read_text(encoding="utf-8"))["id"]
+    for person in ("DT-0001", "DT-0003", "DT-0004"):
+        for lang in ("vi", "en"):
+            why = _run(runner, "audit", "why", person, "--lang", lang)
+            _no_forged_line(why.stdout)
+            assert "Bước 2" in why.stdout or "Step 2" in why.stdout
+    _run(runner, "audit", "why", "DT-0001", "--format", "json")
+    _run(runner, "audit", "replay", process_id)
+    _run(runner, "audit", "verify")

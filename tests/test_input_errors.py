@@ -45,7 +45,9 @@ def test_broken_input_message_in_vietnamese_keeps_the_path(runner, name):
     assert "Hồ sơ lỗi:" in result.stderr
     first = EXPECTED[name][0]
     if "." in first or "[" in first or first in ("id", "gender", "birth_date", "full_name"):
-        assert first in result.stderr
+        from test_hostile_inputs import assert_named
+
+        assert_named(first, result.stderr)
 
 
 def test_python_tag_never_runs(runner, tmp_path):
@@ -112,7 +114,8 @@ def test_unknown_assessment_is_an_error_with_suggestions(runner, tmp_path):
     path.write_text(text + "assessments:\n  trung-thanhh: {result: met}\n", encoding="utf-8")
     result = runner.invoke(main, ["screen", str(path), "--lang", "en"])
     assert result.exit_code == 2
-    assert "assessments.trung-thanhh" in result.stderr and "did you mean 'trung-thanh'" in result.stderr
+    assert "The Standing Committee's finding on «trung-thanhh»" in result.stderr
+    assert "did you mean 'trung-thanh'" in result.stderr
 
 
 def test_utf8_bom_is_accepted(runner, tmp_path):
@@ -181,7 +184,7 @@ def test_hidden_files_are_skipped_and_empty_files_warned(runner, tmp_path):
     (tmp_path / "empty.yaml").write_text("# nothing yet\n", encoding="utf-8")
     result = runner.invoke(main, ["screen", str(tmp_path), "--lang", "en"])
     assert result.exit_code == 0
-    assert "empty.yaml: the file holds no profile" in result.stderr
+    assert "empty.yaml: The file holds no profile" in result.stderr
 
 
 def test_decomposed_unicode_id_and_name_are_normalised(runner, tmp_path):
@@ -245,4 +248,4 @@ def test_bidirectional_override_characters_are_refused_in_names(runner, tmp_path
     path = tmp_path / "p.yaml"
     path.write_text("id: X-1\nfull_name: \"Nguy\u202eễn\"\ngender: male\nbirth_date: 1970-01-01\n", encoding="utf-8")
     result = runner.invoke(main, ["validate", str(path), "--lang", "en"])
-    assert result.exit_code == 2 and "full_name: contains control characters" in result.stderr
+    assert result.exit_code == 2 and "Full name: contains control characters" in result.stderr

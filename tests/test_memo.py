@@ -64,7 +64,7 @@ def test_memo_html_renders_in_chromium_with_every_candidate(runner, tmp_path):
     chromium = _tool("chromium")
     page = tmp_path / "memo.html"
     result = runner.invoke(main, ["memo", "profiles", "--format", "html", "-o", str(page),
-                                  "--issuer", "TỈNH ỦY THÁI BÌNH", "--place", "Thái Bình"])
+                                  "--issuer", "TỈNH ỦY THÁI BÌNH|BAN TỔ CHỨC", "--place", "Thái Bình"])
     assert result.exit_code == 0, result.stderr
     source = page.read_text(encoding="utf-8")
     assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", source), "the page must not load anything"
@@ -129,16 +129,16 @@ def test_memo_docx_needs_a_file_on_a_terminal(runner):
     ("DT-0005", "hoan-thanh-tot-cap-tinh",
      "cần kết quả đánh giá, xếp loại năm 2018 ở chức vụ Ủy viên Ban Thường vụ Tỉnh ủy", "record"),
     ("DT-0013", "hoan-thanh-tot-cap-tinh",
-     "cần ít nhất một năm được đánh giá, xếp loại ở chức vụ Phó Chủ tịch HĐND tỉnh (nhận chức ngày 01/3/2020)", "wait"),
+     "giữ chức vụ Phó Chủ tịch HĐND tỉnh từ ngày 01/3/2020, chưa có năm nào được đánh giá, xếp loại", "board"),
     ("DT-0009", "hoan-thanh-tot-cap-tinh",
-     "năm 2018 ở chức vụ Ủy viên Ban Thường vụ Tỉnh ủy được xếp loại dưới mức", "none"),
+     "năm 2018 ở chức vụ Ủy viên Ban Thường vụ Tỉnh ủy được xếp loại dưới mức", "exception"),
     ("DT-0007", "quy-hoach", "cần có tên trong quy hoạch Phó Bí thư Tỉnh ủy nhiệm kỳ 2020–2025, hoặc quy hoạch "
                              "Chủ tịch HĐND tỉnh, Chủ tịch UBND tỉnh nhiệm kỳ 2021–2026", "planning"),
-    ("DT-0008", "chu-chot-cap-huyen", "chưa kinh qua chức vụ chủ chốt cấp huyện nào trước ngày 25/8/2020", "none"),
-    ("DT-0006", "do-tuoi", "sinh ngày 21/4/1963, ngoài độ tuổi tham gia lần đầu", "none"),
+    ("DT-0008", "chu-chot-cap-huyen", "Bộ Chính trị hoặc Ban Bí thư đồng ý cho giới thiệu dù chưa kinh qua", "exception"),
+    ("DT-0006", "do-tuoi", "Bộ Chính trị hoặc Ban Bí thư đồng ý cho giới thiệu ngoài độ tuổi", "exception"),
     ("DT-0005", "trinh-do", "cần ghi vào hồ sơ trình độ lý luận chính trị", "record"),
     ("DT-0011", "trinh-do", "cần trình độ lý luận chính trị cao cấp hoặc cử nhân", "training"),
-    ("DT-0010", "ky-luat", "hết thời hạn kỷ luật ngày 15/01/2021", "wait"),
+    ("DT-0010", "ky-luat", "thời hạn kỷ luật kết thúc ngày 15/01/2021", "wait"),
     ("DT-0014", "quan-ly-nha-nuoc", "cần bồi dưỡng quản lý nhà nước ngạch chuyên viên cao cấp", "training"),
     ("DT-0003", "trung-thanh", "cần Ban Thường vụ Tỉnh ủy đánh giá tiêu chuẩn «Tuyệt đối trung thành»", "board"),
     ("DT-0015", "uy-tin-doan-ket", "chỉ thay đổi nếu Ban Thường vụ Tỉnh ủy đánh giá lại", "board"),
@@ -180,8 +180,13 @@ def test_screen_reports_end_with_the_cohort_view(runner, fmt):
     result = runner.invoke(main, ["screen", "profiles", "--format", fmt, "--no-audit"])
     assert result.exit_code == 0
     text = re.sub(r"<[^>]+>", "|", result.stdout)
-    assert "Số đồng chí không đạt" in text and "Số đồng chí chưa đủ căn cứ" in text
-    assert re.search(r"Hoàn thành tốt nhiệm vụ cấp tỉnh\s*\|+\s*1\s*\|+\s*3", text), "excluded 1, pending 3"
+    if fmt == "html":  # the memo's figures: the pending split by who settles them, among those still considered
+        assert "Số đồng chí không đạt" in text and "Chờ Ban Thường vụ xem xét, đánh giá" in text
+        assert re.search(r"3\. Hoàn thành tốt nhiệm vụ cấp tỉnh\s*\|+\s*1\s*\|+\s*2\s*\|+\s*1", text), \
+            "excluded 1; for the board 2 (DT-0004, DT-0013); the file 1 (DT-0005)"
+    else:
+        assert "Số đồng chí không đạt" in text and "Số đồng chí chưa đủ căn cứ" in text
+        assert re.search(r"Hoàn thành tốt nhiệm vụ cấp tỉnh\s*\|+\s*1\s*\|+\s*3", text), "excluded 1, pending 3"
 
 
 @pytest.mark.parametrize("day,short,long_form", [

@@ -170,3 +170,164 @@ def test_dev_null_stays_a_device(tmp_path):
     assert done.returncode == 0, done.stderr
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+
+
+# -- steps 2–5: the process file, its minutes and its status ---------------------------
+
+def _process(runner, tmp: Path) -> dict:
+    """A process recorded to step 2 from absolute paths: {name: path} of what it was made from."""
+    import yaml
+
+    from test_process import BASE, PROFILES as FIFTEEN
+
+    screening = tmp / "ket-qua.json"
+    assert runner.invoke(main, ["screen", str(FIFTEEN), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
+    process = tmp / "quy-trinh.json"
+    result = runner.invoke(main, ["process", "init", "--from", str(screening), "--output", str(process), "-q",
+                                  "--cleared", "DT-0003", "--cleared", "DT-0004", "--cleared-on", "2020-08-25"])
+    assert result.exit_code == 0, result.output
+    sheet = tmp / "buoc-2.yaml"
+    sheet.write_text(yaml.safe_dump(BASE), encoding="utf-8")
+    assert runner.invoke(main, ["process", "record", str(process), "--step", "2", "--tally", str(sheet),
+                                "-q"]).exit_code == 0
+    return {"screening": screening, "process": process, "sheet": sheet}
+
+
+#: (id, make(tmp, files) -> output path, refused words) for `process status --output`.
+STATUS_REFUSED = [
+    ("the process file itself", lambda t, f: f["process"], "input of this run"),
+    ("a link to the process file", lambda t, f: _linked(t, f["process"]), "input of this run"),
+    ("the screening the process started from", lambda t, f: f["screening"], "input of this run"),
+    ("a tally sheet the journal names", lambda t, f: f["sheet"], "input of this run"),
+    ("the audit store", lambda t, f: t / "audit.sqlite", "audit store"),
+    ("the audit store under another name", lambda t, f: _store(t / "cu.db"), "audit store"),
+    ("another SQLite database", lambda t, f: _sqlite(t / "danh-ba.md"), "SQLite database"),
+    ("a new file among devices", lambda t, f: Path("/dev/sangloc-test-minutes"), "among the system's devices"),
+    ("a folder", lambda t, f: t, "is a directory"),
+]
+
+
+def _linked(tmp: Path, target: Path) -> Path:
+    (tmp / "bien-ban.md").symlink_to(target)
+    return tmp / "bien-ban.md"
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "md", "html", "docx"])
+@pytest.mark.parametrize("name,make,words", STATUS_REFUSED, ids=[r[0] for r in STATUS_REFUSED])
+def test_process_status_never_writes_over_what_the_process_keeps(runner, tmp_path, name, make, words, fmt):
+    files = _process(runner, tmp_path)
+    output = make(tmp_path, files)
+    kept = {key: path.read_bytes() for key, path in files.items()}
+    before = _snapshot(output)
+    result = runner.invoke(main, ["process", "status", str(files["process"]), "--format", fmt, "-o", str(output),
+                                  "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and "Traceback" not in result.output, result.stderr
+    assert _snapshot(output) == before
+    assert {key: path.read_bytes() for key, path in files.items()} == kept
+    if output.parent != Path("/dev"):
+        assert not [p for p in output.parent.iterdir() if p.name.startswith(".sangloc-")]
+
+
+def _pack_copy(tmp: Path) -> Path:
+    shutil.copytree(ROOT / "rules" / "pho-bi-thu-tinh-uy-2020", tmp / "pack")
+    return tmp / "pack" / "pack.yaml"
+
+
+#: (id, make(tmp, files) -> output path, extra init arguments, refused words) for `process init --output`.
+INIT_REFUSED = [
+    ("the screening", lambda t, f: f["screening"], [], "input of this run"),
+    ("a file of the rule pack", lambda t, f: _pack_copy(t), ["--rules", "{tmp}/pack"], "input of this run"),
+    ("the audit store", lambda t, f: t / "audit.sqlite", [], "audit store"),
+    ("the configured store, not created yet", lambda t, f: t / "audit.sqlite", ["--no-audit", "--fresh-store"],
+     "audit store"),
+    ("another SQLite database", lambda t, f: _sqlite(t / "q.json"), [], "SQLite database"),
+    ("an existing process", lambda t, f: f["process"], [], "already exists"),
+    ("a new file among devices", lambda t, f: Path("/dev/sangloc-test-process"), [], "among the system's devices"),
+]
+
+
+@pytest.mark.parametrize("name,make,extra,words", INIT_REFUSED, ids=[r[0] for r in INIT_REFUSED])
+def test_process_init_never_writes_over_anything(runner, tmp_path, monkeypatch, name, make, extra, words):
+    files = _process(runner, tmp_path)
+    output = make(tmp_path, files)
+    extra = [e.replace("{tmp}", str(tmp_path)) for e in extra]
+    if "--fresh-store" in extra:  # the store the run would record into, before anything created it
+        extra.remove("--fresh-store")
+        (tmp_path / "audit.sqlite").unlink()
+    kept = {key: path.read_bytes() for key, path in files.items()}
+    before = _snapshot(output)
+    result = runner.invoke(main, ["process", "init", "--from", str(files["screening"]), "--output", str(output),
+                                  "--lang", "en", *extra])
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and "Traceback" not in result.output, result.stderr
+    assert _snapshot(output) == before
+    assert {key: path.read_bytes() for key, path in files.items()} == kept
+
+
+def test_a_process_file_is_rewritten_where_it_is_whatever_names_it(tmp_path, runner):
+    """`process record /dev/stdin < quy-trinh.json` or a link: the file itself is replaced
+    whole, never appended to through the descriptor, never replaced by a link."""
+    files = _process(runner, tmp_path)
+    process = files["process"]
+    link = tmp_path / "link.json"
+    link.symlink_to(process)
+    import yaml
+
+    from test_process import BASE
+
+    sheet = tmp_path / "buoc-3.yaml"
+    sheet.write_text(yaml.safe_dump({**BASE, "step": 3, "votes": {"DT-0001": 98, "DT-0002": 79, "DT-0003": 61}}),
+                     encoding="utf-8")
+    with process.open("rb") as stdin:
+        done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "process", "record", "/dev/stdin", "--step", "3",
+                               "--tally", str(sheet), "-q"], stdin=stdin, capture_output=True, text=True, timeout=120,
+                              cwd=tmp_path, env={**os.environ, "SANGLOC_AUDIT_DB": str(tmp_path / "audit.sqlite")})
+    assert done.returncode == 0, done.stderr
+    import json
+
+    doc = json.loads(process.read_text(encoding="utf-8"))  # one document, three entries
+    assert [e["kind"] for e in doc["journal"]] == ["init", "tally", "tally"]
+    assert link.is_symlink() and os.path.samefile(link, process)
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for command in (["record", str(fifo), "--step", "4", "--tally", str(sheet)], ["status", str(fifo)]):
+        refused = _cli("process", *command, "--lang", "en", cwd=tmp_path)
+        assert refused.returncode == 2 and b"is not a regular file" in refused.stderr, refused.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html", "docx"])
+def test_minutes_and_a_new_process_go_to_a_fifo_directly(tmp_path, runner, fmt):
+    files = _process(runner, tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = _cli("process", "status", str(files["process"]), "--format", fmt, "-o", str(fifo), cwd=tmp_path)
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert received and received[0][:2] in (b"{\n", b"# ", b"<!", b"PK")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    received.clear()
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = _cli("process", "init", "--from", str(files["screening"]), "-o", str(fifo), "--no-audit", cwd=tmp_path)
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert received and b'"format": "sangloc-process/1"' in received[0]
+    nobody = _cli("process", "status", str(files["process"]), "--format", fmt, "-o", str(fifo), "--lang", "en",
+                  cwd=tmp_path)
+    assert nobody.returncode == 2 and b"nobody is reading" in nobody.stderr
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout", "/dev/fd/1"])
+def test_minutes_and_a_new_process_go_to_stdout_by_any_name(tmp_path, runner, name):
+    files = _process(runner, tmp_path)
+    done = _cli("process", "status", str(files["process"]), "--format", "md", "-o", name, cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("# Kết quả các bước".encode()), done.stderr
+    started = _cli("process", "init", "--from", str(files["screening"]), "-o", name, "--no-audit", "-q", cwd=tmp_path)
+    assert started.returncode == 0 and b'"format": "sangloc-process/1"' in started.stdout, started.stderr
+    null = _cli("process", "status", str(files["process"]), "--format", "docx", "-o", "/dev/null", cwd=tmp_path)
+    assert null.returncode == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode)

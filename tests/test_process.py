@@ -142,7 +142,7 @@ def test_zero_eligible_gives_an_empty_step_one_list(runner, tmp_path):
 
 @pytest.mark.parametrize("args,words", [
     (["--cleared", "DT-0006", "--cleared-on", "2020-08-25"], ["DT-0006", "Không đủ tiêu chuẩn", "chờ xem xét"]),
-    (["--cleared", "DT-0033", "--cleared-on", "2020-08-25"], ["DT-0033", "có phải ý bạn là", "'DT-0003'"]),
+    (["--cleared", "DT-0033", "--cleared-on", "2020-08-25"], ["DT-0033", "có phải là", "'DT-0003'"]),
     (["--cleared", "DT-0003"], ["--cleared-on"]),
     (["--summoned", "7=10"], ["--summoned '7=10'", "2 đến 5"]),
 ], ids=["ineligible", "unknown", "no-date", "summoned-step"])
@@ -574,6 +574,35 @@ def test_replay_finds_an_altered_tally(runner, tmp_path, monkeypatch):
     assert runner.invoke(main, ["audit", "verify"]).exit_code == 1
 
 
+#: A tally record altered in the store, and what replay says about it, in the auditor's words.
+ALTERED_TALLIES = {
+    "a count removed": (lambda b: b.replace(',"DT-0001":98', '').replace('"DT-0001":98,', ''),
+                        "mục 2 (bước 2): thiếu số phiếu của Nguyễn Văn Hùng (DT-0001), người có trong danh sách bước 2"),
+    "the sitting renumbered": (lambda b: b.replace('"sitting":1', '"sitting":2', 1),
+                               "mục 2 (bước 2): tính lại ra khác kết quả đã lưu ở: lần bỏ phiếu"),
+    "a correction of nothing": (lambda b: b.replace('"replaces":null', '"replaces":1', 1),
+                                "mục 2 (bước 2): mục này thay mục 1, nhưng mục 1 không phải mục đang có hiệu lực"),
+    "an entry renumbered": (lambda b: re.sub(r'"entry":2', '"entry":9', b),
+                            "mục 9: các mục 2–8 không có trong sổ (ghi với --no-audit): từ đây không tính lại được"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALTERED_TALLIES))
+def test_replay_says_in_words_what_an_altered_tally_changes(runner, tmp_path, monkeypatch, name):
+    alter, said = ALTERED_TALLIES[name]
+    out = five_step_run(runner, tmp_path, monkeypatch)
+    process_id = json.loads(out.read_text(encoding="utf-8"))["id"]
+    with sqlite3.connect(tmp_path / "audit.sqlite") as db:
+        seq, body = db.execute("SELECT seq, body FROM records WHERE kind = 'tally' ORDER BY seq LIMIT 1").fetchone()
+        assert alter(body) != body
+        db.execute("UPDATE records SET body = ? WHERE seq = ?", (alter(body), seq))
+    replay = runner.invoke(main, ["audit", "replay", process_id])
+    assert replay.exit_code == 1, replay.output
+    assert replay.exception is None or isinstance(replay.exception, SystemExit)
+    assert f"KHÁC: {said}" in replay.stdout, replay.output
+    assert "Traceback" not in replay.output and "_" not in replay.stdout.replace(process_id, "")
+
+
 def test_status_json_is_byte_identical_for_the_same_inputs(runner, tmp_path, monkeypatch):
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
@@ -694,7 +723,7 @@ def test_two_clerks_recording_at_once_record_one_entry(screening, runner, tmp_pa
 
 def test_rules_show_gives_each_steps_basis_and_provenance_and_the_schema_knows_the_section(runner):
     shown = runner.invoke(main, ["rules", "show", "--lang", "en"]).stdout
-    assert "  2. Conference of key cadres — Conference of key cadres" in shown
+    assert "  2. Conference of key cadres\n" in shown
     assert "passes with more than 1/2 the number summoned; quorate with at least 2/3 of those summoned" in shown
     assert "provenance: Báo Nghệ An (baonghean.vn), 14/11/2019" in shown
     assert "quorum: the province's personnel plan" in shown

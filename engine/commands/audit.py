@@ -128,10 +128,10 @@ def audit_replay(run_ref, audit_db, lang):
     if process_id is not None:  # a process of steps 2–5: every step recomputed from its tallies
         from ..run.process.replay import replay_process
 
-        _header, steps, differences = replay_process(db, process_id)
+        _header, steps, differences = replay_process(db, process_id, lang)
         for where, what in differences:
             click.echo(f"{'KHÁC' if vi else 'DIFFERS'}: {where}: {what}")
-        click.echo((f"Quy trình {process_id}: {steps} lần ghi kết quả, {len(differences)} khác khi tính lại" if vi
+        click.echo((f"Quy trình {process_id}: tính lại {steps} lần ghi kết quả kiểm phiếu, {len(differences)} chỗ khác" if vi
                     else f"Process {process_id}: {steps} tally entries, {len(differences)} differ when recomputed"))
         if differences:
             raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})

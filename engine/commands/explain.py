@@ -39,7 +39,7 @@ def explain(profile_id, paths, pack, as_of, fmt, output, lang):
         bad = [i for i in run.invalid if i.profile_id and unicodedata.normalize("NFC", i.profile_id) == profile_id]
         if bad:
             for entry in bad:
-                report_invalid(entry, lang)
+                report_invalid(entry, lang, run.pack)
             raise PartialFailure("some_invalid", {"count": len(bad), "quiet": True})
         known = sorted(r.profile_id for r in run.results)
         raise UsageError("profile_not_found", {

@@ -13,7 +13,7 @@ import sys
 import click
 
 from ..errors import EXIT_INTERRUPTED, SanglocError
-from . import audit, diff, explain, memo, process, rules, schema, screen, validate
+from . import audit, diff, explain, memo, process, rules, schema, screen, validate, workbook
 from .report import say
 
 
@@ -54,5 +54,5 @@ def main():
 
 
 for command in (screen.screen, explain.explain, memo.memo, validate.validate, diff.diff, schema.schema,
-                audit.audit, rules.rules, process.process):
+                audit.audit, rules.rules, process.process, workbook.template, workbook.import_, workbook.export):
     main.add_command(command)

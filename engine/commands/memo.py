@@ -27,7 +27,7 @@ from .report import Recording, report_problems
 @click.option("--signer-title", default=None,
               help="Chức vụ người ký khi không phải người đứng đầu, ví dụ PHÓ TRƯỞNG BAN (ký thay: K/T).")
 @click.option("--errors", "errors_path", default=None, type=click.Path(dir_okay=False),
-              help="Ghi danh sách hồ sơ chưa đọc được (cần bổ sung) vào tệp này, theo lời của văn thư.")
+              help="Ghi danh sách hồ sơ cần bổ sung, sửa chữa vào tệp này, theo lời của văn thư.")
 @quiet_option
 @audit_options
 def memo(paths, pack, as_of, fmt, output, lang, issuer, number, place, memo_date, basis, signer, signer_title,
@@ -54,7 +54,7 @@ def memo(paths, pack, as_of, fmt, output, lang, issuer, number, place, memo_date
     output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
     run = collect(screening)
     if not quiet:
-        report_problems(run.warnings, run.invalid, lang)
+        report_problems(run.warnings, run.invalid, lang, run.pack)
     if not run.results:
         raise NoValidProfile()
     document = build_memo(run, lang, options)

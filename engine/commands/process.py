@@ -34,14 +34,25 @@ def _writer(audit_db, no_audit: bool, run_id: str, lang: str, quiet: bool):
     return store.ChainWriter(store.store_path(audit_db), run_id)
 
 
+def _bounded(option: str, value: str | None, most: int) -> str | None:
+    """A text option kept in the process file: within the file's bound (it is shown escaped wherever it is written)."""
+    from ..errors import UsageError
+
+    if value is not None and len(value) > most:
+        raise UsageError("process_option_too_long", {"option": option, "max": most})
+    return value
+
+
 def _summoned(values: tuple[str, ...], last: int) -> dict[int, int]:
     from ..errors import UsageError
+    from ..escape import one_line
 
     found = {}
     for value in values:
         step, _, count = value.partition("=")
-        if not (step.strip().isdigit() and count.strip().isdigit() and 2 <= int(step) <= last):
-            raise UsageError("process_bad_summoned", {"value": value, "first": 2, "last": last})
+        if not (step.strip().isascii() and step.strip().isdigit() and len(step.strip()) <= 2 and count.strip().isascii()
+                and count.strip().isdigit() and len(count.strip()) <= 12 and 2 <= int(step) <= last):
+            raise UsageError("process_bad_summoned", {"value": one_line(value), "first": 2, "last": last})
         found[int(step)] = int(count)
     return found
 
@@ -81,15 +92,17 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
     from ..i18n import label, message
     from ..pack.load import load_pack, pack_from_content
     from ..pack.process import DEFAULT_PROCESS
+    from ..escape import one_line
     from ..run import audit as store
-    from ..run.output import Output
+    from ..run.output import Output, output_target, run_inputs
     from ..run.process.recording import record_start
     from ..run.process.start import read_screening, start
     from ..run.process.state import Cleared, text_of
     from .options import DEFAULT_PACK
 
-    if os.path.exists(output):
-        raise UsageError("path_exists", {"path": output})
+    by = _bounded("--by", by, 300)
+    cleared_record, cleared_note = _bounded("--cleared-record", cleared_record, 4000), \
+        _bounded("--cleared-note", cleared_note, 4000)
     screening = read_screening(source, store.store_path(audit_db))
     if rules is not None:
         pack = load_pack(rules)
@@ -97,6 +110,12 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
         pack = pack_from_content(screening.pack_content, f"<{screening.meta.ruleset.get('id')}>")
     else:
         pack = load_pack(screening.meta.ruleset.get("id") or DEFAULT_PACK)
+    # Never the screening, a file of the pack, the audit store or any database; a FIFO, a
+    # device or `-` written directly; and never over a file that exists (a process is started once).
+    target = output_target(output, inputs=[source] if screening.meta.kind == "file" else [],
+                           folders=run_inputs(pack=pack)["folders"], audit_store=store.store_path(audit_db))
+    if not target.direct and os.path.lexists(output):
+        raise UsageError("path_exists", {"path": one_line(output)})
     prefix = "Cảnh báo: " if lang == "vi" else "Warning: "
     for warning in pack.warnings:
         say(prefix + warning.text(lang), err=True)
@@ -119,7 +138,7 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
     try:
         if writer is not None:
             doc.journal[0].audit_hash = record_start(writer, doc, pack.content, command_line(), sangloc_version())
-        with Output(output) as stream:
+        with Output(target) as stream:
             stream.write(text_of(doc))
             if writer is not None:
                 writer.commit()
@@ -127,17 +146,18 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
         if writer is not None:
             writer.abort()
         raise
-    names = ", ".join(f"{c.profile_id}" for c in doc.candidates) or "—"
-    _say(f"Đã lập quy trình {doc.id} ở tệp {output}: danh sách bước 1 gồm {len(doc.candidates)} người ({names})",
-         f"Started process {doc.id} in {output}: the step-1 list holds {len(doc.candidates)} ({names})", lang, quiet)
+    names = one_line(", ".join(f"{c.profile_id}" for c in doc.candidates) or "—")
+    shown = one_line(output)
+    _say(f"Đã lập quy trình {doc.id} ở tệp {shown}: danh sách bước 1 gồm {len(doc.candidates)} người ({names})",
+         f"Started process {doc.id} in {shown}: the step-1 list holds {len(doc.candidates)} ({names})", lang, quiet)
 
 
 @process.command("record")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--step", "step", type=int, required=True, help="Bước của quy trình (2–5).")
-@click.option("--tally", "tallies", multiple=True, type=click.Path(exists=True, dir_okay=False), metavar="TALLY",
+@click.option("--tally", "tallies", multiple=True, metavar="TALLY",
               help="Bảng kết quả kiểm phiếu (YAML, JSON hoặc CSV); cho hai lần khi hai người nhập độc lập.")
-@click.option("--ballots", default=None, type=click.Path(exists=True, dir_okay=False), metavar="FILE",
+@click.option("--ballots", default=None, metavar="FILE",
               help="Các phiếu, mỗi dòng một phiếu: sangloc đếm và đối chiếu với bảng kiểm phiếu.")
 @click.option("--replaces", type=int, default=None, metavar="ENTRY",
               help="Bản sửa: số mục nhật ký được thay (chỉ mục có hiệu lực sau cùng).")
@@ -153,28 +173,34 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
     Ví dụ: sangloc process record quy-trinh.json --step 2 --tally buoc-2.yaml
     """
     from ..errors import InputFileError
+    from ..escape import one_line
     from ..run import audit as store
-    from ..run.output import Output
+    from ..run.output import Output, output_target
     from ..run.process.entry import prepare
     from ..run.process.recording import record_entry
     from ..render.process import step_table
-    from ..run.process.state import compute, exclusive, read, text_of
+    from ..run.process.state import compute, exclusive, process_path, read, text_of, unchanged
 
-    with exclusive(file):
-        doc, original = read(file)
+    # The file itself, whatever name leads to it (a link, /dev/stdin redirected from it):
+    # read, locked and replaced where it is, never appended to through a descriptor.
+    by, reason = _bounded("--by", by, 300), _bounded("--reason", reason, 4000)
+    real = process_path(file)
+    with exclusive(real, shown=file):
+        doc, original = read(real, shown=file)
         entry = prepare(compute(doc), step, list(tallies), ballots, replaces, reason, by or store.current_user())
         doc.journal.append(entry)
         after = compute(doc)
+        target = output_target(real, inputs=list(tallies) + ([ballots] if ballots else []),
+                               audit_store=store.store_path(audit_db))
         writer = _writer(audit_db, no_audit, doc.id, lang, quiet)
         try:
             if writer is not None:
                 entry.audit_hash = record_entry(writer, after, after.current[step], command_line(),
                                                 sangloc_version())
-            with Output(file) as stream:
+            with Output(target) as stream:
                 stream.write(text_of(doc))
-                with open(file, encoding="utf-8") as handle:
-                    if handle.read() != original:  # changed meanwhile (no file lock here): record nothing
-                        raise InputFileError("process_changed_meanwhile", {"path": file})
+                if not unchanged(real, original):  # changed meanwhile (no file lock here): record nothing
+                    raise InputFileError("process_changed_meanwhile", {"path": one_line(file)})
                 if writer is not None:
                     writer.commit()
         except BaseException:
@@ -182,9 +208,10 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
                 writer.abort()
             raise
     say(step_table(after, step, lang), nl=False)
-    _say(f"Đã ghi bước {step} vào {file} (mục {entry.entry}"
+    shown = one_line(file)
+    _say(f"Đã ghi bước {step} vào {shown} (mục {entry.entry}"
          + (f", thay cho mục {replaces}" if replaces else "") + ")",
-         f"Recorded step {step} in {file} (entry {entry.entry}" + (f", replacing entry {replaces}" if replaces else "")
+         f"Recorded step {step} in {shown} (entry {entry.entry}" + (f", replacing entry {replaces}" if replaces else "")
          + ")", lang, quiet)
 
 
@@ -206,11 +233,15 @@ def process_status(file, fmt, output, step, issuer, number, place, lang):
     from ..errors import UsageError
     from ..render.minutes import MinutesOptions, build_minutes, sittings_for
     from ..render.process import overview, status_json, status_table
-    from ..run.output import write
+    from ..run.audit import store_path
+    from ..run.output import output_target, write
     from ..run.process.entry import check_step
-    from ..run.process.state import compute, read
+    from ..run.process.state import compute, process_path, read, read_by
 
-    doc, _ = read(file)
+    real = process_path(file)
+    doc, _ = read(real, shown=file)
+    # Never over the process file, the screening, a tally sheet or a file of papers it names, the audit store.
+    output = output_target(output, inputs=[real, *read_by(doc)], audit_store=store_path(None))
     state = compute(doc)
     if step is not None:
         check_step(state, step)
@@ -226,7 +257,7 @@ def process_status(file, fmt, output, step, issuer, number, place, lang):
         raise UsageError("docx_needs_output", {})
     options = MinutesOptions(issuer=issuer, number=number, place=place)
     minutes = [build_minutes(state, sitting, lang, options) for sitting in sittings_for(state, step)]
-    subject = doc.subject[lang]
+    subject = doc.subject.get(lang)
     title = ("Kết quả các bước: " if lang == "vi" else "Results of the steps: ") + subject
     view = overview(state, lang) if step is None else None
     if fmt == "md":

@@ -27,29 +27,40 @@ def _where(source, profile_id, index=None) -> str:
     return one_line(f"{source} {who}".strip())
 
 
-def _text(problem, lang: str) -> str:
-    """A problem on one line: a value it quotes cannot start a line of its own."""
+def _text(problem, lang: str, pack=None) -> str:
+    """A problem on one line, in words: the part of the profile ("Chức vụ thứ 2, ngày bắt
+    đầu"), then what is wrong; a value it quotes cannot start a line of its own."""
     from ..escape import one_line
+    from ..render.common import problem_words
 
-    return one_line(problem.text(lang))
+    return one_line(problem_words(problem, lang, _explainer(pack, lang)))
 
 
-def warn(source, profile_id, problem, lang: str) -> None:
+def _explainer(pack, lang: str):
+    """What names a criterion by its title in a message (None without a pack: ids stay)."""
+    if pack is None:
+        return None
+    from ..decide.explain import Explainer
+
+    return Explainer(pack, pack.reference_date, lang)
+
+
+def warn(source, profile_id, problem, lang: str, pack=None) -> None:
     prefix = "Cảnh báo" if lang == "vi" else "Warning"
-    say(f"{prefix}: {_where(source, profile_id)}: {_text(problem, lang)}", err=True)
+    say(f"{prefix}: {_where(source, profile_id)}: {_text(problem, lang, pack)}", err=True)
 
 
-def report_invalid(entry, lang: str) -> None:
+def report_invalid(entry, lang: str, pack=None) -> None:
     prefix = "Hồ sơ lỗi" if lang == "vi" else "Invalid"
     for problem in entry.problems:
-        say(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {_text(problem, lang)}", err=True)
+        say(f"{prefix}: {_where(entry.source, entry.profile_id, entry.index)}: {_text(problem, lang, pack)}", err=True)
 
 
-def report_problems(warnings, invalid, lang: str) -> None:
+def report_problems(warnings, invalid, lang: str, pack=None) -> None:
     for source, profile_id, problem in warnings:
-        warn(source, profile_id, problem, lang)
+        warn(source, profile_id, problem, lang, pack)
     for entry in invalid:
-        report_invalid(entry, lang)
+        report_invalid(entry, lang, pack)
 
 
 def command_line() -> str:
@@ -74,7 +85,7 @@ class Recording:
     def __init__(self, pack, as_of: date, lang: str, audit_db: str | None, no_audit: bool, quiet: bool):
         from ..run import audit
 
-        self.lang, self.quiet = lang, quiet
+        self.lang, self.quiet, self.pack = lang, quiet, pack
         self.writer = None
         if not no_audit:
             header = audit.RunRecord(command_line(), as_of, pack.id, pack.version, pack.digest, lang,
@@ -83,7 +94,13 @@ class Recording:
 
     def add(self, outcome) -> None:
         if self.writer is not None:
-            self.writer.add_outcome(outcome, self.lang)
+            self.writer.add_outcome(outcome, self.lang, self._describe)
+
+    def _describe(self, problem) -> str:
+        """An input problem as the store keeps it for an auditor: in words, not field paths."""
+        from ..render.common import problem_words
+
+        return problem_words(problem, self.lang, _explainer(self.pack, self.lang))
 
     def commit(self) -> None:
         vi = self.lang == "vi"

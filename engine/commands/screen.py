@@ -11,8 +11,9 @@ from .report import Progress, Recording, report_invalid, report_problems, warn
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @pack_options
-@output_options("table", "json", "jsonl", "csv", "md", "html",
-                help_text="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong.")
+@output_options("table", "json", "jsonl", "csv", "md", "html", "xlsx",
+                help_text="Dạng kết quả; jsonl ghi từng hồ sơ một dòng, theo thứ tự đầu vào, ngay khi xét xong; "
+                          "xlsx là sổ tính Excel (cần --output).")
 @lang_option
 @click.option("--engine", type=click.Choice(["durable", "python"]), default="durable", show_default=True,
               help="Bộ so khớp mẫu: durable-rules, hoặc bộ so khớp Python dùng để đối chiếu.")
@@ -28,10 +29,15 @@ def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, codes, quiet, au
 
     Ví dụ: sangloc screen profiles/ --format json --output ket-qua.json
     """
+    import sys
+
+    from ..errors import UsageError
     from ..run.audit import store_path
     from ..run.output import output_target, run_inputs
     from ..run.pipeline import Screening
 
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise UsageError("xlsx_needs_output", {})
     screening = Screening(list(paths), pack, as_of, matcher=engine, jobs=jobs, lang=lang,
                           keep_documents=not no_audit, keep_profiles=fmt == "html",
                           keep_records=fmt not in ("json", "jsonl"))
@@ -63,13 +69,13 @@ def _collected(screening, fmt, output, quiet, recording, progress, codes=False) 
     """Every outcome first, then the whole output, sorted by profile id.
 
     Each result is rendered for the output as it comes and waits, sorted, in a spool
-    (``engine/run/spool.py``): memory does not grow with the batch.  The HTML report,
-    a document built from every validated profile, is the exception."""
+    (``engine/run/spool.py``): memory does not grow with the batch.  The HTML report
+    and the workbook, documents built from every validated profile, are the exception."""
     from ..decide.explain import Explainer
     from ..run.output import Output
 
-    if fmt == "html":
-        return _html(screening, output, quiet, recording, progress)
+    if fmt in ("html", "xlsx"):
+        return _whole(screening, fmt, output, quiet, recording, progress)
     lang = screening.lang
     ex = Explainer(screening.pack, screening.as_of, lang)
     listing = _listing(fmt, ex, codes)
@@ -89,7 +95,7 @@ def _collected(screening, fmt, output, quiet, recording, progress, codes=False) 
         progress.tick(done, screening.total)
     progress.finish()
     if not quiet:
-        report_problems(screening.warnings + warnings, invalid, lang)
+        report_problems(screening.warnings + warnings, invalid, lang, screening.pack)
     if screened:
         recording.commit()
     else:
@@ -118,7 +124,8 @@ def _listing(fmt, ex, codes):
     return MarkdownList(ex)
 
 
-def _html(screening, output, quiet, recording, progress) -> tuple[int, int]:
+def _whole(screening, fmt, output, quiet, recording, progress) -> tuple[int, int]:
+    """The HTML report and the workbook: documents built from the whole run, kept in memory."""
     from ..decide.explain import Explainer
     from ..run.output import write
     from ..run.pipeline import collect
@@ -126,7 +133,7 @@ def _html(screening, output, quiet, recording, progress) -> tuple[int, int]:
     run = collect(screening, progress.tick)
     progress.finish()
     if not quiet:
-        report_problems(run.warnings, run.invalid, run.lang)
+        report_problems(run.warnings, run.invalid, run.lang, run.pack)
     if run.results:
         for result in run.results:
             recording.add(_outcome(result))
@@ -135,15 +142,19 @@ def _html(screening, output, quiet, recording, progress) -> tuple[int, int]:
         recording.commit()
     else:
         recording.abort()
-    write(_render("html", Explainer(run.pack, run.as_of, run.lang), run), output)
+    write(_render(fmt, Explainer(run.pack, run.as_of, run.lang), run), output)
     return len(run.results), len(run.invalid)
 
 
-def _render(fmt, ex, run) -> str:
-    from ..render.html import report_html
-    from ..render.memo import MemoOptions, build_memo
+def _render(fmt, ex, run) -> str | bytes:
+    if fmt == "html":
+        from ..render.html import report_html
+        from ..render.memo import MemoOptions, build_memo
 
-    return report_html(build_memo(run, ex.lang, MemoOptions()))
+        return report_html(build_memo(run, ex.lang, MemoOptions()))
+    from ..render.xlsx import screen_xlsx
+
+    return screen_xlsx(ex, run.records, run.invalid)
 
 
 def _outcome(result=None, invalid=None):
@@ -169,10 +180,10 @@ def _stream(screening, output, lang, quiet, recording, progress) -> dict:
                 stream.write(invalid_line(outcome.invalid, lang) + "\n")
                 counts["invalid"] += 1
                 if not quiet:
-                    report_invalid(outcome.invalid, lang)
+                    report_invalid(outcome.invalid, lang, screening.pack)
             if not quiet:
                 for source, profile_id, problem in outcome.warnings:
-                    warn(source, profile_id, problem, lang)
+                    warn(source, profile_id, problem, lang, screening.pack)
             progress.tick(done, screening.total)
         stream.write(summary_line(screening.pack, screening.as_of, lang, counts) + "\n")
     progress.finish()
@@ -182,5 +193,5 @@ def _stream(screening, output, lang, quiet, recording, progress) -> dict:
         recording.abort()
     if not quiet:
         for source, profile_id, problem in screening.warnings:
-            warn(source, profile_id, problem, lang)
+            warn(source, profile_id, problem, lang, screening.pack)
     return counts

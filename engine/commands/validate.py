@@ -37,7 +37,7 @@ def validate(paths, pack, as_of, lang, fmt):
             for chunk in _json_report(valid, [invalid_dict(i, lang) for i in sort_invalid(invalid)]):
                 say(chunk, nl=False)
         else:
-            report_problems(screening.warnings + warnings, invalid, lang)
+            report_problems(screening.warnings + warnings, invalid, lang, screening.pack)
             files = len(screening.files)
             say(f"{valid.count} hồ sơ hợp lệ, {len(invalid)} hồ sơ lỗi ({files} tệp)" if lang == "vi"
                 else f"{valid.count} valid, {len(invalid)} invalid ({files} files)")

@@ -102,13 +102,7 @@ EXCEPTION = Text(vi="Đạt theo ngoại lệ", en="Met by exception")
 
 def _shown_fields(rule: Rule) -> dict[str, set[str]]:
     """Per fact type, the fields this rule tests: what its evidence must show."""
-    shown: dict[str, set[str]] = {}
-    patterns = list(rule.considers) + [p for b in rule.outcomes for a in b.when for p in a.all]
-    if rule.incomplete_record is not None:
-        patterns.append(rule.incomplete_record.absent)
-    for pattern in patterns:
-        shown.setdefault(pattern.fact, set()).update(pattern.condition.fields)
-    return shown
+    return rule.tested_fields()
 
 
 def _trim(evidence: dict, tested: set[str]) -> dict:
@@ -234,7 +228,10 @@ class Decider:
             decided = RuleOutcome(rule.id, rule.kind, rule.otherwise, (basis,))
         if not unsure or set(open_outcomes) == {decided.outcome}:
             return decided
-        return RuleOutcome(rule.id, rule.kind, "review", (Basis(UNCERTAIN, self._cite(rule, facts, unsure)),),
+        # Open because of a date; what the sure facts would also need to settle it (when they
+        # are themselves pending) comes after: completing either may be what decides it.
+        also = decided.basis if decided.outcome == "review" else ()
+        return RuleOutcome(rule.id, rule.kind, "review", (Basis(UNCERTAIN, self._cite(rule, facts, unsure)), *also),
                            open_because="dates")
 
     def _incomplete(self, rule: Rule, facts: list[Fact], considered) -> RuleOutcome:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from ..i18n import fmt_date, label
 from ..pack.model import Pack
 from .decide import Decision, RuleOutcome
+from .facts import DATE_FEEDS
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -159,9 +160,7 @@ class Explainer:
             text = f"{name} ({_date(item['start'], self.lang)} – {_date(item['end'], self.lang)})"
             if "ratings" in item:
                 if item["ratings"]:
-                    marks = ", ".join(
-                        f"{r['year']} {label('rating', r['rating'], self.lang) if r['rating'] else ('chưa có' if vi else 'no rating')}"
-                        for r in item["ratings"])
+                    marks = ", ".join(self._marks(item["ratings"]))
                     text += ("; đánh giá: " if vi else "; ratings: ") + marks
                 else:
                     text += "; chưa có năm đánh giá" if vi else "; no rated year yet"
@@ -179,10 +178,15 @@ class Explainer:
             return f"{form}, {decided}, {until}"
         if kind == "assessment":
             result = label("assessment", item["result"], self.lang)
-            who = item.get("by") or ("Đã" if vi else "Assessed as")
-            when = f" {_on(item['date'], self.lang)}" if item.get("date") else ""
+            who = item.get("by") or ("Ban Thường vụ" if vi else "The Standing Committee")
             note = f": {item['note']}" if item.get("note") else ""
-            return (f"{who} đánh giá {result}{when}{note}" if vi else f"{who}: {result}{when}{note}")
+            if vi:
+                when = f"{_on(item['date'], self.lang)[:1].upper()}{_on(item['date'], self.lang)[1:]}, " \
+                    if item.get("date") else ""
+                undated = "" if item.get("date") else " (hồ sơ chưa ghi ngày đánh giá)"
+                return f"{when}{who} đánh giá {result}{undated}{note}"
+            when = f" {_on(item['date'], self.lang)}" if item.get("date") else " (undated)"
+            return f"{who}: {result}{when}{note}"
         return str(item)
 
     def evidence_text(self, items) -> str:
@@ -275,8 +279,8 @@ class Explainer:
         """"được Bộ Chính trị chấp thuận (Công văn số …, ngày …): note"."""
         vi = self.lang == "vi"
         who = entry["by"] if vi else self.pack.catalog.bodies.get(entry["body"], ("", entry["by"]))[1]
-        text = (f"được {who} chấp thuận ({entry['document']}, {_on(entry['date'], self.lang)})" if vi
-                else f"approved by {who} ({entry['document']}, {_on(entry['date'], self.lang)})")
+        text = (f"được {who} chấp thuận ({entry['document']} {_on(entry['date'], self.lang)})" if vi
+                else f"approved by {who} ({entry['document']} of {_date(entry['date'], self.lang)})")
         return text + (f": {entry['note']}" if entry.get("note") else "")
 
     def exception_reason(self, outcome: RuleOutcome) -> str:
@@ -286,16 +290,45 @@ class Explainer:
         return ((f"Đạt theo ngoại lệ {self._approval(outcome.exception)}. Nếu không có ngoại lệ: {own}") if vi
                 else f"Met by exception {self._approval(outcome.exception)}. Without the exception: {own}")
 
+    def exception_evidence(self, entry: dict) -> str:
+        """The exception as the evidence of a pass it gives: "Ngoại lệ được Bộ Chính trị chấp thuận (…)"."""
+        return ("Ngoại lệ " if self.lang == "vi" else "Exception ") + self._approval(entry)
+
     def exception_sentence(self, rule_id: str, entry: dict) -> str:
         """An exception applied, for the memo: "Đã kinh qua …: ngoại lệ được Bộ Chính trị chấp thuận (…)"."""
         return (f"{self.rule_title(rule_id)}: " + ("ngoại lệ " if self.lang == "vi" else "exception ")
                 + self._approval(entry))
 
+    def _marks(self, ratings: list[dict]) -> list[str]:
+        """Each year's rating; three or more years in a row without one, as one span
+        ("1945–2009 chưa có"), so an unknown start date does not list sixty years."""
+        vi = self.lang == "vi"
+        none = "chưa có" if vi else "no rating"
+        marks, run = [], []
+
+        def close():
+            if len(run) >= 3:
+                marks.append(f"{run[0]}–{run[-1]} {none}")
+            else:
+                marks.extend(f"{year} {none}" for year in run)
+            run.clear()
+
+        for r in ratings:
+            if r["rating"] is None:
+                run.append(r["year"])
+                continue
+            close()
+            marks.append(f"{r['year']} {label('rating', r['rating'], self.lang)}")
+        close()
+        return marks
+
     def open_dates(self, outcome: RuleOutcome) -> list[dict]:
-        """The dates to complete when only an imprecise date keeps an outcome open (kind `record`)."""
+        """The dates to complete when only an imprecise date keeps an outcome open (kind
+        `record`): those of the facts left open, and only the dates the rule reads."""
         vi = self.lang == "vi"
         found = []
-        for item in outcome.evidence:
+        tested = self.pack.rule(outcome.rule_id).tested_fields()
+        for item in outcome.basis[0].evidence:
             fields = {"position": (("start", "ngày bắt đầu", "the start date"), ("end", "ngày thôi giữ", "the end date")),
                       "discipline": (("decided", "ngày quyết định kỷ luật", "the date of the decision"),
                                      ("until", "ngày hết hiệu lực kỷ luật", "the date the measure ends")),
@@ -304,13 +337,15 @@ class Explainer:
                 written = item.get(key)
                 if written is None or (len(written) == 10 and "/" not in written):
                     continue
+                if not DATE_FEEDS[item["fact"]][key] & tested.get(item["fact"], set()):
+                    continue  # a date this rule never reads (the end of a post, for "has held")
                 subject = ""
                 if item["fact"] == "position":
                     subject = (" của chức vụ " if vi else " of the post ") + post_name(self.title_label(item),
                                                                                       item.get("org"))
                 elif item["fact"] == "discipline":
                     subject = f" ({label('discipline', item['form'], self.lang)})"
-                shown = _on(written, self.lang)
+                shown = _on(written, self.lang).strip("()")
                 found.append({"text": (f"cần {name_vi} chính xác{subject} (hồ sơ ghi: {shown})" if vi
                                        else f"needs the exact {name_en[4:]}{subject} (on file: {shown})"),
                               "kind": "record"})
@@ -321,12 +356,15 @@ class Explainer:
         the rule's `missing` texts and the facts the outcome cites."""
         if outcome.outcome == "pass":
             return []
-        if outcome.open_because == "dates":
-            return self.open_dates(outcome)
         found: list[dict] = []
-        seen: set[tuple[str, str]] = set()
+        bases = outcome.basis
+        if outcome.open_because == "dates":
+            # the exact dates, then what else would settle it (another post's missing rating, say)
+            found = self.open_dates(outcome)
+            bases = outcome.basis[1:]
+        seen: set[tuple[str, str]] = {(entry["text"], entry["kind"]) for entry in found}
         rule_title = self.rule_title(outcome.rule_id)
-        for basis in outcome.basis:
+        for basis in bases:
             shown = None  # the basis's evidence as text, rendered once however many items name it
             for spec in basis.missing:
                 names = set(_PLACEHOLDER.findall(spec.get(self.lang)))

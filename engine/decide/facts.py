@@ -44,6 +44,16 @@ class Fact:
     evidence: dict
 
 
+
+#: Which fact fields each date of the profile feeds: a rule that tests none of them
+#: never needs that date (``Explainer.open_dates`` asks only for the dates a rule reads).
+_STINT_YEARS = {"rated_years", "years_unrated", *RATING_LEVEL_FIELDS.values()}
+DATE_FEEDS: dict[str, dict[str, set[str]]] = {
+    "position": {"start": {"start", *_STINT_YEARS}, "end": {"end", *_STINT_YEARS}},
+    "discipline": {"decided": {"decided", "effect_end"}, "until": {"until", "effect_end"}},
+    "person": {"birth_date": {"birth_date"}},
+}
+
 def add_months(day: date, months: int) -> date:
     """Calendar months later; a day past the month's end becomes its last day."""
     index = day.month - 1 + months

@@ -77,8 +77,8 @@ class Document(_Strict):
                 text = personnel_plan
             else:
                 text += " (số ……, ngày ……)" if lang == "vi" else " (number ……, dated ……)"
-        if part:
-            text = f"{part} {text[:1].lower() + text[1:]}" if lang == "vi" else f"{part} of {text}"
+        if part:  # "Điều 82 Luật Cán bộ, công chức", "Phần III, mục 9 Hướng dẫn số 26-HD/BTCTW"
+            text = f"{part} {text}" if lang == "vi" else f"{part} of {text}"
         return text
 
 
@@ -116,7 +116,7 @@ class Provenance(_Strict):
         return self
 
 
-MissingKind = Literal["record", "training", "board", "wait", "planning", "none"]
+MissingKind = Literal["record", "training", "board", "wait", "planning", "exception", "none"]
 
 
 class MissingText(_Strict):
@@ -221,6 +221,16 @@ class Rule(_Strict):
     exceptions: ExceptionPolicy | None = None
     incomplete_record: IncompleteRecord | None = None
 
+    def tested_fields(self) -> dict[str, set[str]]:
+        """Per fact type, the fields this rule's conditions test."""
+        tested: dict[str, set[str]] = {}
+        patterns = list(self.considers) + [p for b in self.outcomes for a in b.when for p in a.all]
+        if self.incomplete_record is not None:
+            patterns.append(self.incomplete_record.absent)
+        for pattern in patterns:
+            tested.setdefault(pattern.fact, set()).update(pattern.condition.fields)
+        return tested
+
     def short_title(self, lang: str) -> str:
         return (self.short or self.title).get(lang)
 
@@ -228,6 +238,8 @@ class Rule(_Strict):
 class AssessmentDecl(_Strict):
     id: str = Field(pattern=ID_PATTERN)
     title: Text
+    #: A short name a record may use ("Tương đương").
+    short: Text | None = None
 
 
 class PackHead(_Strict):
@@ -332,13 +344,14 @@ class Pack:
 
     def profile_context(self, as_of: date) -> ProfileContext:
         """What validating a profile needs from this pack, at ``as_of``."""
-        findings = {a.id: (a.title,) for a in self.spec.assessments}
+        findings = {a.id: (a.title, a.short) for a in self.spec.assessments}
         findings.update({r.id: (r.title, r.short) for r in self.rules if r.kind == "judgement"})
         return ProfileContext(
             catalog=self.catalog, as_of=as_of, assessment_ids=frozenset(findings), pack_id=self.id,
             assessment_names=_names(findings),
             rule_names=_names({r.id: (r.title, r.short) for r in self.rules}),
-            exceptions={r.id: tuple(r.exceptions.admitted_from) for r in self.rules if r.exceptions})
+            exceptions={r.id: tuple(r.exceptions.admitted_from) for r in self.rules if r.exceptions},
+            rule_titles={r.id: (r.short_title("vi"), r.short_title("en")) for r in self.rules})
 
 
 def _names(named: dict[str, tuple]) -> dict[str, str]:

@@ -65,6 +65,8 @@ class ProfileContext:
     rule_names: Mapping[str, str] = field(default_factory=dict)
     #: Rule id -> the bodies that may approve an exception to it (rules that admit one), in the pack's order.
     exceptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Rule id -> its short title (vi, en), for messages that name a rule.
+    rule_titles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _context(info: ValidationInfo) -> ProfileContext:
@@ -268,7 +270,7 @@ class DisciplineEntry(_Strict):
     @model_validator(mode="after")
     def _until_after_decided(self):
         if _before(self.until, self.decided):
-            raise PydanticCustomError("end_before_start", "until before decided",
+            raise PydanticCustomError("until_before_decided", "until before decided",
                                       {"end": self.until.iso(), "start": self.decided.iso()})
         return self
 
@@ -317,7 +319,8 @@ class ExceptionEntry(_Strict):
                 "value": value, "pack": context.pack_id,
                 "suggestions": difflib.get_close_matches(value, sorted(set(context.rule_names.values())), n=2)})
         if rule_id not in context.exceptions:
-            raise PydanticCustomError("exception_not_admitted", "no exception", {"value": value})
+            vi, en = context.rule_titles.get(rule_id, (value, value))
+            raise PydanticCustomError("exception_not_admitted", "no exception", {"title_vi": vi, "title_en": en})
         return rule_id
 
     @model_validator(mode="after")
@@ -514,9 +517,11 @@ class Profile(_Strict):
 
     @field_validator("exceptions")
     @classmethod
-    def _one_exception_each(cls, value):
+    def _one_exception_each(cls, value, info: ValidationInfo):
         rules = [entry.rule for entry in value]
+        titles = _context(info).rule_titles
         for rule in rules:
             if rules.count(rule) > 1:
-                raise PydanticCustomError("duplicate_exception", "duplicate", {"value": rule})
+                vi, en = titles.get(rule, (rule, rule))
+                raise PydanticCustomError("duplicate_exception", "duplicate", {"title_vi": vi, "title_en": en})
         return value

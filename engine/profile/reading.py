@@ -25,7 +25,9 @@ import yaml
 from ..errors import InputFileError, Problem
 from .yamlio import MAX_INT_BITS, BadValue, DuplicateKeyError, load_all, too_large
 
-PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl")
+#: Workbooks and CSV files are read by ``engine/profile/workbook.py``.
+TABLE_SUFFIXES = (".xlsx", ".csv")
+PROFILE_SUFFIXES = (".yaml", ".yml", ".json", ".jsonl", *TABLE_SUFFIXES)
 
 #: Bounds on what one input may cost (README, "Limits"): a YAML or JSON file is
 #: read whole, so it is capped; a JSON Lines file streams, so only a line is.
@@ -48,6 +50,8 @@ def profile_files(paths: list[str]) -> list[str]:
             if path.suffix.lower() not in PROFILE_SUFFIXES:
                 raise InputFileError("unsupported_file", {"path": raw})
             found.append(path.as_posix())
+        elif path.exists() and path.suffix.lower() in PROFILE_SUFFIXES:
+            raise InputFileError("not_regular_file_named", {"path": raw})
         elif path.exists():
             raise InputFileError("unsupported_file", {"path": raw})
         else:
@@ -65,8 +69,9 @@ def profile_files(paths: list[str]) -> list[str]:
 def _folder_files(folder: Path) -> list[Path]:
     """Every file named like a profile under ``folder``, sorted, links followed.
 
-    Hidden files and folders (editor backups, .DS_Store, .git, ...) are not
-    profiles.  Whatever is named like a profile is listed, whether or not it is a
+    Hidden files and folders (editor backups, .DS_Store, .git, ...) and the lock
+    files office programs leave beside an open workbook (~$book.xlsx,
+    .~lock.book.xlsx#) are not profiles.  Whatever is named like a profile is listed, whether or not it is a
     regular file, so that reading it reports what it is instead of dropping it."""
     found: list[Path] = []
     seen: set[str] = set()
@@ -78,8 +83,16 @@ def _folder_files(folder: Path) -> list[Path]:
         seen.add(real)
         folders[:] = [name for name in folders if not name.startswith(".")]
         found.extend(Path(here) / name for name in files
-                     if not name.startswith(".") and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES)
+                     if not name.startswith((".", "~$")) and os.path.splitext(name)[1].lower() in PROFILE_SUFFIXES)
     return sorted(found)
+
+
+def _regular(source: str) -> bool:
+    """Whether ``source`` (links followed) is a regular file; a broken link is not."""
+    try:
+        return stat.S_ISREG(os.stat(source).st_mode)
+    except OSError:
+        return False
 
 
 def _open_regular(source: str):
@@ -127,27 +140,38 @@ def _json_int(text: str):
     return BadValue("number_too_large", "", str(len(text))) if too_large(value) else value
 
 
+class TooDeep(ValueError):
+    """JSON nested deeper than Python's parser goes: the same finding as a document that
+    parses and then measures deeper than MAX_DEPTH (where the parser stops depends on the
+    Python version; what the reader is told must not)."""
+
+
 def _json(text: str):
     try:
         return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs,
                           parse_int=_json_int)
     except RecursionError:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
+        raise TooDeep(f"nested deeper than {MAX_DEPTH} levels") from None
 
 
-def read_text(source) -> str:
-    """A whole text file (profile, pack, catalog, pack test), or InputFileError saying
-    why not: not a regular file, a broken link, too large, UTF-16, not UTF-8."""
+def read_bytes(source, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A whole file of at most ``limit`` bytes, or InputFileError saying why not: not a
+    regular file (a folder, a FIFO, a device: never waited on), a broken link, too
+    large (measured on what is read, not only on what the file claims)."""
     source = str(source)
+    mb = 1024 * 1024
     with _open_regular(source) as stream:
         size = os.fstat(stream.fileno()).st_size
-        if size > MAX_FILE_BYTES:
-            raise InputFileError("file_too_large", {"size": size // (1024 * 1024),
-                                                    "max": MAX_FILE_BYTES // (1024 * 1024)})
-        data = stream.read(MAX_FILE_BYTES + 1)
-    if len(data) > MAX_FILE_BYTES:
-        raise InputFileError("file_too_large", {"size": len(data) // (1024 * 1024),
-                                                "max": MAX_FILE_BYTES // (1024 * 1024)})
+        if size > limit:  # rounded up: a file over the bound never reads as "16 MB > 16 MB"
+            raise InputFileError("file_too_large", {"size": -(-size // mb), "max": max(limit // mb, 1)})
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputFileError("file_too_large", {"size": -(-len(data) // mb), "max": max(limit // mb, 1)})
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 text (a leading byte-order mark dropped), or InputFileError: UTF-16, not UTF-8."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     _refuse_utf16(data)
@@ -155,6 +179,13 @@ def read_text(source) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise InputFileError("file_not_utf8", {"offset": err.start}) from None
+
+
+def read_text(source, limit: int = MAX_FILE_BYTES) -> str:
+    """A whole text file (profile, pack, catalog, pack test, process file), or
+    InputFileError saying why not: not a regular file, a broken link, too large,
+    UTF-16, not UTF-8."""
+    return decode_text(read_bytes(source, limit))
 
 
 def _refuse_utf16(data: bytes) -> None:
@@ -199,6 +230,8 @@ class Item:
     #: A JSON Lines line not parsed yet (parsing happens where the item is processed).
     raw: str | None = None
     problem: Problem | None = None
+    #: Where each field was read, for an item read from a workbook or CSV (``engine/profile/workbook.py``).
+    cells: object = None
 
 
 def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
@@ -208,6 +241,8 @@ def _documents(source: str) -> list[tuple[int, object, Problem | None]]:
     if suffix == ".json":
         try:
             data = _json(text)
+        except TooDeep:
+            return [(0, None, Problem("", "too_deep", {"max": MAX_DEPTH}))]
         except ValueError as err:
             raise InputFileError("file_syntax", {"fmt": "JSON", "reason": str(err)}) from None
         docs = data if isinstance(data, list) else [data]
@@ -303,10 +338,25 @@ def _jsonl_items(source: str):
 
 def iter_items(files: list[str], warnings: list | None = None):
     """Every item of every file of ``files`` (from :func:`profile_files`), in order; a
-    file that cannot be read at all is one item carrying the problem."""
+    file that cannot be read at all is one item carrying the problem.  A workbook is one
+    book; every CSV file of ``files`` is one sheet of a single book, read where the first is."""
+    csv_files = [f for f in files if f.lower().endswith(".csv") and _regular(f)]
     for source in files:
         try:
-            if source.lower().endswith(".jsonl"):
+            if source.lower().endswith(TABLE_SUFFIXES):
+                if not _regular(source):  # a FIFO or a device named like a workbook: never opened
+                    yield Item(source, None, problem=Problem("", "not_regular_file"))
+                    continue
+                if source.lower().endswith(".csv") and source != csv_files[0]:
+                    continue
+                from .workbook import table_items  # openpyxl is loaded only for a run that reads a workbook
+
+                items, found = table_items(csv_files if source in csv_files else [source])
+                empty = not items
+                if warnings is not None:
+                    warnings.extend(found)
+                yield from items
+            elif source.lower().endswith(".jsonl"):
                 empty = True
                 for item in _jsonl_items(source):
                     empty = False

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from ..errors import Problem
 from .model import Profile, ProfileContext
-from .reading import MAX_DEPTH, Item, clean_text, depth, item_document, odd_values
+from .reading import MAX_DEPTH, Item, TooDeep, clean_text, depth, item_document, odd_values
 from .problems import field_path, translate, type_name
 
 
@@ -40,18 +40,23 @@ class Loaded:
 def check_item(item: Item, context: ProfileContext):
     """(Loaded or None, Invalid or None, warnings) for one item."""
     if item.problem is not None:
-        return None, Invalid(item.source, None, [item.problem], item.index), []
+        more = [p for _, p in item.cells.problems] if item.cells is not None else []
+        return None, Invalid(item.source, guess(item.document, "id"), [item.problem, *more], item.index,
+                             guess(item.document, "full_name")), []
     try:
         document = item_document(item)
+    except TooDeep:
+        return None, Invalid(item.source, None, [Problem("", "too_deep", {"max": MAX_DEPTH})], item.index), []
     except ValueError as err:
         number = (item.index or 0) + 1
         return None, Invalid(item.source, None, [Problem(f"line {number}", "file_syntax",
                                                          {"fmt": "JSON", "reason": str(err)})], item.index), []
     validated = None
-    if isinstance(document, dict) and _shallow(item, document):
-        # The common case first: a profile the model accepts holds no value the reader could
-        # not take (no such value passes its strict types) and nests four levels at most; only
-        # a lone surrogate is left to look for, and JSON can write one only as an escape.
+    if item.cells is None and isinstance(document, dict) and _shallow(item, document):
+        # The common case first (not a workbook's row: its cells add problems of their own): a
+        # profile the model accepts holds no value the reader could not take (no such value
+        # passes its strict types) and nests four levels at most; only a lone surrogate is left
+        # to look for, and JSON can write one only as an escape.
         validated = validate_profile(document, context)
         if not validated[1] and (item.raw is not None and "\\u" not in item.raw or not odd_values(document)):
             return Loaded(validated[0], item.source, item.index, document), None, []
@@ -63,6 +68,8 @@ def check_item(item: Item, context: ProfileContext):
             Problem(field_path(path, document), code, params) for path, code, params in odd],
             item.index, guess(document, "full_name")), []
     profile, problems = validated or validate_profile(document, context)
+    if item.cells is not None:  # read from a workbook: problems at their cells, and reading's own
+        problems = item.cells.locate(problems)
     if problems:
         return None, Invalid(item.source, guess(document, "id"), problems, item.index,
                              guess(document, "full_name")), []
@@ -103,7 +110,7 @@ _FIELD_OF = {"unknown_title": "title", "ambiguous_title": "title", "concurrent_p
 
 def _problem(error: dict, document: dict) -> Problem:
     loc, code, params = translate(error, document, Profile)
-    if code == "end_before_start":
+    if code in ("end_before_start", "until_before_decided"):
         loc.append("until" if loc and loc[0] == "discipline" else "end")
     elif code in _FIELD_OF and (not loc or loc[-1] != _FIELD_OF[code]):
         loc.append(_FIELD_OF[code])

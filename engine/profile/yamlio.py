@@ -211,11 +211,12 @@ def load_all(text: str) -> list:
         loader.dispose()
 
 
-def load_one(text: str):
-    return _checked(yaml.load(text, Loader=StrictLoader))  # noqa: S506 - a safe loader
+def load_one(text: str, loader=None):
+    """The one document of ``text``, read by ``loader`` (a :class:`StrictLoader`, the default)."""
+    return _checked(yaml.load(text, Loader=loader or StrictLoader))  # noqa: S506 - a safe loader
 
 
-def positions(text: str) -> dict[tuple, tuple[int, int]]:
+def positions(text: str, loader=None) -> dict[tuple, tuple[int, int]]:
     """(line, column), 1-based, of every node of a YAML text, by its key path.
 
     Composing builds no objects, so this is safe on any text; a path such as
@@ -225,7 +226,7 @@ def positions(text: str) -> dict[tuple, tuple[int, int]]:
     """
     found: dict[tuple, tuple[int, int]] = {}
     try:
-        root = yaml.compose(text, Loader=StrictLoader)  # noqa: S506 - composing only
+        root = yaml.compose(text, Loader=loader or StrictLoader)  # noqa: S506 - composing only
     except (yaml.YAMLError, RecursionError):
         return found
     if root is None:

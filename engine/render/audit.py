@@ -166,7 +166,7 @@ def _step_name(header: dict, step: int, lang: str) -> str:
     steps = header.get("steps") or []
     spec = steps[step - 1] if 0 < step <= len(steps) else {}
     sitting = spec.get("sitting") or {}
-    return sitting.get(lang) or label("body", spec.get("body"), lang)
+    return _v(sitting.get(lang) or label("body", spec.get("body"), lang))
 
 
 def _percent(value, lang: str) -> str:
@@ -176,16 +176,19 @@ def _percent(value, lang: str) -> str:
 
 
 def path_lines(header: dict, record: dict, lang: str) -> list[str]:
-    """One person's path through the steps of a process, as ``audit why`` prints it."""
+    """One person's path through the steps of a process, as ``audit why`` prints it: every
+    text the store holds (names, the clerk, the meeting's record, the screening's file
+    name, the pack) on its one line, its controls shown (``engine/escape.py``)."""
     vi = lang == "vi"
     path = record["path"]
     last = len(header.get("steps") or []) or 5
     replaced = {o["replaces"]: o["entry"] for o in path if o.get("replaces")}
     post = (header.get("post") or {}).get(lang, "")
-    lines = [f"{_dt(header['created_utc'], lang)} · {'quy trình' if vi else 'process'} {header['process_id']} · "
-             f"{post} ({label('track', header.get('track'), lang)}) · "
-             f"{header['pack']['id']} {header['pack']['version']} ({header['pack']['digest']})"]
-    who = " ".join(part for part in (path[0].get("full_name"), f"({record['profile_id']})") if part)
+    pack = header["pack"]
+    lines = [f"{_dt(header['created_utc'], lang)} · {'quy trình' if vi else 'process'} {_v(header['process_id'])} · "
+             f"{_v(post)} ({_v(label('track', header.get('track'), lang))}) · "
+             f"{_v(pack['id'])} {_v(pack['version'])} ({_v(pack['digest'])})"]
+    who = " ".join(_v(part) for part in (path[0].get("full_name"), f"({record['profile_id']})") if part)
     lines.append(f"  {who}: " + ("con đường qua các bước" if vi else "path through the steps"))
     for outcome in path:
         step = outcome["step"]
@@ -195,9 +198,9 @@ def path_lines(header: dict, record: dict, lang: str) -> list[str]:
             cleared = outcome.get("cleared")
             if cleared:
                 how += f" ({fmt_date(date.fromisoformat(cleared['on']), lang)}" \
-                       + (f"; {cleared['record']}" if cleared.get("record") else "") + ")"
+                       + (f"; {_v(cleared['record'])}" if cleared.get("record") else "") + ")"
             text = (f"{how}; {'vào danh sách' if vi else 'on the list of'} {outcome['of']}{' người' if vi else ''} "
-                    f"({'theo kết quả sàng lọc' if vi else 'from screening'} {outcome['screening']})")
+                    f"({'theo kết quả sàng lọc' if vi else 'from screening'} {_v(outcome['screening'])})")
         elif not outcome["quorate"]:
             text = ("hội nghị không đủ điều kiện tiến hành: kết quả không có giá trị, phải họp lại" if vi
                     else "the sitting was not quorate: void, to sit again")
@@ -211,17 +214,17 @@ def path_lines(header: dict, record: dict, lang: str) -> list[str]:
             elif outcome["passed"]:
                 result += " (ngoài số lượng giới thiệu)" if vi else " (beyond the seats)"
             text = (f"{outcome['votes']} {'phiếu' if vi else 'votes'}, {_percent(outcome['percent'], lang)} "
-                    f"{'của' if vi else 'of'} {label('denominator', outcome['denominator_kind'], lang)} "
-                    f"({outcome['denominator']}; {'cần' if vi else 'needs'} {comparison} {outcome['share']}) — "
+                    f"{'của' if vi else 'of'} {_v(label('denominator', outcome['denominator_kind'], lang))} "
+                    f"({outcome['denominator']}; {'cần' if vi else 'needs'} {comparison} {_v(outcome['share'])}) — "
                     f"{result}")
             if outcome.get("date"):
                 where += f", {fmt_date(date.fromisoformat(outcome['date']), lang)}"
         lines.append(f"    {where}: {text}")
         flags = [f for f in outcome.get("flags", []) if f != "not_quorate"]
         if flags:
-            lines.append("      ! " + ", ".join(_FLAGS.get(f, (f, f))[0 if vi else 1] for f in flags))
-        note = (f"mục {outcome['entry']}, {outcome['by']}, {_dt(outcome['at'], lang)}" if vi
-                else f"entry {outcome['entry']}, {outcome['by']}, {outcome['at']}")
+            lines.append("      ! " + ", ".join(_v(_FLAGS.get(f, (f, f))[0 if vi else 1]) for f in flags))
+        note = (f"mục {outcome['entry']}, {_v(outcome['by'])}, {_dt(outcome['at'], lang)}" if vi
+                else f"entry {outcome['entry']}, {_v(outcome['by'])}, {_v(outcome['at'])}")
         if outcome.get("replaces"):
             note += f"; {'sửa mục' if vi else 'corrects entry'} {outcome['replaces']}"
         if outcome["entry"] in replaced:

@@ -75,9 +75,15 @@ def short(ex: Explainer, record: dict) -> str:
     judgements = [ex.short_title(r["id"]) for r in pending if r["kind"] == "judgement"]
     if judgements:
         parts.append(("? chờ Ban Thường vụ đánh giá: " if vi else "? awaiting the board: ") + ", ".join(judgements))
+    excepted = [ex.short_title(r["id"]) for r in record["rules"] if (r.get("exception") or {}).get("used")]
+    names = ", ".join(f"«{name}»" for name in excepted)  # a pass by exception is said wherever the list is read
     if not parts:
         total = len(record["rules"])
         parts.append(f"đạt cả {total} tiêu chí" if vi else f"meets all {total} criteria")
+        if excepted:
+            parts[-1] += f", trong đó {names} theo ngoại lệ" if vi else f", {names} by exception"
+    elif excepted:
+        parts.append(f"{names} đạt theo ngoại lệ" if vi else f"{names} met by exception")
     return " · ".join(parts)
 
 
@@ -99,7 +105,7 @@ def heading_of(ex: Explainer, c: dict) -> list[str]:
          f"As of: {fmt_date(ex.as_of, ex.lang)}"),
         (f"Tổng số: {total} hồ sơ · " if vi else f"Total: {total} profiles · ")
         + " · ".join(f"{label('verdict', v, ex.lang)}: {c[v]}" for v in VERDICTS)
-        + (f" · Hồ sơ chưa đọc được: {c['invalid']}" if vi else f" · Could not be read: {c['invalid']}"),
+        + (f" · Hồ sơ cần bổ sung, sửa chữa: {c['invalid']}" if vi else f" · Files to complete or correct: {c['invalid']}"),
     ]
 
 
@@ -142,6 +148,8 @@ def field_words(loc: str, lang: str, ex: Explainer | None = None) -> str:
     if loc.startswith("line "):
         return ("dòng " if vi else "line ") + loc[5:]
     words, parts = [], loc.split(".")
+    head = _STEP.fullmatch(parts[0])
+    section = head.group(1) if head else parts[0]  # "exceptions" of "exceptions[0]"
     for i, part in enumerate(parts):
         step = _STEP.fullmatch(part)
         if step and step.group(2) is not None and step.group(1) in _SECTIONS:
@@ -153,9 +161,9 @@ def field_words(loc: str, lang: str, ex: Explainer | None = None) -> str:
             words[-1] = (f"ý kiến của Ban Thường vụ về «{name}»" if vi else f"the Standing Committee's finding on «{name}»")
         elif i == 1 and parts[0] == "education":
             words[-1] = _FIELDS.get(part, (part, part))[0 if vi else 1]
-        elif part == "by" and parts[0] == "exceptions":
+        elif part == "by" and section == "exceptions":
             words.append("cơ quan chấp thuận" if vi else "approving body")
-        elif part == "date" and parts[0] == "exceptions":
+        elif part == "date" and section == "exceptions":
             words.append("ngày chấp thuận" if vi else "date of approval")
         elif part in _FIELDS:
             words.append(_FIELDS[part][0 if vi else 1])
@@ -170,7 +178,12 @@ def _known_rule(ex: Explainer, rule_id: str) -> bool:
 
 def problem_words(problem, lang: str, ex: Explainer | None = None) -> str:
     """One input problem in a clerk's words: where (as a part of the profile), then what."""
-    where = field_words(problem.loc, lang, ex)
+    loc = problem.loc
+    if problem.code == "unknown_key" and "." in loc:
+        loc = loc.rsplit(".", 1)[0]  # the message names the key that is not in the profile's form
+    elif problem.code == "unknown_key":
+        loc = ""
+    where = field_words(loc, lang, ex)
     body = message(problem.code, lang, problem.params)
     return f"{where[:1].upper() + where[1:]}: {body}" if where else body[:1].upper() + body[1:]
 

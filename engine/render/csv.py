@@ -47,7 +47,11 @@ class CsvList:
         ex, codes = self.ex, self.codes
         outcomes = {rule["id"]: rule["outcome"] for rule in r["rules"]}
         verdict = r["verdict"] if codes else label("verdict", r["verdict"], ex.lang)
-        marks = [outcomes[rule.id] if codes else label("outcome", outcomes[rule.id], ex.lang) for rule in self.rules]
+        vi = ex.lang == "vi"
+        excepted = {rule["id"] for rule in r["rules"] if (rule.get("exception") or {}).get("used")}
+        marks = [outcomes[rule.id] if codes else label("outcome", outcomes[rule.id], ex.lang)
+                 + (f" ({'theo ngoại lệ' if vi else 'by exception'})" if rule.id in excepted else "")
+                 for rule in self.rules]
         self.rows.add(r["profile_id"], self._row([_cell(r["profile_id"]), _cell(r["full_name"]), verdict,
                                                   _cell(short(ex, r)), *marks]))
 
@@ -67,7 +71,7 @@ class CsvList:
         finally:
             self.rows.close()
         for entry in sort_invalid(invalid):
-            verdict = "invalid" if codes else ("Hồ sơ chưa đọc được" if vi else "Could not be read")
+            verdict = "invalid" if codes else ("Hồ sơ cần bổ sung, sửa chữa" if vi else "To complete or correct")
             problems = ("; ".join(p.text(ex.lang) for p in entry.problems) if codes
                         else who(entry, ex.lang) + ": " + "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems))
             yield self._row([_cell(entry.profile_id), _cell(entry.full_name), verdict, _cell(problems),

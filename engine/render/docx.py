@@ -14,14 +14,7 @@ from __future__ import annotations
 import io
 
 from ..escape import docx_text as _x
-from .memo import PARTY, Candidate, Memo, pending_text, text
-
-
-def issuer_lines(issuer) -> list[str]:
-    """The issuer as its lines: the parent body, then the issuing body ("TỈNH ỦY …|BAN TỔ CHỨC")."""
-    if isinstance(issuer, str):
-        issuer = issuer.replace("|", "\n").splitlines()
-    return [line.strip() for line in issuer if line.strip()] or ["…"]
+from .memo import PARTY, Candidate, Memo, issuer_lines, pending_text, text
 
 
 def party_document(title: str):
@@ -86,6 +79,38 @@ def cell_lines(cell, rows) -> None:
         paragraph.paragraph_format.space_after = Pt(0)
 
 
+def new_section(document, landscape: bool) -> None:
+    """A new page in A4 landscape (a wide table: margins 20/15/15/15 mm) or back in
+    portrait (the margins of Hướng dẫn 36-HD/VPTW: 30 mm left, 15 right, 20 top and bottom)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Mm
+
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    if landscape:
+        section.orientation, section.page_width, section.page_height = WD_ORIENT.LANDSCAPE, Mm(297), Mm(210)
+        section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Mm(20), Mm(15), Mm(15), Mm(15)
+    else:
+        section.orientation, section.page_width, section.page_height = WD_ORIENT.PORTRAIT, Mm(210), Mm(297)
+        section.left_margin, section.right_margin, section.top_margin, section.bottom_margin = Mm(30), Mm(15), Mm(20), Mm(20)
+
+
+def fixed_widths(table, widths_mm: list[float]) -> None:
+    """Column widths Word and LibreOffice both keep: a fixed layout, the grid and every cell."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Mm
+
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm):
+        column.set(qn("w:w"), str(int(width * 56.7)))  # twentieths of a point
+    for row in table.rows:
+        for column, cell in enumerate(row.cells):
+            cell.width = Mm(widths_mm[column])
+
+
 def party_head_docx(document, issuer, number: str, place_date: str) -> None:
     """The head of a party document: the issuer (its last line in bold) and the number
     on the left, the Party's name (underlined) and the place and date on the right."""
@@ -105,11 +130,10 @@ def memo_docx(memo: Memo) -> bytes:
     """The memo as a Word document."""
     from functools import partial
 
-    from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Pt
 
     s = memo.sections
     document = party_document(f"{memo.heading} {memo.subject}")
@@ -135,10 +159,12 @@ def memo_docx(memo: Memo) -> bytes:
         if not candidates:
             para(s["none"], space_after=2, indent=5)
         for n, c in enumerate(candidates, 1):
-            para(f"{n}. {c.full_name} ({c.profile_id}), {c.about}.", space_after=0, indent=5)
+            line = para(f"{n}. ", space_after=0, indent=5)
+            line.add_run(_x(c.full_name)).bold = True  # as the HTML and Markdown memos show the name
+            line.add_run(_x(f" ({c.profile_id}), {c.about}."))
             detail(c)
 
-    def needs(note: str):
+    def needs(note: str, later: bool = False):
         def detail(c: Candidate) -> None:
             para(note, italic=True, size=12, space_after=0, indent=10)
             for finding in c.findings:
@@ -146,7 +172,7 @@ def memo_docx(memo: Memo) -> bytes:
                     para(f"– {finding.criterion}: {need.text if need else finding.reason}.", size=12, space_after=0,
                          indent=10)
             if c.pending_judgements:
-                para(f"– {pending_text(memo, c)}.", size=12, space_after=0, indent=10)
+                para(f"– {pending_text(memo, c, later)}.", size=12, space_after=0, indent=10)
 
         return detail
 
@@ -154,7 +180,7 @@ def memo_docx(memo: Memo) -> bytes:
         for finding in c.findings:
             para(f"– {finding.criterion}: {finding.reason}.", size=12, space_after=0, indent=10)
             for need in finding.needs:
-                if need.kind in ("none", "wait"):
+                if need.kind in ("none", "wait", "exception"):
                     para(f"{need.kind_label}: {need.text}.", italic=True, size=11, space_after=0, indent=15)
 
     para(s["proposed"], bold=True)
@@ -163,22 +189,16 @@ def memo_docx(memo: Memo) -> bytes:
     para(text(memo.lang, "to_decide", count=len(memo.to_decide)), bold=True, italic=True)
     people(memo.to_decide, needs(s["to_decide_note"]))
     para(text(memo.lang, "not_ready", count=len(memo.not_ready)), bold=True, italic=True)
-    people(memo.not_ready, needs(s["not_ready_note"]))
+    people(memo.not_ready, needs(s["not_ready_note"], later=True))
     if memo.with_exceptions:
         para(text(memo.lang, "exceptions", count=len(memo.with_exceptions)), bold=True, italic=True)
         people(memo.with_exceptions,
                lambda c: [para(f"– {e}.", size=12, space_after=0, indent=10) for e in c.exceptions])
     para(text(memo.lang, "excluded", count=len(memo.excluded)), bold=True)
     people(memo.excluded, reasons)
-    if memo.invalid_count:
-        para(text(memo.lang, "invalid", count=memo.invalid_count))
 
     # -- the matrix, on landscape pages of its own
-    landscape = document.add_section(WD_SECTION.NEW_PAGE)
-    landscape.orientation = WD_ORIENT.LANDSCAPE
-    landscape.page_width, landscape.page_height = Mm(297), Mm(210)
-    landscape.left_margin, landscape.right_margin = Mm(20), Mm(15)
-    landscape.top_margin, landscape.bottom_margin = Mm(15), Mm(15)
+    new_section(document, landscape=True)
     para(s["matrix"], bold=True)
     marks = len(memo.matrix_rules)
     usable = 297 - 20 - 15
@@ -188,10 +208,6 @@ def memo_docx(memo: Memo) -> bytes:
     widths = [10, name_width] + [mark_width] * marks
     matrix = document.add_table(rows=1, cols=2 + marks)
     matrix.style = "Table Grid"
-    matrix.autofit = False
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    matrix._tbl.tblPr.append(layout)
     header = matrix.rows[0]
     for cell, value in zip(header.cells, [s["no"], s["name"], *(str(n) for n, _ in memo.matrix_rules)]):
         cell.text = _x(value)
@@ -207,59 +223,62 @@ def memo_docx(memo: Memo) -> bytes:
             repeat.set(qn("w:val"), "true")
             properties.append(repeat)
         for column, cell in enumerate(row.cells):
-            cell.width = Mm(widths[column])
             for paragraph in cell.paragraphs:
                 paragraph.alignment = None if column == 1 else center
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(11)
                     run.bold = index == 0
-    grid = matrix._tbl.tblGrid
-    for column, width in zip(grid.findall(qn("w:gridCol")), widths):
-        column.set(qn("w:w"), str(int(width * 56.7)))
+    fixed_widths(matrix, widths)
     para("")
     para("; ".join(f"{n}. {short}" for n, short in memo.matrix_rules) + ".", size=11, space_after=2)
     para(s["legend"], size=11, italic=True)
 
     # -- back to portrait: the figures, the closing and the signature
-    portrait = document.add_section(WD_SECTION.NEW_PAGE)
-    portrait.orientation = WD_ORIENT.PORTRAIT
-    portrait.page_width, portrait.page_height = Mm(210), Mm(297)
-    portrait.left_margin, portrait.right_margin = Mm(30), Mm(15)
-    portrait.top_margin, portrait.bottom_margin = Mm(20), Mm(20)
+    new_section(document, landscape=False)
     para(s["cohort"], bold=True)
     for name, count in memo.cohort_verdicts:
         para(f"– {name}: {count}", space_after=0, indent=5)
-    figures = document.add_table(rows=1, cols=3)
+    figures = document.add_table(rows=1, cols=4)
     figures.style = "Table Grid"
-    for cell, value in zip(figures.rows[0].cells, (s["cohort_rule"], s["cohort_excluded"], s["cohort_pending"])):
+    for cell, value in zip(figures.rows[0].cells,
+                           (s["cohort_rule"], s["cohort_excluded"], s["cohort_board"], s["cohort_record"])):
         cell.text = _x(value)
-    for name, fail, review in memo.cohort_rules:
+    for name, fail, board, waiting in memo.cohort_rules:
         row = figures.add_row().cells
-        row[0].text, row[1].text, row[2].text = _x(name), str(fail), str(review)
-    for row in figures.rows:
+        for cell, value in zip(row, (name, fail, board, waiting)):
+            cell.text = _x(value)
+    fixed_widths(figures, [75, 25, 32, 33])
+    for index, row in enumerate(figures.rows):
         for column, cell in enumerate(row.cells):
-            cell.width = Mm((95, 35, 35)[column])
             for paragraph in cell.paragraphs:
+                paragraph.alignment = center if column or index == 0 else WD_ALIGN_PARAGRAPH.LEFT
+                paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(12)
+                    run.bold = index == 0
+    para(s["cohort_note"], size=11, italic=True)
     para("")
+    if memo.proposal:
+        para(memo.proposal)
     para(memo.closing)
     foot = document.add_table(rows=1, cols=2)
     no_borders(foot)
     left, right = foot.rows[0].cells
     left.paragraphs[0].text = ""
     run = left.paragraphs[0].add_run(_x(s["recipients_title"]))
-    run.bold, run.italic = True, True
-    for recipient in memo.recipients:
-        left.add_paragraph(_x(recipient))
+    run.bold, run.italic, run.font.size = True, True, Pt(12)
+    left.paragraphs[0].paragraph_format.space_after = Pt(0)
+    for recipient in memo.recipients:  # HD 36-HD/VPTW: the addressees in 11 pt, one a line
+        line = left.add_paragraph()
+        line.add_run(_x(recipient)).font.size = Pt(11)
+        line.paragraph_format.space_after = Pt(0)
     sign = memo.signature
     lines = ([(sign.on_behalf, True, False, False)] if sign.on_behalf else []) + [
         (sign.title, True, False, False), (s["sign_note"], False, True, False), ("", False, False, False),
         ("", False, False, False), ("", False, False, False), (sign.name or "", True, False, False)]
     cell_lines(right, lines)
-    para("")
-    para(memo.footer, size=9, italic=True)
+    document.core_properties.comments = _x(memo.footer)  # which pack made it: in the file, not on the page
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

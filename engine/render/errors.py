@@ -11,9 +11,9 @@ from .common import problem_words, sort_invalid, who
 def errors_report(ex: Explainer, invalid: list) -> str:
     vi = ex.lang == "vi"
     lines = [("HỒ SƠ CẦN BỔ SUNG, SỬA CHỮA" if vi else "FILES TO COMPLETE OR CORRECT"),
-             (f"Ngày xét {fmt_date(ex.as_of, ex.lang)}; {len(invalid)} hồ sơ chưa đọc được nên chưa có trong tờ trình."
-              if vi else f"As of {fmt_date(ex.as_of, ex.lang)}; {len(invalid)} files could not be read and are not in "
-                         "the memo."), ""]
+             (f"Ngày xét {fmt_date(ex.as_of, ex.lang)}; {len(invalid)} hồ sơ cần bổ sung, sửa chữa nên chưa có trong tờ trình."
+              if vi else f"As of {fmt_date(ex.as_of, ex.lang)}; {len(invalid)} files are to be completed or corrected and are "
+                         "not in the memo."), ""]
     if not invalid:
         lines.append("Không có." if vi else "None.")
     for n, entry in enumerate(sort_invalid(invalid), 1):

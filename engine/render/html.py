@@ -9,8 +9,7 @@ row repeats on every page and no row is split across two.
 from __future__ import annotations
 
 from ..escape import html_text
-from .docx import issuer_lines
-from .memo import PARTY, Candidate, Memo, pending_text, text
+from .memo import PARTY, Candidate, Memo, issuer_lines, pending_text, text
 
 _CSS = """
 @page { size: A4; margin: 20mm 15mm 20mm 30mm; }
@@ -22,6 +21,7 @@ body { font-family: "Times New Roman", "Liberation Serif", "DejaVu Serif", serif
 .head > div { flex: 1; }
 .parent { font-weight: normal; }
 .issuer { font-weight: bold; }
+.number { white-space: pre; }
 .party { font-weight: bold; border-bottom: 1px solid #000; display: inline-block; padding-bottom: 2px; }
 .place { font-style: italic; margin-top: .4em; }
 h1 { text-align: center; font-size: 16pt; margin: 1.2em 0 .2em; }
@@ -45,6 +45,8 @@ td.num, th.num { text-align: right; }
 td.name { white-space: nowrap; }
 .legend { font-size: 11pt; }
 .foot { display: flex; justify-content: space-between; margin-top: 1.5em; gap: 1em; }
+.foot > div { flex: 1 1 50%; }
+.foot > div:first-child { font-size: 11pt; }
 .foot > div:last-child { text-align: center; font-weight: bold; }
 .sign-note { font-weight: normal; font-style: italic; }
 .sign-space { height: 5em; }
@@ -72,11 +74,13 @@ def _h(value) -> str:
     return html_text(value)
 
 
-def page(title: str, lang: str, body: list[str], css: str = "") -> str:
-    """One self-contained page in the party-document style; ``css`` adds to the shared style."""
+def page(title: str, lang: str, body: list[str], css: str = "", about: str = "") -> str:
+    """One self-contained page in the party-document style; ``css`` adds to the shared style;
+    ``about`` (which pack made it) goes in the page's head, not on the printed page."""
     return "\n".join([
         "<!DOCTYPE html>", f'<html lang="{lang}">', "<head>", '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        *([f'<meta name="description" content="{_h(about)}">'] if about else []),
         f"<title>{_h(title)}</title>", f"<style>{_CSS}{css}</style>", "</head>", "<body>", *body, "</body>", "</html>",
         ""])
 
@@ -98,14 +102,14 @@ def _people(memo: Memo, candidates: list[Candidate], detail) -> str:
                             for c in candidates) + "</ol>"
 
 
-def _needs(memo: Memo, note: str):
+def _needs(memo: Memo, note: str, later: bool = False):
     def detail(c: Candidate) -> str:
         items = []
         for finding in c.findings:
             for need in finding.needs or [None]:
                 items.append(f"<li>{_h(finding.criterion)}: {_h(need.text if need else finding.reason)}.</li>")
         if c.pending_judgements:
-            items.append(f"<li>{_h(pending_text(memo, c))}.</li>")
+            items.append(f"<li>{_h(pending_text(memo, c, later))}.</li>")
         return f" {_h(note)}<ul>{''.join(items)}</ul>"
 
     return detail
@@ -115,7 +119,7 @@ def _reasons(c: Candidate) -> str:
     items = []
     for finding in c.findings:
         extra = "".join(f'<li class="kind">{_h(n.kind_label)}: {_h(n.text)}.</li>' for n in finding.needs
-                        if n.kind in ("none", "wait"))
+                        if n.kind in ("none", "wait", "exception"))
         items.append(f"<li><b>{_h(finding.criterion)}</b>: {_h(finding.reason)}."
                      + (f"<ul>{extra}</ul>" if extra else "") + "</li>")
     return "<ul>" + "".join(items) + "</ul>"
@@ -128,15 +132,13 @@ def _list(memo: Memo) -> list[str]:
             f"<h3>{_h(text(memo.lang, 'to_decide', count=len(memo.to_decide)))}</h3>",
             _people(memo, memo.to_decide, _needs(memo, s["to_decide_note"])),
             f"<h3>{_h(text(memo.lang, 'not_ready', count=len(memo.not_ready)))}</h3>",
-            _people(memo, memo.not_ready, _needs(memo, s["not_ready_note"]))]
+            _people(memo, memo.not_ready, _needs(memo, s["not_ready_note"], later=True))]
     if memo.with_exceptions:
         body += [f"<h3>{_h(text(memo.lang, 'exceptions', count=len(memo.with_exceptions)))}</h3>",
                  _people(memo, memo.with_exceptions,
                          lambda c: "<ul>" + "".join(f"<li>{_h(e)}.</li>" for e in c.exceptions) + "</ul>")]
     body += [f"<h2>{_h(text(memo.lang, 'excluded', count=len(memo.excluded)))}</h2>",
              _people(memo, memo.excluded, _reasons)]
-    if memo.invalid_count:
-        body.append(f"<p>{_h(text(memo.lang, 'invalid', count=memo.invalid_count))}</p>")
     return body
 
 
@@ -158,10 +160,11 @@ def _figures(memo: Memo) -> list[str]:
     return [f"<h2>{_h(s['cohort'])}</h2>", "<ul>"
             + "".join(f"<li>{_h(name)}: {count}</li>" for name, count in memo.cohort_verdicts) + "</ul>",
             '<div class="scroll"><table class="figures"><thead>'
-            f"<tr><th>{_h(s['cohort_rule'])}</th><th>{_h(s['cohort_excluded'])}</th><th>{_h(s['cohort_pending'])}</th></tr>"
-            "</thead><tbody>"
-            + "".join(f'<tr><td>{_h(name)}</td><td class="num">{fail}</td><td class="num">{review}</td></tr>'
-                      for name, fail, review in memo.cohort_rules) + "</tbody></table></div>"]
+            f"<tr><th>{_h(s['cohort_rule'])}</th><th>{_h(s['cohort_excluded'])}</th><th>{_h(s['cohort_board'])}</th>"
+            f"<th>{_h(s['cohort_record'])}</th></tr></thead><tbody>"
+            + "".join(f'<tr><td>{_h(name)}</td><td class="num">{fail}</td><td class="num">{board}</td>'
+                      f'<td class="num">{waiting}</td></tr>' for name, fail, board, waiting in memo.cohort_rules)
+            + f'</tbody></table></div><p class="legend">{_h(s["cohort_note"])}</p>']
 
 
 def _criteria(memo: Memo) -> list[str]:
@@ -182,19 +185,31 @@ def memo_html(memo: Memo) -> str:
         '<ul class="grounds">' + "".join(f"<li>{_h(g)}</li>" for g in memo.grounds) + "</ul>",
         f"<p>{_h(memo.opening)}</p>",
         *_criteria(memo), *_list(memo), *_matrix(memo), *_figures(memo),
-        f"<p>{_h(memo.closing)}</p>", '<div class="foot">',
+        *([f"<p>{_h(memo.proposal)}</p>"] if memo.proposal else []), f"<p>{_h(memo.closing)}</p>", '<div class="foot">',
         f"<div><b><i>{_h(s['recipients_title'])}</i></b><br>" + "<br>".join(_h(r) for r in memo.recipients) + "</div>",
         "<div>" + (f"{_h(sign.on_behalf)}<br>" if sign.on_behalf else "") + f"{_h(sign.title)}<br>"
         f'<span class="sign-note">{_h(s["sign_note"])}</span><div class="sign-space"></div>'
         + (_h(sign.name) if sign.name else "") + "</div>",
-        "</div>", f'<div class="footer">{_h(memo.footer)}</div>']
-    return page(f"{memo.heading} {memo.subject}", memo.lang, body)
+        "</div>"]
+    return page(f"{memo.heading} {memo.subject}", memo.lang, body, about=memo.footer)
 
 
 def report_html(memo: Memo) -> str:
     """The screening as a report: figures and the list first, the criteria and their basis after."""
     s = memo.sections
     body = [f"<h1>{_h(s['report'])}</h1>", f'<p class="subject">{_h(memo.subject)}</p>',
-            f'<p class="to">{_h(memo.footer)}</p>', *_figures(memo), *_list(memo), *_matrix(memo), *_criteria(memo),
+            f'<p class="to">{_h(memo.made_with)}</p>', *_figures(memo), *_list(memo), *_matrix(memo), *_criteria(memo),
+            f"<h3>{_h(s['grounds_title'])}</h3>",
             '<ul class="grounds">' + "".join(f"<li>{_h(g)}</li>" for g in memo.grounds) + "</ul>"]
-    return page(f"{s['report']} — {memo.subject}", memo.lang, body)
+    return page(f"{s['report']} — {memo.subject}", memo.lang, _renumbered(body))
+
+
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+
+
+def _renumbered(body: list[str]) -> list[str]:
+    """The memo's sections numbered again in the order the report gives them (I, II, …)."""
+    import re
+
+    count = iter(_ROMAN)
+    return [re.sub(r"<h2>(?:[IVX]+)\. ", lambda _m: f"<h2>{next(count)}. ", part) for part in body]

@@ -9,8 +9,7 @@ from ..escape import markdown
 from ..i18n import label
 from ..run.spool import SortedSpool
 from .common import VERDICTS, Cohort, cohort, heading_of, problem_words, short, sort_invalid, who
-from .docx import issuer_lines
-from .memo import PARTY, Candidate, Memo, pending_text, text
+from .memo import PARTY, Candidate, Memo, issuer_lines, pending_text, text
 from .table import explain_lines
 
 
@@ -30,7 +29,7 @@ def _cohort_lines(ex: Explainer, stats: dict, invalid: int) -> list[str]:
     vi = ex.lang == "vi"
     lines = ["", "## " + ("Số liệu tổng hợp" if vi else "Figures"), ""]
     lines += [f"- {label('verdict', v, ex.lang)}: {stats['verdicts'][v]}" for v in VERDICTS]
-    lines.append(f"- {'Hồ sơ chưa đọc được' if vi else 'Files that could not be read'}: {invalid}")
+    lines.append(f"- {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'}: {invalid}")
     lines += ["", "| Tiêu chuẩn, điều kiện | Số đồng chí không đạt | Số đồng chí chưa đủ căn cứ |" if vi
               else "| Criterion | Not met | Not decided yet |", "|---|---:|---:|"]
     for rule in ex.pack.rules:
@@ -82,7 +81,7 @@ class MarkdownList:
                 members.close()
         lines = []
         if invalid:
-            lines += ["", f"## {'Hồ sơ chưa đọc được' if vi else 'Files that could not be read'} ({len(invalid)})", ""]
+            lines += ["", f"## {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'} ({len(invalid)})", ""]
             for entry in sort_invalid(invalid):
                 problems = "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems)
                 lines.append(f"- {md(who(entry, ex.lang))}: {md(problems)}")
@@ -111,7 +110,7 @@ def _people(memo: Memo, candidates: list[Candidate], detail) -> list[str]:
     return lines
 
 
-def _needs(memo: Memo, c: Candidate) -> list[str]:
+def _needs(memo: Memo, c: Candidate, later: bool = False) -> list[str]:
     lines = []
     for finding in c.findings:
         for need in finding.needs:
@@ -119,7 +118,7 @@ def _needs(memo: Memo, c: Candidate) -> list[str]:
         if not finding.needs:
             lines.append(f"   - {md(finding.criterion)}: {md(finding.reason)}.")
     if c.pending_judgements:
-        lines.append(f"   - {md(pending_text(memo, c))}.")
+        lines.append(f"   - {md(pending_text(memo, c, later))}.")
     return lines
 
 
@@ -128,7 +127,7 @@ def _reasons(memo: Memo, c: Candidate) -> list[str]:
     for finding in c.findings:
         lines.append(f"   - {md(finding.criterion)}: {md(finding.reason)}.")
         lines += [f"     - {md(need.kind_label)}: {md(need.text)}." for need in finding.needs
-                  if need.kind in ("none", "wait")]
+                  if need.kind in ("none", "wait", "exception")]
     return lines
 
 
@@ -159,14 +158,12 @@ def memo_md(memo: Memo) -> str:
     lines += ["", f"### {text(memo.lang, 'to_decide', count=len(memo.to_decide))}", ""]
     lines += _people(memo, memo.to_decide, lambda c: [f"   {md(s['to_decide_note'])}", *_needs(memo, c)])
     lines += ["", f"### {text(memo.lang, 'not_ready', count=len(memo.not_ready))}", ""]
-    lines += _people(memo, memo.not_ready, lambda c: [f"   {md(s['not_ready_note'])}", *_needs(memo, c)])
+    lines += _people(memo, memo.not_ready, lambda c: [f"   {md(s['not_ready_note'])}", *_needs(memo, c, later=True)])
     if memo.with_exceptions:
         lines += ["", f"### {text(memo.lang, 'exceptions', count=len(memo.with_exceptions))}", ""]
         lines += _people(memo, memo.with_exceptions, lambda c: [f"   - {md(e)}." for e in c.exceptions])
     lines += ["", f"## {text(memo.lang, 'excluded', count=len(memo.excluded))}", ""]
     lines += _people(memo, memo.excluded, lambda c: _reasons(memo, c))
-    if memo.invalid_count:
-        lines += ["", md(text(memo.lang, "invalid", count=memo.invalid_count))]
     lines += ["", f"## {s['matrix']}", "",
               f"| {s['no']} | {s['name']} | " + " | ".join(str(n) for n, _ in memo.matrix_rules) + " |",
               "|---:|---|" + "|".join(":-:" for _ in memo.matrix_rules) + "|"]
@@ -175,12 +172,14 @@ def memo_md(memo: Memo) -> str:
     lines += ["", md("; ".join(f"{n}. {short}" for n, short in memo.matrix_rules) + "."), "", md(s["legend"]), "",
               f"## {s['cohort']}", ""]
     lines += [f"- {md(name)}: {count}" for name, count in memo.cohort_verdicts]
-    lines += ["", f"| {s['cohort_rule']} | {s['cohort_excluded']} | {s['cohort_pending']} |", "|---|---:|---:|"]
-    lines += [f"| {md(name)} | {fail} | {review} |" for name, fail, review in memo.cohort_rules]
-    lines += ["", md(memo.closing), ""]
+    lines += ["", f"| {s['cohort_rule']} | {s['cohort_excluded']} | {s['cohort_board']} | {s['cohort_record']} |",
+              "|---|---:|---:|---:|"]
+    lines += [f"| {md(name)} | {fail} | {board} | {waiting} |" for name, fail, board, waiting in memo.cohort_rules]
+    lines += ["", f"*{md(s['cohort_note'])}*", ""]
+    lines += ([md(memo.proposal), ""] if memo.proposal else []) + [md(memo.closing), ""]
     lines += _hard([f"***{s['recipients_title']}***", *(md(r) for r in memo.recipients)]) + [""]
     signature = ([f"**{md(sign.on_behalf)}**"] if sign.on_behalf else []) + [f"**{md(sign.title)}**", f"*{s['sign_note']}*"]
     if sign.name:
         signature.append(f"**{md(sign.name)}**")
-    lines += _hard(signature) + ["", "\\-----", "", f"*{md(memo.footer)}*", ""]
+    lines += _hard(signature) + [""]
     return "\n".join(lines)

@@ -65,8 +65,8 @@ class Candidate:
     about: str
     verdict: str
     findings: list[Finding] = field(default_factory=list)
-    #: Short titles of the judgement criteria the board has not assessed yet.
-    pending_judgements: list[str] = field(default_factory=list)
+    #: The numbers (as in section I) of the judgement criteria the board has not assessed yet.
+    pending_judgements: list[int] = field(default_factory=list)
     #: The exceptions applied to this candidate, as sentences.
     exceptions: list[str] = field(default_factory=list)
 
@@ -102,11 +102,18 @@ class Memo:
     matrix_rules: list[tuple[int, str]]  # (number, short title)
     matrix_rows: list[tuple[str, str, list[str]]]  # (id, name, marks)
     cohort_verdicts: list[tuple[str, int]]
-    cohort_rules: list[tuple[str, int, int]]  # (short title, excluded, pending)
+    #: (numbered short title, not met, for the Standing Committee, to complete or wait for): the
+    #: pending columns count only candidates still under consideration.
+    cohort_rules: list[tuple[str, int, int, int]]
+    #: What the memo asks the meeting to approve, and for which next step.
+    proposal: str
     closing: str
     recipients: list[str]
     signature: Signature
+    #: Which pack made it: kept in the document's properties, not printed after the signature.
     footer: str
+    #: The same, for the screening report, where it is printed under the title.
+    made_with: str
     sections: dict[str, str]
 
     @property
@@ -119,11 +126,12 @@ _TEXT = {
     "vi": {
         "heading": "TỜ TRÌNH",
         "report": "KẾT QUẢ SÀNG LỌC BƯỚC 1",
-        "recipient": "Kính gửi: Ban Thường vụ Tỉnh ủy",
+        "recipient": "Kính gửi: {to}",
         "ground": "Căn cứ {citation};",
         "opening": ("Thực hiện quy trình giới thiệu nhân sự lần đầu ứng cử chức danh (bước 1), {issuer} đã rà soát, "
                     "đối chiếu hồ sơ của {total} đồng chí với tiêu chuẩn, điều kiện của chức danh, tính đến "
-                    "{as_of}. {issuer_cap} kính trình Ban Thường vụ Tỉnh ủy kết quả như sau:"),
+                    "{as_of}{unread}. {issuer_cap} kính trình {to_name} kết quả như sau:"),
+        "unread": "; {count} hồ sơ khác cần bổ sung, sửa chữa nên chưa đưa vào đối chiếu",
         "criteria": "I. TIÊU CHUẨN, ĐIỀU KIỆN",
         "criteria_note": "Các tiêu chuẩn, điều kiện dùng để đối chiếu (đánh số như ở Bảng đối chiếu, mục IV):",
         "proposed": "II. DANH SÁCH ĐỀ XUẤT",
@@ -134,34 +142,46 @@ _TEXT = {
         "not_ready_note": "Cần hoàn thiện trước khi trình:",
         "exceptions": "4. Trường hợp áp dụng ngoại lệ ({count})",
         "excluded": "III. CÁC TRƯỜNG HỢP KHÔNG ĐỦ TIÊU CHUẨN, ĐIỀU KIỆN ({count})",
-        "invalid": ("Ngoài ra, {count} hồ sơ chưa đủ thông tin để rà soát, đang được bổ sung; "
-                    "sẽ báo cáo Ban Thường vụ sau."),
         "matrix": "IV. BẢNG ĐỐI CHIẾU TIÊU CHUẨN",
         "legend": "Ghi chú: ✓ đạt; ✗ không đạt; ? chưa đủ căn cứ hoặc chờ Ban Thường vụ đánh giá.",
         "cohort": "V. SỐ LIỆU TỔNG HỢP",
         "cohort_rule": "Tiêu chuẩn, điều kiện",
         "cohort_excluded": "Số đồng chí không đạt",
-        "cohort_pending": "Số đồng chí chưa đủ căn cứ",
+        "cohort_board": "Chờ Ban Thường vụ xem xét, đánh giá",
+        "cohort_record": "Chờ bổ sung hồ sơ hoặc đến hạn",
+        "cohort_note": "Hai cột sau chỉ tính các đồng chí còn được xem xét (không tính các trường hợp ở mục III).",
         "none": "Không có.",
-        "closing": "{issuer_cap} kính trình Ban Thường vụ Tỉnh ủy xem xét, quyết định.",
+        "proposal": ("{issuer_cap} đề nghị {to_name} xem xét, thông qua danh sách {eligible} đồng chí tại mục II.1"
+                     "{and_decided}, để {next_step}."),
+        "and_decided": " và các đồng chí tại mục II.2 được Ban Thường vụ kết luận đạt",
+        "next_step": "lấy ý kiến giới thiệu tại {sitting} (bước 2)",
+        "closing": "{issuer_cap} kính trình {to_name} xem xét, quyết định.",
         "recipients_title": "Nơi nhận:",
         "recipients": ["- Như trên,", "- Lưu {short}."],
         "sign_note": "(Ký, ghi rõ họ và tên)",
         "born": "sinh ngày {date}",
         "footer": ("Tờ trình được lập bằng phần mềm sangloc theo bộ quy tắc {pack}, phiên bản {version} "
                    "(mã kiểm tra {digest}); ngày xét {as_of}."),
+        "report_footer": ("Lập bằng phần mềm sangloc theo bộ quy tắc {pack}, phiên bản {version} (mã kiểm tra "
+                          "{digest}); ngày xét {as_of}."),
+        "grounds_title": "Các văn bản làm căn cứ",
         "evidence": "Hồ sơ ghi",
-        "pending_judgements": "Ban Thường vụ đánh giá các tiêu chuẩn: {names}",
+        "pending_judgements": "Ban Thường vụ đánh giá {which} (mục I)",
+        "pending_later": "Sau khi hoàn thiện, Ban Thường vụ đánh giá {which} (mục I)",
+        "pending_span": "các tiêu chuẩn từ {first} đến {last}",
+        "pending_some": "tiêu chuẩn {numbers}",
+        "by_exception": "; đạt theo ngoại lệ (mục II.4)",
         "no": "TT", "name": "Họ và tên", "id": "Mã hồ sơ",
     },
     "en": {
         "heading": "MEMORANDUM",
         "report": "STEP-1 SCREENING RESULT",
-        "recipient": "To: the Standing Committee of the Provincial Party Committee",
+        "recipient": "To: {to}",
         "ground": "Pursuant to {citation};",
         "opening": ("In step 1 of the first-time introduction procedure, {issuer} checked the files of {total} "
-                    "cadres against the title's criteria and conditions as of {as_of}. {issuer_cap} submits the "
-                    "following:"),
+                    "cadres against the title's criteria and conditions as of {as_of}{unread}. {issuer_cap} submits "
+                    "the following to {to_name}:"),
+        "unread": "; {count} other files lack information and are being completed, so they were not checked",
         "criteria": "I. CRITERIA AND CONDITIONS",
         "criteria_note": "The criteria and conditions checked (numbered as in the matrix, section IV):",
         "proposed": "II. PROPOSED LIST",
@@ -172,24 +192,34 @@ _TEXT = {
         "not_ready_note": "To be completed first:",
         "exceptions": "4. Exceptions applied ({count})",
         "excluded": "III. NOT MEETING THE CRITERIA AND CONDITIONS ({count})",
-        "invalid": ("Besides, {count} files lack information to be checked; they are being completed and will be "
-                    "reported later."),
         "matrix": "IV. CRITERIA MATRIX",
         "legend": "✓ met; ✗ not met; ? not decided yet or awaiting the Standing Committee.",
         "cohort": "V. FIGURES",
         "cohort_rule": "Criterion",
         "cohort_excluded": "Not met",
-        "cohort_pending": "Not decided yet",
+        "cohort_board": "For the Standing Committee",
+        "cohort_record": "Awaiting the file or a date",
+        "cohort_note": "The last two columns count only the candidates still considered (not those of section III).",
         "none": "None.",
-        "closing": "{issuer_cap} submits this to the Standing Committee for its decision.",
+        "proposal": ("{issuer_cap} proposes that {to_name} approve the list of the {eligible} cadres of section II.1"
+                     "{and_decided}, to {next_step}."),
+        "and_decided": " and those of section II.2 the Standing Committee finds to meet the criteria",
+        "next_step": "seek introductions at the {sitting} (step 2)",
+        "closing": "{issuer_cap} submits this to {to_name} for its decision.",
         "recipients_title": "Distribution:",
         "recipients": ["- As above,", "- File ({short})."],
         "sign_note": "(Signature, full name)",
         "born": "born {date}",
         "footer": ("Prepared with sangloc under rule pack {pack}, version {version} (check code {digest}); "
                    "as of {as_of}."),
+        "report_footer": "Prepared with sangloc under rule pack {pack}, version {version} (check code {digest}); as of {as_of}.",
+        "grounds_title": "The documents applied",
         "evidence": "On file",
-        "pending_judgements": "The Standing Committee to assess: {names}",
+        "pending_judgements": "The Standing Committee to assess {which} (section I)",
+        "pending_later": "Once completed, the Standing Committee to assess {which} (section I)",
+        "pending_span": "criteria {first} to {last}",
+        "pending_some": "criteria {numbers}",
+        "by_exception": "; met by exception (section II.4)",
         "no": "No.", "name": "Full name", "id": "ID",
     },
 }
@@ -200,9 +230,12 @@ def text(lang: str, key: str, **values) -> str:
     return value.format(**values) if values else value
 
 
-def issuer_lines(issuer: str) -> list[str]:
-    """The issuer as one or two lines: "TỈNH ỦY THÁI BÌNH|BAN TỔ CHỨC" or with a new line."""
-    return [line.strip() for line in issuer.replace("|", "\n").splitlines() if line.strip()][:2] or ["…"]
+def issuer_lines(issuer) -> list[str]:
+    """The issuer as one or two lines (the parent body, then the issuing body):
+    "TỈNH ỦY THÁI BÌNH|BAN TỔ CHỨC", the same with a new line, or the lines already split."""
+    if isinstance(issuer, str):
+        issuer = issuer.replace("|", "\n").splitlines()
+    return [line.strip() for line in issuer if line.strip()][:2] or ["…"]
 
 
 def _collective(lines: list[str]) -> bool:
@@ -227,19 +260,30 @@ def signature(lines: list[str], options: MemoOptions, lang: str) -> Signature:
     return Signature(None, head, options.signer)
 
 
+def _committee(lines: list[str]) -> tuple[str, str]:
+    """The party committee the issuer belongs to, and its symbol in document numbers:
+    ("Tỉnh ủy", "TU"), or ("Thành ủy", "ThU") for a centrally-governed city."""
+    parent = lines[0].upper()
+    if parent.startswith("THÀNH ỦY"):
+        return "Thành ủy", "ThU"
+    return "Tỉnh ủy", "TU"
+
+
 def _issuer_name(lines: list[str], lang: str) -> str:
     """How the body names the issuer in a sentence: "Ban Tổ chức Tỉnh ủy"."""
     body = lines[-1].strip()
+    committee = _committee(lines)[0]
     if lang != "vi":
         return "the Organisation Commission" if body.upper().startswith("BAN TỔ CHỨC") else "the issuer"
     words = body.lower().split()
     if body.upper().startswith("BAN ") and not _collective(lines):
-        return "Ban " + " ".join(words[1:]).capitalize() + " Tỉnh ủy" if len(words) > 1 else "Ban"
-    return "Ban Thường vụ Tỉnh ủy"
+        return "Ban " + " ".join(words[1:]).capitalize() + f" {committee}" if len(words) > 1 else "Ban"
+    return f"Ban Thường vụ {committee}"
 
 
 def _symbol(lines: list[str]) -> str:
-    return "Số      -TTr/TU" if _collective(lines) else "Số      -TTr/BTCTU"
+    symbol = _committee(lines)[1]
+    return f"Số      -TTr/{symbol}" if _collective(lines) else f"Số      -TTr/BTC{symbol}"
 
 
 def _about(ex: Explainer, loaded) -> str:
@@ -259,7 +303,7 @@ def _needs(ex: Explainer, rule: dict) -> list[Need]:
     return [Need(m["text"], m["kind"], label("missing", m["kind"], ex.lang)) for m in rule["missing"]]
 
 
-def _candidate(ex: Explainer, result) -> Candidate:
+def _candidate(ex: Explainer, result, numbers: dict[str, int]) -> Candidate:
     record = result.record
     candidate = Candidate(record["profile_id"], record["full_name"], _about(ex, result.loaded), record["verdict"])
     excluded = record["verdict"] == "ineligible"
@@ -270,10 +314,12 @@ def _candidate(ex: Explainer, result) -> Candidate:
         if rule["outcome"] == "pass" or (excluded and rule["outcome"] != "fail"):
             continue  # an excluded candidate's pending criteria are moot
         if rule["kind"] == "judgement" and rule["outcome"] == "review":
-            candidate.pending_judgements.append(ex.short_title(rule["id"]))
+            candidate.pending_judgements.append(numbers[rule["id"]])
             continue
         candidate.findings.append(Finding(ex.short_title(rule["id"]), rule["reason"],
                                           [ex.summary(item) for item in rule["evidence"]], _needs(ex, rule)))
+    if candidate.exceptions:
+        candidate.about += text(ex.lang, "by_exception")
     return candidate
 
 
@@ -307,6 +353,66 @@ def _short_basis(ex: Explainer, rule) -> str:
     return "; ".join(names)
 
 
+#: Words a title line must not break inside ("Phó Bí | thư Tỉnh ủy" reads badly in a centred heading).
+_UNBROKEN = ("Phó Bí thư", "Bí thư", "Tỉnh ủy", "Thành ủy", "nhiệm kỳ")
+
+
+def _unbroken(text: str) -> str:
+    """The text with no-break spaces inside the names of posts and bodies."""
+    for words in _UNBROKEN:
+        text = text.replace(words, words.replace(" ", "\u00a0"))
+    return text
+
+
+def _addressee(lines: list[str], lang: str) -> str:
+    """Whom the memo goes to: a ban submits to the Standing Committee; the committee
+    itself (T/M BAN THƯỜNG VỤ) submits to the Executive Committee."""
+    committee = _committee(lines)[0]
+    if _collective(lines):
+        place = "thành phố" if committee == "Thành ủy" else "tỉnh"
+        return f"Ban Chấp hành Đảng bộ {place}" if lang == "vi" else "the Party Executive Committee"
+    return f"Ban Thường vụ {committee}" if lang == "vi" else "the Standing Committee of the Party Committee"
+
+
+def _count(n: int, lang: str) -> str:
+    """A head count as a party document writes it: 03, 12."""
+    return f"{n:02d}" if lang == "vi" else str(n)
+
+
+def _figures(pack, records: list[dict], lang: str) -> list[tuple[str, int, int, int]]:
+    """Per criterion: not met (everyone); then, among the candidates still considered, those
+    the Standing Committee must assess or decide, and those waiting for the file or a date."""
+    rows = []
+    for n, rule in enumerate(pack.rules, start=1):
+        fail = board = waiting = 0
+        for record in records:
+            outcome = next(o for o in record["rules"] if o["id"] == rule.id)
+            if outcome["outcome"] == "fail":
+                fail += 1
+            elif outcome["outcome"] == "review" and record["verdict"] != "ineligible":
+                kinds = {m["kind"] for m in outcome["missing"]}
+                if rule.kind in ("judgement", "advisory") or (kinds and kinds <= BOARD_KINDS):
+                    board += 1
+                else:
+                    waiting += 1
+        rows.append((f"{n}. {rule.short_title(lang)}", fail, board, waiting))
+    return rows
+
+
+def _proposal(pack, lang: str, issuer: str, to_name: str, eligible: int, to_decide: int) -> str:
+    """What the memo asks the meeting to approve, for the next step of the process."""
+    if not eligible and not to_decide:
+        return ""
+    from ..i18n import label as _label
+
+    step = pack.process.step(2) if pack.process is not None and len(pack.process.steps) > 1 else None
+    sitting = (step.sitting.get(lang) if step is not None and step.sitting is not None
+               else _label("body", step.body if step is not None else "hoi_nghi_can_bo_chu_chot", lang))
+    return text(lang, "proposal", issuer_cap=issuer, to_name=to_name, eligible=_count(eligible, lang),
+                and_decided=text(lang, "and_decided") if to_decide else "",
+                next_step=text(lang, "next_step", sitting=sitting))
+
+
 def build_memo(run, lang: str, options: MemoOptions) -> Memo:
     """The memo of a collected run (``engine/run/pipeline.py``) whose results keep their profiles."""
     ex = Explainer(run.pack, run.as_of, lang, personnel_plan=options.basis)
@@ -315,26 +421,31 @@ def build_memo(run, lang: str, options: MemoOptions) -> Memo:
     lines = issuer_lines(options.issuer)
     name = _issuer_name(lines, lang)
     advisory = {r.short_title(lang) for r in pack.rules if r.kind == "advisory"}
-    candidates = [_candidate(ex, r) for r in run.results]
+    numbers = {r.id: n for n, r in enumerate(pack.rules, start=1)}
+    candidates = [_candidate(ex, r, numbers) for r in run.results]
     review = [c for c in candidates if c.verdict == "review"]
     stats = cohort(records)
     when = options.date or run.as_of
     short_name = name[:1].upper() + name[1:]
+    to_name = _addressee(lines, lang)
+    eligible = [c for c in candidates if c.verdict == "eligible"]
+    to_decide = [c for c in review if _ready(c, advisory)]
+    unread = text(lang, "unread", count=_count(len(run.invalid), lang)) if run.invalid else ""
     return Memo(
         lang=lang,
         issuer=lines,
         number=options.number or _symbol(lines),
         place_date=f"{options.place}, {long_date(when, lang)}",
         heading=text(lang, "heading"),
-        subject=pack.spec.memo_title.get(lang) if pack.spec.memo_title else pack.spec.title.get(lang),
-        recipient=text(lang, "recipient"),
+        subject=_unbroken(pack.spec.memo_title.get(lang) if pack.spec.memo_title else pack.spec.title.get(lang)),
+        recipient=text(lang, "recipient", to=to_name),
         grounds=_grounds(ex, pack),
         opening=text(lang, "opening", issuer=name, issuer_cap=short_name, total=len(records),
-                     as_of=long_date(run.as_of, lang)),
+                     as_of=long_date(run.as_of, lang), unread=unread, to_name=to_name),
         criteria=[(n, r.title.get(lang), label("kind", r.kind, lang), _short_basis(ex, r))
                   for n, r in enumerate(pack.rules, start=1)],
-        eligible=[c for c in candidates if c.verdict == "eligible"],
-        to_decide=[c for c in review if _ready(c, advisory)],
+        eligible=eligible,
+        to_decide=to_decide,
         not_ready=[c for c in review if not _ready(c, advisory)],
         excluded=[c for c in candidates if c.verdict == "ineligible"],
         screened=len(records),
@@ -342,17 +453,25 @@ def build_memo(run, lang: str, options: MemoOptions) -> Memo:
         matrix_rules=[(n, r.short_title(lang)) for n, r in enumerate(pack.rules, start=1)],
         matrix_rows=[(r["profile_id"], r["full_name"], [MARKS[o["outcome"]] for o in r["rules"]]) for r in records],
         cohort_verdicts=[(label("verdict", v, lang), stats["verdicts"][v]) for v in VERDICTS],
-        cohort_rules=[(r.short_title(lang), stats["rules"][r.id]["fail"], stats["rules"][r.id]["review"])
-                      for r in pack.rules],
-        closing=text(lang, "closing", issuer_cap=short_name),
+        cohort_rules=_figures(pack, records, lang),
+        proposal=_proposal(pack, lang, short_name, to_name, len(eligible), len(to_decide)),
+        closing=text(lang, "closing", issuer_cap=short_name, to_name=to_name),
         recipients=[line.format(short=("Văn phòng" if lang == "vi" else "the office")) for line in
                     _TEXT[lang]["recipients"]],
         signature=signature(lines, options, lang),
         footer=text(lang, "footer", pack=pack.id, version=pack.version, digest=pack.digest[7:19],
                     as_of=fmt_date(run.as_of, lang)),
+        made_with=text(lang, "report_footer", pack=pack.id, version=pack.version, digest=pack.digest[7:19],
+                       as_of=fmt_date(run.as_of, lang)),
         sections=dict(_TEXT[lang]),
     )
 
 
-def pending_text(memo: Memo, candidate: Candidate) -> str:
-    return text(memo.lang, "pending_judgements", names=", ".join(candidate.pending_judgements))
+def pending_text(memo: Memo, candidate: Candidate, later: bool = False) -> str:
+    """"Ban Thường vụ đánh giá các tiêu chuẩn từ 8 đến 15 (mục I)": by their numbers in section I."""
+    numbers = sorted(candidate.pending_judgements)
+    if len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        which = text(memo.lang, "pending_span", first=numbers[0], last=numbers[-1])
+    else:
+        which = text(memo.lang, "pending_some", numbers=", ".join(map(str, numbers)))
+    return text(memo.lang, "pending_later" if later else "pending_judgements", which=which)

@@ -300,7 +300,7 @@ def journal_rows(state: State, lang: str, step: int | None = None) -> list[list[
             if len(entry.sheets) == 2:
                 what += "; " + text(lang, "what_double")
             if entry.ballots:
-                what += "; " + text(lang, "what_ballots", papers=entry.ballots["papers"], file=entry.ballots["file"])
+                what += "; " + text(lang, "what_ballots", papers=entry.ballots.papers, file=entry.ballots.file)
             if entry.reason:
                 what += "; " + text(lang, "what_reason", reason=entry.reason)
         at = datetime.fromisoformat(entry.at).strftime("%Y-%m-%d %H:%M:%S")
@@ -358,7 +358,7 @@ def build_minutes(state: State, sitting: Sitting, lang: str, options: MinutesOpt
     return Minutes(
         lang=lang, issuer=options.issuer, number=options.number,
         place_date=f"{options.place}, {_when(tally.date, lang)}",
-        heading=text(lang, "heading"), subject=text(lang, "subject", subject=state.doc.subject[lang]),
+        heading=text(lang, "heading"), subject=text(lang, "subject", subject=state.doc.subject.get(lang)),
         sitting=text(lang, "sitting", step=step, sitting=name,
                      again=text(lang, "again", number=sitting.number) if sitting.number > 1 else ""),
         opening=text(lang, "opening", when=_when(tally.date, lang), place=venue,
@@ -377,8 +377,8 @@ def build_minutes(state: State, sitting: Sitting, lang: str, options: MinutesOpt
         signers=_signers(board, lang),
         journal=journal_rows(state, lang, step),
         journal_note=text(lang, "journal_note", process=state.doc.id),
-        footer=text(lang, "footer", process=state.doc.id, pack=pack["id"], version=pack["version"],
-                    digest=pack["digest"]),
+        footer=text(lang, "footer", process=state.doc.id, pack=pack.id, version=pack.version,
+                    digest=pack.digest),
         sections=dict(_TEXT[lang]),
     )
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import io
 from functools import partial
 
+from ..escape import docx_text as _x
+
 from .docx import add_paragraph, party_document, party_head_docx
 from .minutes import Minutes, is_figure
 from .process import Overview
@@ -22,12 +24,12 @@ def _table(document, header: list[str], rows: list[list[str]], size: int, widths
         for column, width in zip(table.columns, widths_mm):
             column.width = Mm(width)
     for cell, value in zip(table.rows[0].cells, header):
-        cell.text = value
+        cell.text = _x(value)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for values in rows:
         for cell, value in zip(table.add_row().cells, values):
-            cell.text = value
+            cell.text = _x(value)
     for row in table.rows:
         for index, cell in enumerate(row.cells):
             if widths_mm:
@@ -54,7 +56,7 @@ def _minutes(document, minutes: Minutes) -> None:
     para(s["figures"], bold=True)
     for name, value in minutes.figures:
         line = para(f"– {name}: ", space_after=0)
-        line.add_run(value).bold = is_figure(value)
+        line.add_run(_x(value)).bold = is_figure(value)
     if minutes.invalid_reasons:
         para(f"– {s['reasons']}:", space_after=0)
         for reason, count in minutes.invalid_reasons:
@@ -89,14 +91,14 @@ def _minutes(document, minutes: Minutes) -> None:
     for cell, title, names in zip(sign.rows[0].cells, (left, right), (left_names, right_name)):
         cell.paragraphs[0].text = ""
         head = cell.paragraphs[0]
-        head.add_run(title).bold = True
+        head.add_run(_x(title)).bold = True
         head.alignment = center
         note = cell.add_paragraph()
         note.add_run(s["sign_note"]).italic = True
         note.alignment = center
         for _ in range(3):
             cell.add_paragraph()
-        signed = cell.add_paragraph(names)
+        signed = cell.add_paragraph(_x(names))
         signed.alignment = center
     document.add_page_break()
     para(s["journal"], bold=True, align=center)

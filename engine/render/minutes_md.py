@@ -25,8 +25,8 @@ def minutes_md(minutes: Minutes) -> str:
               f"| {s['col_rank']} | {s['col_name']} | {s['col_votes']} | {s['col_percent']} | {s['col_result']} |",
               "|:-:|---|--:|--:|---|"]
     for row in minutes.rows:
-        lines.append(f"| {row.rank} | {md_text(row.full_name)} ({row.profile_id}) | {row.votes} | {row.percent} | "
-                     f"{row.result} |")
+        lines.append(f"| {row.rank} | {md_text(row.full_name)} ({md_text(row.profile_id)}) | {row.votes} | "
+                     f"{row.percent} | {row.result} |")
     lines += ["", md_text(minutes.passed), "", md_text(minutes.carried), "", f"## {s['flags']}", ""]
     if not minutes.flags:
         lines.append(s["flags_none"])

@@ -74,7 +74,7 @@ def pack_text(pack, lang: str) -> str:
     lines = [pack.spec.title.get(lang),
              f"{'mã bộ quy tắc' if vi else 'pack id'}: {pack.id}",
              f"{'phiên bản' if vi else 'version'}: {pack.version}",
-             f"{'mã kiểm tra' if vi else 'check code'} (digest): {pack.digest}",
+             f"{'mã kiểm tra' if vi else 'check code (digest)'}: {pack.digest}",
              f"{'ngày tham chiếu' if vi else 'reference date'}: {fmt_date(pack.reference_date, lang)}",
              f"{'số tiêu chuẩn, điều kiện' if vi else 'rules'}: {len(pack.rules)}"]
     lines += [f"  {n}. {rule.title.get(lang)} ({rule.id}) — {label('kind', rule.kind, lang)}"
@@ -98,9 +98,10 @@ def rule_text(pack, rule, lang: str) -> str:
                                                                             for p in alternative.all))
     lines.append(f"{'Các trường hợp còn lại' if vi else 'Otherwise'}: {label('outcome', rule.otherwise, lang)}")
     if rule.exceptions is not None:
-        bodies = ", ".join(pack.catalog.bodies[b][0 if vi else 1] for b in rule.exceptions.admitted_from
-                           if b in pack.catalog.bodies)
-        lines.append(f"{'Nhận ngoại lệ do' if vi else 'Admits exceptions approved by'} {bodies}")
+        names = [pack.catalog.bodies[b][0 if vi else 1] for b in rule.exceptions.admitted_from
+                 if b in pack.catalog.bodies]
+        bodies = (" hoặc " if vi else " or ").join(names)
+        lines.append(f"Được xét ngoại lệ khi {bodies} đồng ý" if vi else f"An exception counts when {bodies} approves it")
     if rule.incomplete_record is not None:
         lines.append(("Khi hồ sơ chưa đầy đủ và không có " if vi else "When the record is incomplete and shows no ")
                      + condition_text(rule.incomplete_record.absent.condition, ex)
@@ -119,10 +120,10 @@ _FIELD_NAMES = {
     "state_management": ("quản lý nhà nước", "state management"), "title": ("chức danh", "title"),
     "category": ("nhóm chức danh", "category"), "start": ("ngày bắt đầu", "start date"),
     "end": ("ngày kết thúc", "end date"), "rated_years": ("số năm được đánh giá", "rated years"),
-    "years_xuat_sac": ("số năm hoàn thành xuất sắc nhiệm vụ", "years rated excellent"),
-    "years_hoan_thanh_tot": ("số năm hoàn thành tốt nhiệm vụ", "years rated good"),
-    "years_hoan_thanh": ("số năm hoàn thành nhiệm vụ", "years rated satisfactory"),
-    "years_khong_hoan_thanh": ("số năm không hoàn thành nhiệm vụ", "years rated unsatisfactory"),
+    "years_xuat_sac": ("số năm xếp loại «hoàn thành xuất sắc nhiệm vụ»", "years rated excellent"),
+    "years_hoan_thanh_tot": ("số năm xếp loại «hoàn thành tốt nhiệm vụ»", "years rated good"),
+    "years_hoan_thanh": ("số năm xếp loại «hoàn thành nhiệm vụ»", "years rated satisfactory"),
+    "years_khong_hoan_thanh": ("số năm xếp loại «không hoàn thành nhiệm vụ»", "years rated unsatisfactory"),
     "years_unrated": ("số năm chưa có kết quả đánh giá", "years without a rating"),
     "term": ("nhiệm kỳ", "term"), "form": ("hình thức", "form"), "decided": ("ngày quyết định", "date decided"),
     "until": ("ngày hết hiệu lực ghi trong quyết định", "end date written in the decision"),

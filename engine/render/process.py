@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..escape import one_line
 from ..i18n import label
 from ..jsonform import dumps
 from ..run.process.recording import step_data
@@ -29,8 +30,8 @@ def status_data(state: State, lang: str) -> dict:
         steps.append(data)
     first = state.section.step(1)
     return {
-        "post": state.doc.post[lang], "subject": state.doc.subject[lang], "track": state.doc.track,
-        "seats": state.doc.seats, "pack": state.doc.pack,
+        "post": state.doc.post.get(lang), "subject": state.doc.subject.get(lang), "track": state.doc.track,
+        "seats": state.doc.seats, "pack": state.doc.pack.model_dump(),
         "step1": {"body": first.body, "sitting_name": sitting_name(state, 1, lang),
                   "candidates": [c.model_dump() for c in state.doc.candidates]},
         "steps": steps,
@@ -64,13 +65,13 @@ def overview(state: State, lang: str) -> Overview:
     headers = [("Mã" if vi else "ID"), ("Họ và tên" if vi else "Full name")] + \
         [f"{'Bước' if vi else 'Step'} {n}" for n in steps]
     rows = []
+    results = {step: {r.profile_id: r for r in sitting.outcome.results} for step, sitting in state.current.items()}
     for candidate in state.doc.candidates:
         row = [candidate.profile_id, candidate.full_name,
                "✓ " + label("admitted", candidate.admitted, lang)]
         for step in steps[1:]:
             sitting = state.current.get(step)
-            result = next((r for r in sitting.outcome.results if r.profile_id == candidate.profile_id), None) \
-                if sitting else None
+            result = results[step].get(candidate.profile_id) if sitting else None
             if result is None:
                 row.append("—")
                 continue
@@ -96,7 +97,8 @@ def overview(state: State, lang: str) -> Overview:
                f"{present} of {summoned} present ({quorum}, at least {needed}); "
                f"passes with {comparison} {share} of {kind} ({whole}): {votes} votes or more"))
     following = state.next_step
-    carried = ", ".join(f"{state.names.get(p, p)} ({p})" for p in state.carried) or "—"
+    names = state.names  # built once: a property that builds a dict, not to be called per candidate
+    carried = ", ".join(f"{names.get(p, p)} ({p})" for p in state.carried) or "—"
     if following is None and state.current:
         notes.append(("Kết quả cuối cùng: " if vi else "Final result: ") + carried)
     elif state.current and not state.last_entry.outcome.quorate:
@@ -108,20 +110,22 @@ def overview(state: State, lang: str) -> Overview:
 
 
 def status_table(state: State, lang: str) -> str:
+    """The overview for a terminal: every text from the file on its one line, its controls shown."""
     vi = lang == "vi"
     view = overview(state, lang)
     seats = (f" · {'số lượng giới thiệu' if vi else 'seats'}: {state.doc.seats}" if state.doc.seats else "")
-    lines = [f"{'QUY TRÌNH' if vi else 'PROCESS'} {state.doc.id} — {state.doc.subject[lang]}",
-             f"{'Bộ quy tắc' if vi else 'Rule pack'}: {state.doc.pack['id']} "
-             f"({'phiên bản' if vi else 'version'} {state.doc.pack['version']}){seats}", ""]
-    widths = [max(len(cell) for cell in column) for column in zip(view.headers, *view.rows)]
-    for row in [view.headers] + view.rows:
+    lines = [one_line(f"{'QUY TRÌNH' if vi else 'PROCESS'} {state.doc.id} — {state.doc.subject.get(lang)}"),
+             one_line(f"{'Bộ quy tắc' if vi else 'Rule pack'}: {state.doc.pack.id} "
+                      f"({'phiên bản' if vi else 'version'} {state.doc.pack.version}){seats}"), ""]
+    rows = [[one_line(cell) for cell in row] for row in [view.headers] + view.rows]
+    widths = [max(len(cell) for cell in column) for column in zip(*rows)]
+    for row in rows:
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     if not view.rows:
         lines.append("  " + ("(danh sách bước 1 không có ai)" if vi else "(the step-1 list is empty)"))
-    lines += [""] + view.notes
+    lines += [""] + [one_line(note) for note in view.notes]
     if view.flags:
-        lines += ["", "LƯU Ý:" if vi else "NOTE:"] + [f"  ! {flag}" for flag in view.flags]
+        lines += ["", "LƯU Ý:" if vi else "NOTE:"] + [f"  ! {one_line(flag)}" for flag in view.flags]
     return "\n".join(lines) + "\n"
 
 
@@ -130,15 +134,15 @@ def step_table(state: State, step: int, lang: str) -> str:
     vi = lang == "vi"
     sitting = state.current[step]
     outcome = sitting.outcome
-    lines = [f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}"
-             + (f" ({'họp lần' if vi else 'sitting'} {sitting.number})" if sitting.number > 1 else "")]
+    lines = [one_line(f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}"
+                      + (f" ({'họp lần' if vi else 'sitting'} {sitting.number})" if sitting.number > 1 else ""))]
     for result in outcome.results:
         mark = ("✓" if result.passed else "✗") if outcome.quorate else "—"
         carried = " →" if result.carried else ""
-        lines.append(f"  {result.rank:>2}. {result.profile_id:<10} {result.full_name:<24} "
+        lines.append(f"  {result.rank:>2}. {result.profile_id:<10} {one_line(result.full_name):<24} "
                      f"{number(result.votes, lang):>6}  {percent(result.percent, lang):>8}  {mark}{carried}")
-    lines += [overview(state, lang).notes[list(sorted(state.current)).index(step)]]
-    lines += [f"  ! {flag_text(state, flag, lang)}" for flag in outcome.flags]
+    lines += [one_line(overview(state, lang).notes[list(sorted(state.current)).index(step)])]
+    lines += [f"  ! {one_line(flag_text(state, flag, lang))}" for flag in outcome.flags]
     return "\n".join(lines) + "\n"
 
 
@@ -148,7 +152,7 @@ def pack_process_lines(pack, lang: str) -> list[str]:
 
     vi = lang == "vi"
     section = pack.process or DEFAULT_PROCESS
-    lines = [("các bước của quy trình (process):" if vi else "process steps:")
+    lines = [("các bước của quy trình:" if vi else "process steps:")
              + ("" if pack.process else (" mặc định, bộ quy tắc không khai báo" if vi else " the default, the pack declares none"))]
 
     def cited(name: str, citation) -> list[str]:
@@ -164,7 +168,8 @@ def pack_process_lines(pack, lang: str) -> list[str]:
 
     for number, step in enumerate(section.steps, start=1):
         name = step.sitting.get(lang) if step.sitting else label("body", step.body, lang)
-        lines.append(f"  {number}. {label('body', step.body, lang)} — {name}")
+        body = label("body", step.body, lang)
+        lines.append(f"  {number}. {body}" + (f" — {name}" if name != body else ""))
         if number > 1:
             comparison = ("trên" if vi else "more than") if step.strict else ("từ" if vi else "at least")
             lines.append(f"       {'đạt khi' if vi else 'passes with'} {comparison} "
@@ -180,5 +185,5 @@ def pack_process_lines(pack, lang: str) -> list[str]:
         if section.reports_if_differs(number):
             lines += cited("báo cáo cấp trên" if vi else "report", step.report_basis) or [
                 f"       {'báo cáo cấp trên khi khác bước trước' if vi else 'reported when it differs from the step before'}"]
-    lines += cited("bằng phiếu" if vi else "ties", section.ties)
+    lines += cited("bằng phiếu ở vị trí cuối" if vi else "ties at the last seat", section.ties)
     return lines

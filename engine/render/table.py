@@ -50,7 +50,7 @@ class TableList:
             for members in self.groups.values():
                 members.close()
         if invalid:
-            yield "\n\n" + ("HỒ SƠ CHƯA ĐỌC ĐƯỢC" if vi else "FILES THAT COULD NOT BE READ") + f" ({len(invalid)})"
+            yield "\n\n" + ("HỒ SƠ CẦN BỔ SUNG, SỬA CHỮA" if vi else "FILES TO COMPLETE OR CORRECT") + f" ({len(invalid)})"
             for entry in sort_invalid(invalid):
                 yield (f"\n  {_v(who(entry, ex.lang))} — "
                        + "; ".join(_v(problem_words(p, ex.lang, ex)) for p in entry.problems))
@@ -86,7 +86,9 @@ def explain_lines(ex: Explainer, record: dict, markdown: bool = False) -> list[s
         for item in rule["missing"]:
             lines.append(f"{indent}{label('missing', item['kind'], ex.lang)}: {esc(item['text'])}")
         lines.append(f"{indent}{'Chứng cứ trong hồ sơ' if vi else 'Evidence on file'}:")
-        if not rule["evidence"]:
+        if (rule.get("exception") or {}).get("used"):  # a pass by exception rests on the approval
+            lines.append(f"{bullet}{esc(ex.exception_evidence(rule['exception']))}")
+        elif not rule["evidence"]:
             lines.append(f"{bullet}{'không có mục nào' if vi else 'nothing on file'}")
         for item in rule["evidence"]:
             name = evidence_name(item, ex)

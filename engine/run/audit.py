@@ -311,21 +311,22 @@ class AuditWriter:
         self.spool.write(f"{json.dumps(result.profile_id)}\t{body}\n".encode("utf-8"))
         self.count += 1
 
-    def add_outcome(self, outcome, lang: str) -> None:
+    def add_outcome(self, outcome, lang: str, describe=None) -> None:
         """One outcome of the pipeline (``engine/run/pipeline.py``): a decision or an invalid entry."""
         if outcome.result is not None:
             self.add_result(outcome.result)
         else:
-            self.add_invalid(outcome.invalid, lang)
+            self.add_invalid(outcome.invalid, lang, describe)
 
-    def add_invalid(self, entry, lang: str) -> None:
-        """A profile of the batch that could not be screened, and why (kept in the run's header).
+    def add_invalid(self, entry, lang: str, describe=None) -> None:
+        """A profile of the batch that could not be screened, and why (kept in the run's header),
+        each problem as ``describe`` words it (the command gives a clerk's words).
 
         Its id is kept NFC-normalised, as valid profiles' ids are, so that `audit why`
         finds it whichever normalisation form it was typed in."""
         profile_id = unicodedata.normalize("NFC", clean_text(entry.profile_id)) if entry.profile_id else None
         self.invalid.append({"source": entry.source, "profile_id": profile_id, "index": entry.index,
-                             "errors": [p.text(lang) for p in entry.problems]})
+                             "errors": [describe(p) if describe else p.text(lang) for p in entry.problems]})
 
     def commit(self) -> str:
         header = self.header
@@ -662,14 +663,16 @@ def _whole(rows) -> Broken | None:
                     return Broken(seq, "duplicate_run", run_id)
                 processes.add(run_id)
                 digest = header["pack"]["digest"]
-                if digest not in packs:
+                if digest in packs:
+                    used.add(digest)
+                elif not header.get("recorded_late"):
+                    # A process started with --no-audit is learnt at its first audited entry, without
+                    # the pack's content (the process file holds its steps, not the pack).
                     return Broken(seq, "pack_missing", run_id, digest)
-                used.add(digest)
             elif kind in ("tally", "outcome"):
-                (check_outcome if kind == "outcome" else check_fields("process_id", "entry", "outcome"))(
-                    _body_of(body))
                 if run_id not in processes:
                     return Broken(seq, "header_missing", run_id)
+                (check_outcome if kind == "outcome" else check_tally)(_body_of(body), run_id)
             else:
                 raise _Bad("kind: not one sangloc writes")
         except _Bad as bad:
@@ -848,29 +851,171 @@ def check_fields(*keys: str):
     return check
 
 
-def check_process(body: dict, process_id=None) -> dict:
-    """A process's header as the readers use it."""
-    check_fields("process_id", "created_utc", "os_user", "command", "document", "pack")(body)
-    _text(body["process_id"], "process_id", 64)
+def _moment(value, what: str) -> str:
+    try:
+        datetime.fromisoformat(_text(value, what, 40))
+    except ValueError:
+        raise _Bad(f"{what}: not a date and time") from None
+    return value
+
+
+def _day(value, what: str) -> str:
+    try:
+        if not _ISO_DAY.fullmatch(_text(value, what, 10)):
+            raise ValueError
+        date.fromisoformat(value)
+    except ValueError:
+        raise _Bad(f"{what}: not a date") from None
+    return value
+
+
+def _flag(value, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise _Bad(f"{what}: expected true or false")
+    return value
+
+
+def _words(value, what: str) -> dict:
+    if not isinstance(value, dict):
+        raise _Bad(f"{what}: expected a mapping")
+    for lang in ("vi", "en"):
+        _text(value.get(lang), f"{what}.{lang}", 4000)
+    return value
+
+
+def _process_id(body: dict, process_id) -> str:
+    _text(body.get("process_id"), "process_id", 64)
     if has_unsafe(body["process_id"]) or (process_id is not None and body["process_id"] != process_id):
         raise _Bad("process_id: not this process's id")
-    for key in ("created_utc", "os_user", "command"):
+    return body["process_id"]
+
+
+def _model(model, value, what: str):
+    """``value`` validated as a model of the process file (engine/run/process/state.py)."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(value)
+    except ValidationError as err:
+        first = err.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise _Bad(f"{what}{'.' + where if where else ''}: {first['msg']}") from None
+
+
+def check_process(body: dict, process_id=None) -> dict:
+    """A process's header as the readers use it: every field ``audit why`` prints, and the
+    process document ``audit replay`` starts from, checked as a process file is."""
+    from .process.state import ProcessDoc
+
+    check_fields("process_id", "created_utc", "os_user", "by", "command", "document", "pack", "post", "track",
+                 "steps")(body)
+    _process_id(body, process_id)
+    _moment(body["created_utc"], "created_utc")
+    for key in ("os_user", "by", "command"):
         _text(body[key], key)
-    if not isinstance(body["pack"], dict) or not _DIGEST.fullmatch(str(body["pack"].get("digest", ""))):
+    pack = body["pack"]
+    if not isinstance(pack, dict):
+        raise _Bad("pack: expected a mapping")
+    for key in ("id", "version"):
+        _text(pack.get(key), f"pack.{key}", 1000)
+    if not _DIGEST.fullmatch(str(pack.get("digest", ""))):
         raise _Bad("pack.digest: not a sha256 digest")
-    if not isinstance(body["document"], dict):
-        raise _Bad("document: expected a mapping")
+    _words(body["post"], "post")
+    _text(body["track"], "track", 100)
+    steps = body["steps"]
+    if not isinstance(steps, list) or not 2 <= len(steps) <= 20:
+        raise _Bad("steps: expected a list of 2 to 20 steps")
+    for n, step in enumerate(steps):
+        if not isinstance(step, dict) or step.get("step") != n + 1:
+            raise _Bad(f"steps[{n}]: expected step {n + 1}")
+        _text(step.get("body"), f"steps[{n}].body", 100)
+        if step.get("sitting") is not None:
+            _words(step["sitting"], f"steps[{n}].sitting")
+    if "recorded_late" in body:
+        _flag(body["recorded_late"], "recorded_late")
+    document = _model(ProcessDoc, body["document"], "document")
+    if document.id != body["process_id"]:
+        raise _Bad("document.id: not this process's id")
     return body
 
 
-def check_outcome(body: dict, *_args) -> dict:
-    check_fields("process_id", "step")(body)
-    _int(body["step"], "step")
+def check_tally(body: dict, process_id=None) -> dict:
+    """A tally entry's record: the journal entry as a process file holds it, and its outcome."""
+    from .process.state import Entry
+
+    check_fields("process_id", "entry", "outcome")(body)
+    _process_id(body, process_id)
+    entry = _model(Entry, body["entry"], "entry")
+    if entry.kind != "tally":
+        raise _Bad("entry.kind: not a tally entry")
+    if not isinstance(body["outcome"], dict):
+        raise _Bad("outcome: expected a mapping")
+    for key in ("command", "os_user"):
+        if key in body:
+            _text(body[key], key)
+    if "recorded_utc" in body:
+        _moment(body["recorded_utc"], "recorded_utc")
+    return body
+
+
+#: What a person's outcome at a step may say: the fields ``audit why`` prints.
+_ADMITTED = ("eligible", "cleared")
+
+
+def check_outcome(body: dict, process_id=None) -> dict:
+    """A person's outcome at one step, every field ``audit why`` prints checked."""
+    check_fields("process_id", "step", "entry", "by", "at", "of", "carried")(body)
+    _process_id(body, process_id)
+    step = _int(body["step"], "step")
+    if not 1 <= step <= 20:
+        raise _Bad("step: not a step of a process")
+    if not 1 <= _int(body["entry"], "entry"):
+        raise _Bad("entry: not an entry of the journal")
+    _text(body["by"], "by", 1000)
+    _moment(body["at"], "at")
+    _int(body["of"], "of")
+    _flag(body["carried"], "carried")
+    if body.get("full_name") is not None:
+        _text(body["full_name"], "full_name", 10_000)
+    if step == 1:
+        check_fields("admitted", "screening")(body)
+        if body["admitted"] not in _ADMITTED:
+            raise _Bad("admitted: neither eligible nor cleared")
+        _text(body["screening"], "screening", 5000)
+        cleared = body.get("cleared")
+        if cleared is not None:
+            if not isinstance(cleared, dict):
+                raise _Bad("cleared: expected a mapping")
+            _day(cleared.get("on"), "cleared.on")
+            for key in ("record", "by", "note"):
+                if cleared.get(key) is not None:
+                    _text(cleared[key], f"cleared.{key}", 5000)
+        return body
+    check_fields("quorate", "votes", "percent", "denominator", "denominator_kind", "share", "strict", "passed",
+                 "rank", "flags")(body)
+    for key in ("quorate", "strict", "passed"):
+        _flag(body[key], key)
+    for key in ("votes", "denominator", "rank"):
+        _int(body[key], key)
+    percent = body["percent"]
+    if percent is not None and (isinstance(percent, bool) or not isinstance(percent, (int, float))
+                                or not 0 <= percent <= 100):
+        raise _Bad("percent: expected a share from 0 to 100")
+    for key in ("denominator_kind", "share"):
+        _text(body[key], key, 100)
+    if body.get("date") is not None:
+        _day(body["date"], "date")
+    flags = body["flags"]
+    if not isinstance(flags, list) or not all(isinstance(f, str) and len(f) <= 100 for f in flags):
+        raise _Bad("flags: expected a list of codes")
+    if body.get("replaces") is not None:
+        _int(body["replaces"], "replaces")
     return body
 
 
 def process_ids(db: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in _rows(db, "SELECT run_id FROM records WHERE kind = 'process' ORDER BY seq")]
+    return [r[0] for r in _rows(db, "SELECT run_id FROM records WHERE kind = 'process' ORDER BY seq")
+            if isinstance(r[0], str)]
 
 
 def resolve_process(db: sqlite3.Connection, ref: str) -> str | None:
@@ -889,14 +1034,14 @@ def process_header(db: sqlite3.Connection, process_id: str) -> dict:
 def process_entries(db: sqlite3.Connection, process_id: str) -> list[dict]:
     """The tally records of a process, in the order they were recorded."""
     rows = _rows(db, "SELECT seq, body FROM records WHERE kind = 'tally' AND run_id = ? ORDER BY seq", (process_id,))
-    return [_checked(seq, body, check_fields("process_id", "entry", "outcome")) for seq, body in rows]
+    return [_checked(seq, body, check_tally, process_id) for seq, body in rows]
 
 
 def process_outcomes(db: sqlite3.Connection, process_id: str) -> list[tuple[str, dict]]:
     """(profile id, outcome record) of a process, in the order they were recorded."""
     rows = _rows(db, "SELECT seq, profile_id, body FROM records WHERE kind = 'outcome' AND run_id = ? ORDER BY seq",
                  (process_id,))
-    return [(profile_id, _checked(seq, body, check_outcome)) for seq, profile_id, body in rows]
+    return [(profile_id, _checked(seq, body, check_outcome, process_id)) for seq, profile_id, body in rows]
 
 
 def _process_paths(db: sqlite3.Connection, profile_id: str) -> list[tuple[int, dict, dict]]:
@@ -906,7 +1051,7 @@ def _process_paths(db: sqlite3.Connection, profile_id: str) -> list[tuple[int, d
     marks = ",".join("?" * len(spellings))
     for seq, run_id, body in _rows(db, "SELECT seq, run_id, body FROM records WHERE kind = 'outcome' "
                                        f"AND profile_id IN ({marks}) ORDER BY seq", spellings):
-        grouped.setdefault(run_id, []).append((seq, _checked(seq, body, check_outcome)))
+        grouped.setdefault(run_id, []).append((seq, _checked(seq, body, check_outcome, run_id)))
     found = []
     for process_id, outcomes in grouped.items():
         header = {k: v for k, v in process_header(db, process_id).items() if k != "document"}

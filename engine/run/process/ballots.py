@@ -10,6 +10,11 @@ The file holds one line per paper returned, as the counting board keys it:
   states (not the official form, torn, signed …);
 * empty lines and lines starting with ``#`` are not papers.
 
+Lines end at a newline (a CRLF file reads the same); a control, direction or
+separator character anywhere in a line is a keying error of that line, never
+a paper the reader cannot see whole. Only a regular file is read, within
+:data:`MAX_BALLOT_BYTES`.
+
 The step's ballot rules (pack data) decide validity: a paper marking more
 names than the limit is invalid, and so, unless the pack says ``ignored``, is
 one naming someone outside the list. A token that is neither a listed id nor
@@ -23,11 +28,12 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from ...errors import Problem
+from ...errors import InputFileError, Problem
+from ...escape import one_line
 from ...pack.process import BallotRules
-from .sheet import MAX_SHEET_BYTES
+from ...profile.reading import decode_text
+from .sheet import MAX_SHEET_BYTES, MAX_TEXT, hidden, read_input
 
 #: A file of papers for a conference of a few hundred is a few kilobytes; this bounds a wrong file.
 MAX_BALLOT_BYTES = 20 * MAX_SHEET_BYTES
@@ -58,24 +64,26 @@ def count_papers(path: str, step: int, listed: list[str], rules: BallotRules,
     ``ballot_reason``), so the minutes say it in their own language; a reason
     the board wrote after ``!`` is kept as written."""
     problems: list[Problem] = []
+    data = read_input(path, MAX_BALLOT_BYTES, problems)
+    if data is None:
+        return None, problems
     try:
-        data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_BALLOT_BYTES else None
-        text = None if data is None else data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
-    except OSError as err:
-        return None, [Problem("", "file_unreadable", {"reason": err.strerror or str(err)}, path)]
-    except UnicodeDecodeError as err:
-        return None, [Problem("", "file_not_utf8", {"offset": err.start}, path)]
-    if text is None:
-        return None, [Problem("", "file_too_large", {"size": Path(path).stat().st_size // 1_000_000, "max": 20},
-                              path)]
+        text = decode_text(data)
+    except InputFileError as err:
+        return None, [Problem("", err.code, err.params, path)]
     counted = Counted(path, hashlib.sha256(data).hexdigest())
     limit = max_marks(rules, seats)
     votes = {profile_id: 0 for profile_id in listed}
     valid = 0
     reasons: dict[str, int] = {}
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = unicodedata.normalize("NFC", raw).strip()
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = unicodedata.normalize("NFC", raw.removesuffix("\r")).strip()
         if not line or line.startswith("#"):
+            continue
+        if hidden(line) or len(line) > MAX_TEXT:
+            char = hidden(line)
+            problems.append(Problem("", "ballot_control_character" if char else "ballot_line_too_long", {
+                "char": f"U+{ord(char):04X}" if char else "", "value": _shown(line), "max": MAX_TEXT}, path, number))
             continue
         counted.papers += 1
         if line.startswith("!"):
@@ -119,10 +127,16 @@ def _marks(line: str, number: int, step: int, votes: dict, path: str) -> tuple[l
             unlisted.append(token[1:].strip())
         elif token in votes:
             if token in marks:
-                problems.append(Problem("", "ballot_twice", {"value": token}, path, number))
+                problems.append(Problem("", "ballot_twice", {"value": _shown(token)}, path, number))
             marks.append(token)
         else:
             problems.append(Problem("", "ballot_unknown_mark", {
-                "value": token, "step": step, "suggestions": difflib.get_close_matches(token, list(votes), n=2)},
+                "value": _shown(token), "step": step,
+                "suggestions": difflib.get_close_matches(token, list(votes), n=2) if len(problems) < 50 else []},
                 path, number))
     return marks, unlisted, problems
+
+
+def _shown(line: str) -> str:
+    text = one_line(line)
+    return text if len(text) <= 60 else text[:57] + "…"

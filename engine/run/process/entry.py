@@ -12,10 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from pydantic import ValidationError
+
 from ...errors import Problem, TallyRefused, UsageError
+from ...escape import one_line
 from .ballots import count_papers
 from .sheet import Sheet, read_sheet
-from .state import FIRST_TALLIED, Entry, SheetRef, State, order_problems
+from .state import FIRST_TALLIED, MAX_ENTRIES, BallotsRef, Entry, SheetRef, State, order_problems
 from .tally import build, check, merge
 
 
@@ -39,6 +42,8 @@ def prepare(state: State, step: int, tallies: list[str], ballots: str | None, re
             reason: str | None, by: str, now: datetime | None = None) -> Entry:
     """The journal entry for a sitting of ``step``, or :class:`TallyRefused` naming every problem."""
     check_step(state, step)
+    if len(state.doc.journal) >= MAX_ENTRIES:
+        raise UsageError("process_journal_full", {"max": MAX_ENTRIES})
     spec = state.section.step(step)
     if not tallies:
         raise UsageError("process_needs_tally", {})
@@ -78,10 +83,16 @@ def prepare(state: State, step: int, tallies: list[str], ballots: str | None, re
     if problems:
         raise TallyRefused(step, source, [_located(p, sheets) for p in problems])
     now = now or datetime.now(timezone.utc)
-    return Entry(
-        entry=len(state.doc.journal) + 1, kind="tally", at=now.isoformat(timespec="seconds"), by=by, step=step,
-        sheets=[SheetRef(file=s.source, sha256=s.sha256, clerk=s.clerk) for s in sheets],
-        ballots={"file": counted.source, "sha256": counted.sha256, "papers": counted.papers} if counted else None,
-        replaces=replaces, reason=" ".join(reason.split()) if replaces is not None and reason else None,
-        tally=tally.as_dict(),
-    )
+    try:
+        return Entry(
+            entry=len(state.doc.journal) + 1, kind="tally", at=now.isoformat(timespec="seconds"), by=by, step=step,
+            sheets=[SheetRef(file=s.source, sha256=s.sha256, clerk=s.clerk) for s in sheets],
+            ballots=BallotsRef(file=counted.source, sha256=counted.sha256, papers=counted.papers) if counted else None,
+            replaces=replaces, reason=" ".join(reason.split()) if replaces is not None and reason else None,
+            tally=tally.as_dict(),
+        )
+    except ValidationError as err:  # a bound of the process file the checks above did not name
+        first = err.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise TallyRefused(step, source, [Problem(where, "tally_not_storable", {"reason": one_line(first["msg"])})]) \
+            from None

@@ -109,15 +109,16 @@ def decide_step(section: ProcessSection, number: int, listed: list[tuple[str, st
         flags.append(Flag("not_quorate", number, (), {
             "present": tally.present, "summoned": tally.summoned, "needed": at_least(quorum, tally.summoned),
             "quorum": f"{quorum.numerator}/{quorum.denominator}"}))
-    if quorate and section.reports_if_differs(number) and set(passed) != set(order):
-        flags.append(Flag("report_to_higher_committee", number, tuple(pid for pid, _ in listed if pid not in passed),
+    passing, carrying = set(passed), set(carried)  # looked up per candidate: sets, not lists
+    if quorate and section.reports_if_differs(number) and passing != set(order):
+        flags.append(Flag("report_to_higher_committee", number, tuple(pid for pid, _ in listed if pid not in passing),
                           {"previous": number - 1}))
     results, rank = [], 0
     for position, (profile_id, name) in enumerate(ranked, start=1):
         if position == 1 or votes[profile_id] != votes[ranked[position - 2][0]]:
             rank = position
-        results.append(Result(profile_id, name, votes[profile_id], profile_id in passed, rank,
-                              profile_id in carried, denominator))
+        results.append(Result(profile_id, name, votes[profile_id], profile_id in passing, rank,
+                              profile_id in carrying, denominator))
     return StepOutcome(
         step=number, body=spec.body, summoned=tally.summoned, present=tally.present, quorum=quorum,
         quorum_needed=at_least(quorum, tally.summoned), quorate=quorate, share=share, strict=spec.strict,

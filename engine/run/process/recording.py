@@ -44,8 +44,9 @@ def person_outcomes(state: State, sitting: Sitting) -> list[tuple[str, dict]]:
     data = step_data(sitting)
     entry = sitting.entry
     records = []
+    named = [(f["code"], set(f["profile_ids"])) for f in data["flags"]]  # sets: a flag may name thousands
     for result in data["results"]:
-        flags = [f["code"] for f in data["flags"] if not f["profile_ids"] or result["profile_id"] in f["profile_ids"]]
+        flags = [code for code, ids in named if not ids or result["profile_id"] in ids]
         records.append((result["profile_id"], {
             "process_id": state.doc.id, "full_name": result["full_name"], "entry": entry.entry, "step": data["step"], "sitting": data["sitting"],
             "body": data["body"], "date": sitting.tally.date, "quorate": data["quorate"],
@@ -62,7 +63,7 @@ def process_header(doc: ProcessDoc, command: str, sangloc_version: str) -> dict:
     return {
         "process_id": doc.id, "created_utc": doc.journal[0].at, "os_user": audit.current_user(),
         "by": doc.journal[0].by, "command": command, "sangloc_version": sangloc_version,
-        "pack": doc.pack, "post": doc.post, "track": doc.track, "seats": doc.seats,
+        "pack": doc.pack.model_dump(), "post": doc.post.model_dump(), "track": doc.track, "seats": doc.seats,
         "screening": doc.screening.model_dump(mode="json"),
         "steps": [{"step": n, "body": s.body, "sitting": s.sitting.model_dump() if s.sitting else None}
                   for n, s in enumerate(section.steps, start=1)],
@@ -76,7 +77,7 @@ def record_start(writer: audit.ChainWriter, doc: ProcessDoc, pack_content: dict 
     process was started with --no-audit, and the store learns of it at its first
     recorded entry (without the pack's content, which the file does not hold)."""
     if pack_content is not None:
-        writer.add_pack(doc.pack["digest"], pack_content)
+        writer.add_pack(doc.pack.digest, pack_content)
     header = process_header(doc, command, sangloc_version)
     if late:
         header["recorded_late"] = True

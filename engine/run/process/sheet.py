@@ -9,7 +9,14 @@ sitting's ``date`` and ``place``, the ``clerk`` who keyed it, the members of
 the ``counting_board`` and a ``note``.
 
 A sheet is read into :class:`Sheet`: its fields flat, by dotted name, each
-with the line it was written on. Reading only checks the form of each value;
+with the line it was written on. A value is read as the clerk wrote it: YAML
+and JSON numbers stay text until :func:`count_value` reads them, so `047` is
+no octal 39, `1.000` no 1 and `1e3` no thousand, but a refused count; a count
+has at most 12 digits, no sign and no exponent. A YAML tag that builds
+anything but text, a number or a mapping, a lone surrogate, and a control or
+direction character in a text are refused, as is a CSV text cell that starts
+like a spreadsheet formula. Only a regular file is opened (a FIFO or a device
+is never waited on), within :data:`MAX_SHEET_BYTES`. Reading only checks the form of each value;
 whether the figures hold together is ``checks.py``'s business, once both
 entries (and any counted ballots) are merged. A reader is chosen by the
 file's suffix in :data:`READERS`; a workbook reader registers its suffix there.
@@ -22,6 +29,7 @@ import difflib
 import hashlib
 import io
 import json
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -31,12 +39,20 @@ from typing import Callable
 
 import yaml
 
-from ...errors import Problem
-from ...profile.yamlio import DuplicateKeyError, load_one, positions
+from ...errors import InputFileError, Problem
+from ...escape import has_unsafe, one_line
+from ...profile.reading import decode_text, depth, odd_values, read_bytes
+from ...profile.yamlio import DuplicateKeyError, StrictLoader, load_one, positions
 
 #: A tally is a page of figures; anything larger is not one.
 MAX_SHEET_BYTES = 1_000_000
 MAX_TEXT = 4_000
+#: The most digits a count may have: no sitting counts a trillion people.
+MAX_COUNT_DIGITS = 12
+#: How deeply a sheet may nest: ballots → invalid_reasons → a count is three levels.
+MAX_SHEET_DEPTH = 4
+#: A spreadsheet reads a cell starting with one of these as a formula (OWASP).
+FORMULA_START = ("=", "+", "-", "@")
 COUNTS = ("summoned", "present", "ballots.issued", "ballots.returned", "ballots.valid", "ballots.invalid")
 TEXTS = ("date", "place", "clerk", "note")
 _TOP = ("step", "summoned", "present", "ballots", "votes", "date", "place", "clerk", "counting_board", "note")
@@ -68,17 +84,31 @@ class Sheet:
         return {k[len(prefix):]: v for k, v in self.fields.items() if k.startswith(prefix)}
 
 
+_COUNT = re.compile(r"[0-9]+(?:\.0)?", re.ASCII)
+
+
 def count_value(value) -> int | None:
-    """A whole number ≥ 0 as a clerk may write it (98, 98.0, "98"); None if it is not one."""
+    """A whole number ≥ 0 as a clerk may write it (98, "98", 98.0 as a program writes
+    a whole number); None if it is not one. Text is read digit by digit: no sign
+    (not even -0), no exponent, no separator, at most :data:`MAX_COUNT_DIGITS` digits."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value if value >= 0 else None
-    if isinstance(value, float):
-        return int(value) if value.is_integer() and value >= 0 else None
-    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,12}\s*", value):
-        return int(value)
+    if isinstance(value, int):  # an explicit !!int tag
+        return value if 0 <= value < 10 ** MAX_COUNT_DIGITS else None
+    if isinstance(value, float):  # an explicit !!float tag
+        ok = value.is_integer() and 0 <= value < 10 ** MAX_COUNT_DIGITS and str(value)[:1] != "-"
+        return int(value) if ok else None
+    if isinstance(value, str):
+        text = value.strip()
+        if _COUNT.fullmatch(text) and len(text.split(".")[0]) <= MAX_COUNT_DIGITS:
+            return int(text.split(".")[0])
     return None
+
+
+def _digits(value) -> int:
+    """How many digits a value that is all digits has (0 if it is not all digits)."""
+    text = value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
+    return len(text) if text.isascii() and text.isdigit() else 0
 
 
 def sitting_date(value) -> str | None:
@@ -95,14 +125,6 @@ def sitting_date(value) -> str | None:
     return None
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise UnicodeError("the file is UTF-16; save it as UTF-8")
-    return data.decode("utf-8")
-
-
 def _no_duplicates(pairs):
     found = {}
     for key, value in pairs:
@@ -116,35 +138,127 @@ def _refuse_constant(name):
     raise ValueError(f"{name} is not a number")
 
 
-def _yaml(text: str, sheet: Sheet):
-    where = positions(text)
+_INT, _FLOAT, _BOOL = (f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool"))
+
+
+class SheetLoader(StrictLoader):
+    """The safe YAML reader, with numbers and yes/no left as written: a tally's values
+    are read by :func:`count_value` and the text checks, not by YAML 1.1's guesses
+    (`047` octal, `1_15`, `0x2f`, `1.000` a float, `on` a boolean). An explicit tag
+    (`!!int 98`) is still honoured, or refused as StrictLoader refuses it. A merge key
+    (`<<`) is refused: it gives a candidate a second count the reader may not see."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag not in (_INT, _FLOAT, _BOOL)]
+        for first, resolvers in StrictLoader.yaml_implicit_resolvers.items()
+    }
+
+    def construct_mapping(self, node, deep=False):
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a merge key (<<) is not allowed in a tally: write each figure once, where it belongs",
+                    key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _aliases(text: str):
+    """The mark of the first anchor or alias of a YAML text, or None: a figure written
+    elsewhere and shown here as `*name` is not a figure the sheet shows where it counts."""
     try:
-        document = load_one(text)
+        for event in yaml.parse(text, Loader=SheetLoader):  # noqa: S506 - events only
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return event.start_mark
+    except yaml.YAMLError:
+        return None  # the loader says what is wrong with it
+    return None
+
+
+def hidden(text: str) -> str:
+    """The first character of ``text`` a reader would not see as written: a control, a
+    direction or separator character (engine/escape.py), or an invisible format
+    character (a zero-width space or joiner, a byte-order mark, a soft hyphen); ''."""
+    for char in text:
+        if has_unsafe(char) or unicodedata.category(char) == "Cf":
+            return char
+    return ""
+
+
+def _odd(document, sheet: Sheet, lines: dict[tuple, int]) -> bool:
+    """Report what the reader could not take for a value (a refused tag, a number too
+    large, a lone surrogate); True when there was any."""
+    found = odd_values(document)
+    for path, code, params in found:
+        loc = ".".join(str(part) for part in path)
+        line = params.get("line") if isinstance(params.get("line"), int) else None
+        sheet.problems.append(Problem(loc, code, params, sheet.source, line or lines.get(tuple(path))))
+    return bool(found)
+
+
+def _too_deep(document, sheet: Sheet) -> bool:
+    if depth(document, MAX_SHEET_DEPTH) > MAX_SHEET_DEPTH:
+        sheet.add("", "too_deep", max=MAX_SHEET_DEPTH)
+        return True
+    return False
+
+
+def _yaml(text: str, sheet: Sheet):
+    alias = _aliases(text)
+    if alias is not None:
+        sheet.problems.append(Problem("", "tally_syntax", {"fmt": "YAML", "reason": (
+            "an anchor or alias (& *) is not allowed in a tally: write each figure where it belongs")},
+            sheet.source, alias.line + 1))
+        return None
+    where = positions(text, SheetLoader)
+    lines = {path: line for path, (line, _) in where.items()}
+    try:
+        document = load_one(text, SheetLoader)
     except DuplicateKeyError as err:
-        sheet.problems.append(Problem("", "duplicate_key", {"key": err.key, "line": err.line}, sheet.source, err.line))
+        sheet.problems.append(Problem("", "duplicate_key", {"key": one_line(err.key), "line": err.line},
+                                      sheet.source, err.line))
         return None
     except (yaml.YAMLError, RecursionError) as err:
         mark = getattr(err, "problem_mark", None)
-        sheet.problems.append(Problem("", "tally_syntax", {"fmt": "YAML", "reason": getattr(err, "problem", None)
-                                                           or str(err).splitlines()[0]},
+        reason = getattr(err, "problem", None) or str(err).splitlines()[0]
+        if isinstance(err, RecursionError):
+            reason = f"nested deeper than {MAX_SHEET_DEPTH} levels"
+        sheet.problems.append(Problem("", "tally_syntax", {"fmt": "YAML", "reason": one_line(reason)},
                                       sheet.source, mark.line + 1 if mark else None))
         return None
-    return _nested(document, sheet, {path: line for path, (line, _) in where.items()})
+    if _odd(document, sheet, lines) or _too_deep(document, sheet):
+        return None
+    return _nested(document, sheet, lines)
 
 
 def _json(text: str, sheet: Sheet):
     try:
-        document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
-    except (ValueError, RecursionError) as err:
-        sheet.problems.append(Problem("", "tally_syntax", {"fmt": "JSON", "reason": str(err)}, sheet.source,
+        # Numbers stay as written, like YAML's: count_value reads them.
+        document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant,
+                              parse_int=str, parse_float=str)
+    except RecursionError:  # Python 3.11 stops here; 3.13 parses deeper and _too_deep says the same
+        sheet.add("", "too_deep", max=MAX_SHEET_DEPTH)
+        return None
+    except ValueError as err:
+        sheet.problems.append(Problem("", "tally_syntax", {"fmt": "JSON", "reason": one_line(err)}, sheet.source,
                                       getattr(err, "lineno", None)))
+        return None
+    if _odd(document, sheet, {}) or _too_deep(document, sheet):
         return None
     return _nested(document, sheet, {})
 
 
 def _csv(text: str, sheet: Sheet):
     """Two columns, field and value, one row a field; a header row `field,value` is allowed."""
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text), strict=True))
+    except csv.Error as err:  # a cell over the csv module's limit, a quote left open
+        sheet.add("", "tally_syntax", fmt="CSV", reason=one_line(err))
+        return
+    first = next((row for row in rows if row and "".join(row).strip()), None)
+    if first is not None and len(first) == 1 and ";" in first[0]:
+        # A spreadsheet set to a semicolon list separator: said once, not as one unknown key per row.
+        sheet.add("", "tally_csv_semicolon")
+        return
     for number, row in enumerate(rows, start=1):
         if not row or not "".join(row).strip() or row[0].strip().startswith("#"):
             continue
@@ -164,10 +278,35 @@ def _csv(text: str, sheet: Sheet):
             sheet.add(name, "duplicate_key", key=name, line=number)
             continue
         sheet.lines[name] = number
+        if _is_text(name) and value[:1] in FORMULA_START:
+            sheet.add(name, "tally_csv_formula", field=_field(name), value=_shown(value))
+            continue
+        if name.startswith("ballots.invalid_reasons.") and name[len("ballots.invalid_reasons."):][:1] in FORMULA_START:
+            sheet.add(name, "tally_csv_formula", field="ballots.invalid_reasons", value=_shown(name))
+            continue
         _flat_field(name, value, sheet)
 
 
+def _is_text(name: str) -> bool:
+    return name in TEXTS or name.startswith("counting_board.")
+
+
+def _field(name: str) -> str:
+    """The field a message names: `votes` for a candidate's count, the reasons as a whole, a board's member."""
+    for head in ("votes", "ballots.invalid_reasons", "counting_board"):
+        if name.startswith(head + "."):
+            return head
+    return name
+
+
 def _flat_field(name: str, value, sheet: Sheet) -> None:
+    if hidden(name) or len(name) > MAX_TEXT:
+        # A name the reader would not see whole: a control, direction or invisible character, or a page of text.
+        field_name = _field(name) if _field(name) != name else name.partition(".")[0]
+        sheet.problems.append(Problem(_shown(name), "tally_control_character" if hidden(name) else "tally_bad_text",
+                                      {"field": field_name, "value": _shown(name), "char": _unsafe_code(name)},
+                                      sheet.source, sheet.lines.get(name)))
+        return
     head, _, rest = name.partition(".")
     if head == "votes" and rest:
         sheet.fields[name] = value
@@ -236,59 +375,103 @@ def read_sheet(path: str) -> Sheet:
     """A tally file → a :class:`Sheet` whose values have the right form, or its problems."""
     sheet = Sheet(path, "")
     suffix = Path(path).suffix.lower()
-    try:
-        data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_SHEET_BYTES else None
-    except OSError as err:
-        sheet.add("", "file_unreadable", reason=err.strerror or str(err))
-        return sheet
+    data = read_input(path, MAX_SHEET_BYTES, sheet.problems)
     if data is None:
-        sheet.add("", "file_too_large", size=Path(path).stat().st_size // 1_000_000 or 1, max=1)
         return sheet
     sheet.sha256 = hashlib.sha256(data).hexdigest()
     reader = READERS.get(suffix)
     if reader is None:
-        sheet.add("", "tally_format", suffix=suffix or Path(path).name)
+        sheet.add("", "tally_format", suffix=one_line(suffix or Path(path).name))
         return sheet
     try:
-        text = _decode(data)
-    except UnicodeDecodeError as err:
-        sheet.add("", "file_not_utf8", offset=err.start)
-        return sheet
-    except UnicodeError:
-        sheet.add("", "file_utf16")
+        text = decode_text(data)
+    except InputFileError as err:
+        sheet.add("", err.code, **err.params)
         return sheet
     reader(text, sheet)
     _check_values(sheet)
     return sheet
 
 
+def read_input(path: str, limit: int, problems: list[Problem]) -> bytes | None:
+    """A tally's or ballot file's bytes, or None with the problem added: only a regular
+    file is read (a FIFO or a device is never waited on, a folder or a link to nowhere
+    is said to be one), and no more than ``limit`` bytes of it."""
+    try:
+        return read_bytes(path, limit)
+    except InputFileError as err:
+        if err.code == "file_too_large":
+            try:
+                size = os.stat(path).st_size
+            except OSError:
+                size = limit + 1
+            problems.append(Problem("", "tally_file_too_large", {"size": size // 1000, "max": limit // 1000}, path))
+        else:
+            problems.append(Problem("", err.code, {k: one_line(v) for k, v in err.params.items()}, path))
+    except OSError as err:
+        problems.append(Problem("", "file_unreadable", {"reason": one_line(err.strerror or err)}, path))
+    return None
+
+
+#: The most members a counting board, and the most reasons the invalid ballots, a sheet may list.
+MAX_LISTED = {"counting_board": 100, "ballots.invalid_reasons": 1000}
+
+
 def _check_values(sheet: Sheet) -> None:
-    """Counts are whole numbers ≥ 0, texts are text, the date is a real day; values normalised in place."""
+    """Counts are whole numbers ≥ 0, texts are text a reader sees whole, the date is a
+    real day; values normalised in place."""
+    for head, most in MAX_LISTED.items():
+        listed = [name for name in sheet.fields if name.startswith(head + ".")]
+        if len(listed) > most:
+            sheet.add(head, "tally_too_many", field=head, count=len(listed), max=most)
+            for name in listed:
+                del sheet.fields[name]
     for name in list(sheet.fields):
         value = sheet.fields[name]
         if name == "step" or name in COUNTS or name.startswith(("votes.", "ballots.invalid_reasons.")):
             count = count_value(value)
             if count is None:
-                sheet.add(name, "tally_not_count", field=name if not name.startswith("votes.") else "votes",
-                          value=_shown(value))
+                digits = _digits(value)
+                if digits > MAX_COUNT_DIGITS:
+                    sheet.add(name, "tally_count_too_large", field=_field(name), digits=digits,
+                              max=MAX_COUNT_DIGITS)
+                else:
+                    sheet.add(name, "tally_not_count", field=_field(name), value=_shown(value))
                 del sheet.fields[name]
             else:
                 sheet.fields[name] = count
+            continue
+        if isinstance(value, (dict, list)) or value is None or isinstance(value, bool) \
+                or len(str(value)) > MAX_TEXT or not str(value).strip():
+            sheet.add(name, "tally_bad_text", field=_field(name), value=_shown(value))
+            del sheet.fields[name]
+            continue
+        text = " ".join(unicodedata.normalize("NFC", str(value)).split())
+        if hidden(text):
+            sheet.add(name, "tally_control_character", field=_field(name), value=_shown(text),
+                      char=_unsafe_code(text))
+            del sheet.fields[name]
         elif name == "date":
-            iso = sitting_date(value)
+            iso = sitting_date(text)
             if iso is None:
                 sheet.add(name, "tally_bad_date", field=name, value=_shown(value))
                 del sheet.fields[name]
             else:
                 sheet.fields[name] = iso
-        elif isinstance(value, (dict, list)) or value is None or isinstance(value, bool) \
-                or len(str(value)) > MAX_TEXT or not str(value).strip():
-            sheet.add(name, "tally_bad_text", field=name.split(".")[0], value=_shown(value))
-            del sheet.fields[name]
         else:
-            sheet.fields[name] = " ".join(unicodedata.normalize("NFC", str(value)).split())
+            sheet.fields[name] = text
+
+
+def _unsafe_code(text: str) -> str:
+    found = hidden(text)
+    return f"U+{ord(found):04X}" if found else ""
 
 
 def _shown(value) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    """A value quoted in a message: on one line, its controls shown, at most 60 characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    text = one_line(text)
     return text if len(text) <= 60 else text[:57] + "…"

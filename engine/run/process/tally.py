@@ -159,10 +159,13 @@ def check(tally: Tally, step: int, listed: list[tuple[str, str]], source: str,
     for profile_id, _name in listed:
         if profile_id not in counted:
             add(f"votes.{profile_id}", "tally_candidate_missing", who=_person(profile_id, names), step=step)
+    shown = ", ".join(list(names)[:20]) + (f", … ({len(names)})" if len(names) > 20 else "") if names else "—"
+    unknown = 0
     for profile_id in counted:
         if profile_id not in names:
-            add(f"votes.{profile_id}", "tally_candidate_unknown", value=profile_id, step=step,
-                listed=", ".join(names) or "—", suggestions=difflib.get_close_matches(profile_id, list(names), n=2))
+            unknown += 1  # a suggestion for the first few: a sheet of thousands of wrong ids costs no more
+            add(f"votes.{profile_id}", "tally_candidate_unknown", value=profile_id, step=step, listed=shown,
+                suggestions=difflib.get_close_matches(profile_id, list(names), n=2) if unknown <= 20 else [])
     if declared_summoned is not None and tally.summoned != declared_summoned:
         add("summoned", "tally_summoned_declared", value=tally.summoned, step=step, declared=declared_summoned)
     return problems
