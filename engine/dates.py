@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 #: The earliest day an unknown date can be (the records sangloc reads start after 1945).
 EARLIEST = date(1945, 1, 1)
@@ -133,17 +134,27 @@ def parse(value, *, still_held: bool = False, unknown: bool = False) -> PartialD
         raise DateError("bad_date", str(value) if abs(value) < 10 ** 30 else f"{str(value)[:30]}…")
     if not isinstance(value, str):
         raise DateError("bad_date", str(value)[:60])
-    written = value
-    text = _folded(value)
+    return _parse_text(value, still_held, unknown)
+
+
+#: The text forms, in the order they are tried: (pattern, its groups -> (precision, year, month, day)).
+_FORMS = ((_ISO_DAY, lambda y, m, d: ("day", y, m, d)),
+          (_VN_DAY, lambda d, m, y: ("day", y, m, d)),
+          (_ISO_MONTH, lambda y, m: ("month", y, m)),
+          (_VN_MONTH, lambda m, y: ("month", y, m)),
+          (_YEAR, lambda y: ("year", y)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_text(written: str, still_held: bool, unknown: bool) -> PartialDate | None:
+    """:func:`parse` of a text (remembered: a batch writes the same days again and again;
+    a text that is no date raises each time)."""
+    text = _folded(written)
     if still_held and text in STILL_HELD:
         return None
     if unknown and text in UNKNOWN:
         return PartialDate("unknown")
-    for pattern, build in ((_ISO_DAY, lambda y, m, d: ("day", y, m, d)),
-                           (_VN_DAY, lambda d, m, y: ("day", y, m, d)),
-                           (_ISO_MONTH, lambda y, m: ("month", y, m)),
-                           (_VN_MONTH, lambda m, y: ("month", y, m)),
-                           (_YEAR, lambda y: ("year", y))):
+    for pattern, build in _FORMS:
         match = pattern.fullmatch(text)
         if match:
             precision, *numbers = build(*(int(g) for g in match.groups()))

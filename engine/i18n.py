@@ -188,6 +188,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                "profile id '{value}' may hold only letters, digits and . _ -"),
     "duplicate_id": ("mã hồ sơ '{value}' trùng với hồ sơ ở {other}",
                      "profile id '{value}' duplicates the profile in {other}"),
+    # An id written many times names one twin and counts the rest: a message per twin
+    # naming every other one would grow with the square of their number.
+    "duplicate_id/more": ("mã hồ sơ '{value}' trùng với hồ sơ ở {other} và {more} hồ sơ khác",
+                          "profile id '{value}' duplicates the profile in {other} and {more} more"),
     "control_chars": ("chứa ký tự điều khiển (không in được)", "contains control characters"),
     "empty_string": ("không được để trống", "must not be empty"),
     "duplicate_key": ("khóa '{key}' xuất hiện hai lần (dòng {line})",
@@ -418,7 +422,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 def message(code: str, lang: str, params: dict) -> str:
     """Render message ``code``; templates are ours, parameters are values."""
-    pair = _MESSAGES.get(code)
+    pair = (params.get("more") and _MESSAGES.get(f"{code}/more")) or _MESSAGES.get(code)
     if pair is None:
         return f"{code} {params}"
     template = pair[0] if lang == "vi" else pair[1]

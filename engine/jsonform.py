@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 
 
+_canonical = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 def canonical(value) -> str:
     """Canonical JSON: sorted keys, no insignificant whitespace, UTF-8 text."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return _canonical(value)
 
 
 def dumps(value) -> str:
@@ -16,6 +19,10 @@ def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
 def compact(value) -> str:
-    """One line, spaces after separators: one result of a report."""
-    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+    """One line, spaces after separators: one result of a report (and, after its
+    ``"kind"``, one line of a JSON Lines stream)."""
+    return _compact(value)

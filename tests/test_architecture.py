@@ -69,29 +69,34 @@ def test_imports_only_go_downward(path):
 
 
 def test_only_the_durable_matcher_imports_durable_rules():
-    importers = [p for p in MODULES for _, target, _ in _imports(p) if target.split(".")[0] == "durable"]
-    assert importers == [ENGINE / "decide" / "matchers" / "durable.py"]
+    importers = {p for p in MODULES for _, target, _ in _imports(p)
+                 if target.split(".")[0] in ("durable", "durable_rules_engine")}
+    assert importers == {ENGINE / "decide" / "matchers" / "durable.py"}
 
 
 def test_the_default_path_really_calls_durable_rules(runner, monkeypatch):
-    """Replacing durable-rules' own assert_fact must change what `screen` does by default."""
-    from sangloc.engine.decide.matchers.durable import _durable_engine
+    """Replacing durable-rules' own assert_facts (its C core's entry for a batch of facts)
+    must change what `screen` does by default: one call a profile, with all its facts."""
+    import json
 
-    durable_engine = _durable_engine()  # durable-rules as sangloc loads it (lazily bound on Python 3.13)
+    from sangloc.engine.decide.matchers.durable import _engine
+
+    durable_rules_engine = _engine()  # durable-rules' C core as sangloc loads it (lazily bound on Python 3.13)
 
     from sangloc.engine.commands.main import main
 
     calls = []
-    original = durable_engine.Host.assert_fact
+    original = durable_rules_engine.assert_facts
 
-    def counting(self, ruleset_name, fact, complete=None):
-        calls.append(fact["type"])
-        return original(self, ruleset_name, fact, complete)
+    def counting(handle, facts):
+        calls.extend(fact["type"] for fact in json.loads(facts))
+        return original(handle, facts)
 
-    monkeypatch.setattr(durable_engine.Host, "assert_fact", counting)
+    monkeypatch.setattr(durable_rules_engine, "assert_facts", counting)
     result = runner.invoke(main, ["screen", str(PROFILES), "--format", "json", "--no-audit"])
     assert result.exit_code == 0, result.output
-    assert calls.count("$close") == len(list(PROFILES.iterdir())) and "position" in calls and "assessment" in calls
+    # One batch a profile, opened by $open (the ruleset's one priming call has none).
+    assert calls.count("$open") == len(list(PROFILES.iterdir())) and "position" in calls and "assessment" in calls
     calls.clear()
     runner.invoke(main, ["screen", str(PROFILES), "--format", "json", "--no-audit", "--engine", "python"])
     assert calls == []

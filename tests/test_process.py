@@ -641,7 +641,7 @@ def test_an_old_audit_store_is_migrated_with_its_chain_intact(runner, tmp_path, 
             UPDATE meta SET value = '1' WHERE key = 'schema_version';""")
     assert _init(runner, screening, tmp_path / "q.json").exit_code == 0
     with sqlite3.connect(store) as db:
-        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
     verify = runner.invoke(main, ["audit", "verify", "--lang", "en"])
     # two screenings (17 and 16 records: the pack is stored once), the process and its 2 admissions
     assert verify.exit_code == 0 and verify.stdout.startswith("Intact: 36 records")

@@ -106,6 +106,10 @@ def audit_show(run_ref, audit_db, fmt, lang):
     db = _open_store(audit_db)
     run_id = store.resolve_run(db, run_ref)
     header, records = store.run_header(db, run_id), store.run_decisions(db, run_id)
+    if fmt == "json":
+        from ..run.replay import full_records
+
+        records = [record for _, record in full_records(db, [(header, r) for r in records])]
     say(dumps({"run": header, "records": records}) if fmt == "json"
                else show_table(header, records, lang, _titles(db, lang)(header["pack"]["digest"])), nl=False)
 
@@ -125,10 +129,11 @@ def audit_why(profile_id, audit_db, fmt, lang):
     from ..jsonform import dumps
     from ..render.audit import why_table
     from ..run import audit as store
+    from ..run.replay import full_records
 
     profile_id = unicodedata.normalize("NFC", profile_id)
     db = _open_store(audit_db)
-    history = store.decisions_about(db, profile_id)
+    history = full_records(db, store.decisions_about(db, profile_id))
     if fmt == "json":
         say(dumps([{"run": h, **r} for h, r in history]), nl=False)
     else:

@@ -89,7 +89,7 @@ class Recording:
         self.writer = None
         if not no_audit:
             header = audit.RunRecord(command_line(), as_of, pack.id, pack.version, pack.digest, lang,
-                                     sangloc_version())
+                                     sangloc_version(), tuple(rule.id for rule in pack.rules))
             self.writer = audit.AuditWriter(audit.store_path(audit_db), header, pack.content)
 
     def add(self, outcome) -> None:

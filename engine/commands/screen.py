@@ -39,7 +39,8 @@ def screen(paths, pack, as_of, fmt, output, lang, engine, jobs, codes, quiet, au
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise UsageError("xlsx_needs_output", {})
     screening = Screening(list(paths), pack, as_of, matcher=engine, jobs=jobs, lang=lang,
-                          keep_documents=not no_audit, keep_profiles=fmt == "html")
+                          keep_documents=not no_audit, keep_profiles=fmt == "html",
+                          keep_records=fmt not in ("json", "jsonl"))
     output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
     recording = Recording(pack, as_of, lang, audit_db, no_audit, quiet)
     progress = Progress(quiet)
@@ -65,17 +66,74 @@ def _finish(screened: int, invalid: int, quiet: bool) -> None:
 
 
 def _collected(screening, fmt, output, quiet, recording, progress, codes=False) -> tuple[int, int]:
-    """Every outcome first, then the whole output, sorted by profile id."""
+    """Every outcome first, then the whole output, sorted by profile id.
+
+    Each result is rendered for the output as it comes and waits, sorted, in a spool
+    (``engine/run/spool.py``): memory does not grow with the batch.  The HTML report
+    and the workbook, documents built from every validated profile, are the exception."""
     from ..decide.explain import Explainer
-    from ..jsonform import compact
-    from ..run.output import Output, write
+    from ..run.output import Output
+
+    if fmt in ("html", "xlsx"):
+        return _whole(screening, fmt, output, quiet, recording, progress)
+    lang = screening.lang
+    ex = Explainer(screening.pack, screening.as_of, lang)
+    listing = _listing(fmt, ex, codes)
+    invalid, warnings, screened = [], [], 0
+    for done, outcome in enumerate(screening.outcomes(), start=1):
+        warnings.extend(outcome.warnings)
+        recording.add(outcome)
+        if outcome.invalid is not None:
+            invalid.append(outcome.invalid)
+        else:
+            screened += 1
+            result = outcome.result
+            if fmt == "json":
+                listing.add(result.profile_id, result.verdict, result.text)
+            else:
+                listing.add(result.record)
+        progress.tick(done, screening.total)
+    progress.finish()
+    if not quiet:
+        report_problems(screening.warnings + warnings, invalid, lang, screening.pack)
+    if screened:
+        recording.commit()
+    else:
+        recording.abort()
+    with Output(output) as stream:
+        for chunk in listing.chunks(invalid):
+            stream.write(chunk)
+    return screened, len(invalid)
+
+
+def _listing(fmt, ex, codes):
+    if fmt == "json":
+        from ..render.json import JsonReport
+
+        return JsonReport(ex.pack, ex.as_of, ex.lang)
+    if fmt == "csv":
+        from ..render.csv import CsvList
+
+        return CsvList(ex, codes)
+    if fmt == "table":
+        from ..render.table import TableList
+
+        return TableList(ex)
+    from ..render.markdown import MarkdownList
+
+    return MarkdownList(ex)
+
+
+def _whole(screening, fmt, output, quiet, recording, progress) -> tuple[int, int]:
+    """The HTML report and the workbook: documents built from the whole run, kept in memory."""
+    from ..decide.explain import Explainer
+    from ..run.output import write
     from ..run.pipeline import collect
 
     run = collect(screening, progress.tick)
     progress.finish()
-    lang = run.lang
     if not quiet:
-        report_problems(run.warnings, run.invalid, lang, run.pack)
+        report_problems(run.warnings, run.invalid, run.lang, run.pack)
     if run.results:
         for result in run.results:
             recording.add(_outcome(result))
@@ -84,37 +142,19 @@ def _collected(screening, fmt, output, quiet, recording, progress, codes=False) 
         recording.commit()
     else:
         recording.abort()
-    ex = Explainer(run.pack, run.as_of, lang)
-    if fmt == "json":
-        from ..render.json import report_chunks
-
-        rows = [(r.profile_id, r.verdict, compact(r.record)) for r in run.results]
-        del run.results[:]  # the rows now hold what the report needs
-        with Output(output) as stream:
-            for chunk in report_chunks(run.pack, run.as_of, lang, rows, run.invalid):
-                stream.write(chunk)
-        return len(rows), len(run.invalid)
-    write(_render(fmt, ex, run, codes), output)
+    write(_render(fmt, Explainer(run.pack, run.as_of, run.lang), run), output)
     return len(run.results), len(run.invalid)
 
 
-def _render(fmt, ex, run, codes=False) -> str | bytes:
+def _render(fmt, ex, run) -> str | bytes:
     if fmt == "html":
         from ..render.html import report_html
         from ..render.memo import MemoOptions, build_memo
 
         return report_html(build_memo(run, ex.lang, MemoOptions()))
-    if fmt == "csv":
-        from ..render.csv import screen_csv
+    from ..render.xlsx import screen_xlsx
 
-        return screen_csv(ex, run.records, run.invalid, codes)
-    if fmt == "xlsx":
-        from ..render.xlsx import screen_xlsx as render
-    elif fmt == "table":
-        from ..render.table import screen_table as render
-    else:
-        from ..render.markdown import screen_md as render
-    return render(ex, run.records, run.invalid)
+    return screen_xlsx(ex, run.records, run.invalid)
 
 
 def _outcome(result=None, invalid=None):
@@ -126,7 +166,7 @@ def _outcome(result=None, invalid=None):
 def _stream(screening, output, lang, quiet, recording, progress) -> dict:
     """--format jsonl: one line per profile, in input order, written as it is decided."""
     from ..render.common import VERDICTS
-    from ..render.json import invalid_line, result_line, summary_line
+    from ..render.json import invalid_line, result_text_line, summary_line
     from ..run.output import Output
 
     counts = {v: 0 for v in (*VERDICTS, "invalid")}
@@ -134,7 +174,7 @@ def _stream(screening, output, lang, quiet, recording, progress) -> dict:
         for done, outcome in enumerate(screening.outcomes(), start=1):
             recording.add(outcome)
             if outcome.result is not None:
-                stream.write(result_line(outcome.result.record) + "\n")
+                stream.write(result_text_line(outcome.result.text) + "\n")
                 counts[outcome.result.verdict] += 1
             else:
                 stream.write(invalid_line(outcome.invalid, lang) + "\n")

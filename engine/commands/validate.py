@@ -19,21 +19,52 @@ def validate(paths, pack, as_of, lang, fmt):
     Ví dụ: sangloc validate profiles/
     """
     from ..errors import NoValidProfile, PartialFailure
-    from ..jsonform import dumps
     from ..render.common import invalid_dict, sort_invalid
-    from ..run.pipeline import Screening, collect
+    from ..run.pipeline import Screening
+    from ..run.spool import SortedSpool
 
+    # Streamed: the valid profiles' ids wait, sorted, in a spool; memory does not grow with the batch.
     screening = Screening(list(paths), pack, as_of, lang=lang, decide=False)
-    run = collect(screening)
-    if fmt == "json":
-        say(dumps({"valid": [r.profile_id for r in run.results],
-                          "invalid": [invalid_dict(i, lang) for i in sort_invalid(run.invalid)]}), nl=False)
-    else:
-        report_problems(run.warnings, run.invalid, lang, run.pack)
-        files = len(screening.files)
-        say(f"{len(run.results)} hồ sơ hợp lệ, {len(run.invalid)} hồ sơ lỗi ({files} tệp)" if lang == "vi"
-                   else f"{len(run.results)} valid, {len(run.invalid)} invalid ({files} files)")
-    if not run.results:
+    valid, invalid, warnings = SortedSpool(), [], []
+    for outcome in screening.outcomes():
+        warnings.extend(outcome.warnings)
+        if outcome.invalid is not None:
+            invalid.append(outcome.invalid)
+        else:
+            valid.add(outcome.result.profile_id, "")
+    try:
+        if fmt == "json":
+            for chunk in _json_report(valid, [invalid_dict(i, lang) for i in sort_invalid(invalid)]):
+                say(chunk, nl=False)
+        else:
+            report_problems(screening.warnings + warnings, invalid, lang, screening.pack)
+            files = len(screening.files)
+            say(f"{valid.count} hồ sơ hợp lệ, {len(invalid)} hồ sơ lỗi ({files} tệp)" if lang == "vi"
+                else f"{valid.count} valid, {len(invalid)} invalid ({files} files)")
+    finally:
+        valid.close()
+    if not valid.count:
         raise NoValidProfile()
-    if run.invalid:
-        raise PartialFailure("some_invalid", {"count": len(run.invalid), "quiet": True})
+    if invalid:
+        raise PartialFailure("some_invalid", {"count": len(invalid), "quiet": True})
+
+
+def _json_report(valid, invalid: list[dict]):
+    """``{"valid": [ids], "invalid": [entries]}`` exactly as ``jsonform.dumps`` indents it,
+    written piece by piece (the ids come sorted from their spool)."""
+    import json
+
+    yield "{\n"
+    parts = (("valid", (json.dumps(key, ensure_ascii=False) for key, _ in valid), valid.count),
+             ("invalid", (json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+                          for entry in invalid), len(invalid)))
+    for key, items, count in parts:
+        closing = "\n" if key == "invalid" else ",\n"
+        if not count:
+            yield f'  "{key}": []{closing}'
+            continue
+        yield f'  "{key}": [\n'
+        for number, item in enumerate(items, start=1):
+            yield f"    {item}{',' if number < count else ''}\n"
+        yield f"  ]{closing}"
+    yield "}\n"

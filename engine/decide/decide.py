@@ -33,7 +33,10 @@ _POSITION_IDENTITY = ("fact", "path", "title", "label", "category", "org", "star
 MATCHERS = ("durable", "python")
 
 
-@dataclass(frozen=True)
+# Basis, RuleOutcome and Decision are plain dataclasses with slots, not frozen ones: a
+# profile makes about forty of them, a frozen one costs four times as much to make
+# (measured: 1.15 µs against 0.26), and nothing changes them once made.
+@dataclass(slots=True)
 class Basis:
     """One reason of an outcome, the facts it cites, and what would change it."""
 
@@ -43,7 +46,7 @@ class Basis:
     missing: tuple[Missing, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RuleOutcome:
     rule_id: str
     kind: str
@@ -68,7 +71,7 @@ class RuleOutcome:
         return items
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Decision:
     profile_id: str
     full_name: str
@@ -140,7 +143,12 @@ class Decider:
         self._outcomes = make_matcher(program, matcher)
         self._evidence = PythonMatcher(program, roles=("considers", "absent", "unless"))
         self._assessment_ids = pack.assessment_ids()
-        self._shown = {rule.id: _shown_fields(rule) for rule in pack.rules}
+        self._plans: dict[str, list] = {}
+        # Per rule and fact type, the fields its evidence shows; equal sets are one object,
+        # so that a fact trimmed for one rule serves every rule that shows the same fields.
+        interned: dict[frozenset, frozenset] = {}
+        self._shown = {rule.id: {kind: interned.setdefault(frozenset(fields), frozenset(fields))
+                                 for kind, fields in _shown_fields(rule).items()} for rule in pack.rules}
 
     def _category(self, code: str) -> str | None:
         return self.pack.catalog.title(code).category
@@ -150,6 +158,7 @@ class Decider:
 
     def decide(self, profile: Profile, source: str = "") -> Decision:
         facts = self.facts(profile)
+        self._trimmed: dict[tuple, dict] = {}  # (fid, fields shown) -> the fact's evidence so trimmed
         considered: dict[tuple[str, str], set[int]] = {}
         on_file = set()  # (rule, branch, alternative, item) of each `missing` text made moot
         for action, fids, certain in self._evidence.match(facts):
@@ -176,24 +185,42 @@ class Decider:
         return Decision(profile.id, profile.full_name, verdict_of(outcomes), tuple(outcomes), source)
 
     def _cite(self, rule: Rule, facts: list[Fact], fids) -> tuple[dict, ...]:
-        shown = self._shown[rule.id]
-        return tuple(_trim(facts[f].evidence, shown.get(facts[f].type, set())) for f in sorted(fids))
+        shown, trimmed = self._shown[rule.id], self._trimmed
+        cited = []
+        for f in sorted(fids):
+            fact = facts[f]
+            tested = shown.get(fact.type, _NOTHING)
+            item = trimmed.get((f, tested))
+            if item is None:
+                item = trimmed[(f, tested)] = _trim(fact.evidence, tested)
+            cited.append(item)
+        return tuple(cited)
+
+    def _branches(self, rule: Rule) -> list:
+        """The rule's branches as deciding reads them, worked out once: (outcome, [(key of
+        the alternative, its reason, its missing texts)])."""
+        plan = self._plans.get(rule.id)
+        if plan is None:
+            plan = self._plans[rule.id] = [
+                (branch.outcome, [((rule.id, b, a), alternative.reason or rule.reasons[branch.outcome],
+                                   alternative.missing) for a, alternative in enumerate(branch.when)])
+                for b, branch in enumerate(rule.outcomes)]
+        return plan
 
     def _outcome(self, rule: Rule, facts: list[Fact], considered, sure, maybe, on_file) -> RuleOutcome:
         open_outcomes: list[str] = []  # outcomes of the branches that match only possibly
         unsure: set[int] = set()
-        for b, branch in enumerate(rule.outcomes):
+        for outcome, alternatives in self._branches(rule):
             basis = []
-            for a, alternative in enumerate(branch.when):
-                fids = sure.get((rule.id, b, a))
+            for key, reason, missing in alternatives:
+                fids = sure.get(key)
                 if fids:
-                    basis.append(Basis(alternative.reason or rule.reasons[branch.outcome],
-                                       self._cite(rule, facts, fids), _needed(on_file, rule.id, b, a, alternative.missing)))
-                elif (rule.id, b, a) in maybe:
-                    unsure.update(maybe[(rule.id, b, a)])
-                    open_outcomes.append(branch.outcome)
+                    basis.append(Basis(reason, self._cite(rule, facts, fids), _needed(on_file, *key, missing)))
+                elif key in maybe:
+                    unsure.update(maybe[key])
+                    open_outcomes.append(outcome)
             if basis:
-                decided = RuleOutcome(rule.id, rule.kind, branch.outcome, tuple(basis))
+                decided = RuleOutcome(rule.id, rule.kind, outcome, tuple(basis))
                 break
         else:
             basis = Basis(rule.reasons[rule.otherwise], self._cite(rule, facts, considered.get((rule.id, "considers"), ())),
@@ -213,8 +240,13 @@ class Decider:
         return RuleOutcome(rule.id, rule.kind, "review", (basis,), open_because="record")
 
 
+_NOTHING: frozenset = frozenset()
+
+
 def _needed(on_file: set, rule_id: str, branch: int, alternative: int, missing) -> tuple[Missing, ...]:
     """The `missing` texts of an alternative, less those whose `unless` is met on file."""
+    if not missing:
+        return ()
     return tuple(text for k, text in enumerate(missing_list(missing))
                  if (rule_id, branch, alternative, k) not in on_file)
 

@@ -9,6 +9,7 @@ Reasons are the pack's templates filled from the decision's evidence.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from functools import lru_cache
@@ -48,6 +49,16 @@ def _on(text: str | None, lang: str) -> str:
     return shown
 
 
+def _split(template: str) -> list[tuple[str, str | None, str]]:
+    """A template as (literal text, placeholder name or None, the placeholder as written)."""
+    parts, at = [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        parts.append((template[at:match.start()], match.group(1), match.group(0)))
+        at = match.end()
+    parts.append((template[at:], None, ""))
+    return parts
+
+
 def post_name(label_text: str, org: str | None) -> str:
     """A post and its body, without saying the body twice: "Ủy viên Ban Thường vụ Tỉnh ủy" with
     org "Tỉnh ủy Thái Bình" reads "Ủy viên Ban Thường vụ Tỉnh ủy Thái Bình"."""
@@ -74,6 +85,20 @@ class Explainer:
         self.lang = lang
         #: The province's personnel plan as the user cites it (``memo --basis``, or the pack's parameter).
         self.personnel_plan = personnel_plan or pack.parameters.get("personnel_plan")
+        #: (reason, missing texts) of each outcome already explained, by what they are made of
+        #: (:func:`_texts_key`): most rules give a handful of distinct texts over a whole batch.
+        self._texts: dict[tuple, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        #: The JSON of each rule's entry of a record already encoded, by what it is made of.
+        self._fragments: dict[tuple, str] = {}
+        #: Rules whose entries seldom repeat (they cite dates of birth, of posts): encoded
+        #: without looking them up, after the first ``_LEARN`` entries of each say so.
+        self._seldom: set[str] = set()
+        self._misses: dict[str, int] = {}
+        self._seen: dict[str, int] = {}
+        #: Each template as (literal, placeholder or None, placeholder as written) parts.
+        self._parts: dict[str, list[tuple[str, str | None, str]]] = {}
+        #: Texts that are the same in every template: the as-of date, the pack's parameters.
+        self._fixed: dict[str, str] = {"as_of": fmt_date(as_of, lang), "as_of_year": str(as_of.year)}
 
     # -- single values -------------------------------------------------
     def title(self, code: str | None) -> str:
@@ -178,19 +203,34 @@ class Explainer:
                 parts.append(text)
         return " | ".join(parts)
 
-    def fill(self, template: str, evidence, extra: dict | None = None) -> str:
-        values = {"evidence": self.evidence_text(evidence), "as_of": fmt_date(self.as_of, self.lang),
-                  "as_of_year": str(self.as_of.year), **(extra or {})}
+    def fill(self, template: str, evidence, extra: dict | None = None, shown: str | None = None) -> str:
+        """The template filled; ``shown`` is the evidence's text when the caller has it already.
+        The evidence is rendered only when the template names it.
 
-        def replace(match: re.Match) -> str:
-            name = match.group(1)
-            if name in values:
-                return values[name]
-            if name in self.pack.parameters:
-                return self.param(self.pack.parameters[name])
-            return match.group(0)
-
-        return _PLACEHOLDER.sub(replace, template)
+        A template is split into its literal parts and placeholders once (``_parts``);
+        the as-of date and the pack's parameters are rendered once per explainer."""
+        parts = self._parts.get(template)
+        if parts is None:
+            parts = self._parts[template] = _split(template)
+        out = []
+        for literal, name, written in parts:
+            out.append(literal)
+            if name is None:
+                continue
+            if extra and name in extra:
+                out.append(extra[name])
+            elif name == "evidence":
+                if shown is None:
+                    shown = self.evidence_text(evidence)
+                out.append(shown)
+            elif name in self._fixed:
+                out.append(self._fixed[name])
+            elif name in self.pack.parameters:
+                value = self._fixed[name] = self.param(self.pack.parameters[name])
+                out.append(value)
+            else:
+                out.append(written)
+        return "".join(out)
 
     # -- what would change the outcome -------------------------------------
     def item_values(self, item: dict) -> dict[str, str]:
@@ -322,8 +362,10 @@ class Explainer:
             # the exact dates, then what else would settle it (another post's missing rating, say)
             found = self.open_dates(outcome)
             bases = outcome.basis[1:]
+        seen: set[tuple[str, str]] = {(entry["text"], entry["kind"]) for entry in found}
         rule_title = self.rule_title(outcome.rule_id)
         for basis in bases:
+            shown = None  # the basis's evidence as text, rendered once however many items name it
             for spec in basis.missing:
                 names = set(_PLACEHOLDER.findall(spec.get(self.lang)))
                 per_item = bool(names - {"rule_title", "evidence", "as_of", "as_of_year"} - set(self.pack.parameters))
@@ -334,11 +376,42 @@ class Explainer:
                 else:
                     texts = [(spec, self.item_values(basis.evidence[0]) if basis.evidence else {})]
                 for text_spec, values in texts:
-                    text = self.fill(text_spec.get(self.lang), basis.evidence, {"rule_title": rule_title, **values})
-                    entry = {"text": text, "kind": text_spec.kind}
-                    if entry not in found:
-                        found.append(entry)
+                    template = text_spec.get(self.lang)
+                    if shown is None and "{evidence}" in template:
+                        shown = self.evidence_text(basis.evidence)
+                    text = self.fill(template, basis.evidence, {"rule_title": rule_title, **values}, shown)
+                    if (text, text_spec.kind) not in seen:
+                        seen.add((text, text_spec.kind))
+                        found.append({"text": text, "kind": text_spec.kind})
         return found
+
+    def _looked_up(self, rule_id: str, missed: bool) -> None:
+        """Count the look-ups of a rule's entries: after ``_LEARN`` of them, a rule whose
+        entries were nine times in ten new is no longer looked up (the bytes are the same
+        either way: what is looked up is what would be made)."""
+        seen = self._seen.get(rule_id, 0)
+        if seen > _LEARN:
+            return
+        self._seen[rule_id] = seen + 1
+        misses = self._misses[rule_id] = self._misses.get(rule_id, 0) + missed
+        if seen + 1 == _LEARN and misses * 10 >= _LEARN * 9:
+            self._seldom.add(rule_id)
+
+    def texts(self, outcome: RuleOutcome, key: tuple | None = None) -> tuple[str, list[dict]]:
+        """(:meth:`reason`, :meth:`missing`) of an outcome, each combination rendered once
+        (``key``: the outcome's :func:`_texts_key`, when the caller has it)."""
+        if key is None and outcome.rule_id in self._seldom:
+            return self.reason(outcome), self.missing(outcome)
+        key = key or _texts_key(outcome)
+        if key is None:
+            return self.reason(outcome), self.missing(outcome)
+        known = self._texts.get(key)
+        if known is None:
+            if len(self._texts) >= _TEXTS_KEPT:
+                self._texts.clear()  # bounded: a batch of all-different careers costs no more than no cache
+            known = self._texts[key] = (self.reason(outcome),
+                                        tuple((m["text"], m["kind"]) for m in self.missing(outcome)))
+        return known[0], [{"text": text, "kind": kind} for text, kind in known[1]]
 
     # -- basis and provenance ---------------------------------------------
     def citation(self, document_id: str, part: str | None = None) -> str:
@@ -355,14 +428,75 @@ class Explainer:
         return [source.line(self.pack.spec.readings) for source in self.pack.rule(rule_id).provenance]
 
 
+_TEXTS_KEPT = 4_096
+#: How many of a rule's entries are looked up before deciding whether they repeat.
+_LEARN = 512
+
+
+def _item_key(item: dict) -> tuple:
+    """One cited fact as a key: its fields (a stint's ratings as pairs)."""
+    ratings = item.get("ratings")
+    if ratings is None:
+        return tuple(item.items())
+    return (tuple(kv for kv in item.items() if kv[0] != "ratings"), tuple((r["year"], r["rating"]) for r in ratings))
+
+
+def _texts_key(outcome: RuleOutcome, keys: dict | None = None) -> tuple | None:
+    """Everything an outcome's reason, missing texts and evidence are made of; None for one
+    that applies an exception (rare, and made of more).  ``keys``: the keys of the facts
+    already made for this decision (facts are shared by the rules that cite them)."""
+    if outcome.exception is not None:
+        return None
+    if keys is None:
+        keys = {}
+    parts = []
+    for b in outcome.basis:
+        items = []
+        for item in b.evidence:
+            key = keys.get(id(item))
+            if key is None:
+                key = keys[id(item)] = _item_key(item)
+            items.append(key)
+        parts.append((id(b.template), tuple(items), tuple(map(id, b.missing))))
+    return (outcome.rule_id, outcome.outcome, outcome.open_because, tuple(parts))
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def record_text(decision: Decision, ex: Explainer) -> str:
+    """``jsonform.compact(record(decision, ex))``, the same bytes, made from the JSON of
+    each rule's entry, which is encoded once for every combination of rule, outcome and
+    cited facts (most rules give a handful over a whole batch)."""
+    parts = []
+    fragments, keys, seldom = ex._fragments, {}, ex._seldom
+    for o in decision.outcomes:
+        key = None if o.rule_id in seldom else _texts_key(o, keys)
+        if key is not None:
+            text = fragments.get(key)
+            ex._looked_up(o.rule_id, text is None)
+            if text is None:
+                if len(fragments) >= _TEXTS_KEPT:
+                    fragments.clear()
+                text = fragments[key] = _encode(_rule_entry(o, ex, key))
+        else:
+            text = _encode(_rule_entry(o, ex))
+        parts.append(text)
+    return (f'{{"profile_id": {_encode(decision.profile_id)}, "full_name": {_encode(decision.full_name)}, '
+            f'"verdict": {_encode(decision.verdict)}, "source": {_encode(decision.source)}, '
+            f'"rules": [{", ".join(parts)}]}}')
+
+
+def _rule_entry(o: RuleOutcome, ex: Explainer, key: tuple | None = None) -> dict:
+    reason, missing = ex.texts(o, key)
+    rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": reason,
+            "evidence": o.evidence, "missing": missing}
+    if o.exception is not None:
+        rule["exception"] = o.exception
+    return rule
+
+
 def record(decision: Decision, ex: Explainer) -> dict:
     """The decision as JSON data: what `screen --format json` prints and the audit store keeps."""
-    rules = []
-    for o in decision.outcomes:
-        rule = {"id": o.rule_id, "kind": o.kind, "outcome": o.outcome, "reason": ex.reason(o),
-                "evidence": o.evidence, "missing": ex.missing(o)}
-        if o.exception is not None:
-            rule["exception"] = o.exception
-        rules.append(rule)
     return {"profile_id": decision.profile_id, "full_name": decision.full_name, "verdict": decision.verdict,
-            "source": decision.source, "rules": rules}
+            "source": decision.source, "rules": [_rule_entry(o, ex) for o in decision.outcomes]}

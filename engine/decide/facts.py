@@ -36,7 +36,7 @@ HI = "__hi"
 OPEN_END = date.max.toordinal() + 1
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: made for every fact of every profile, and cheaper so
 class Fact:
     fid: int
     type: str
@@ -120,8 +120,13 @@ def stint_years(start_bounds, end_bounds, as_of: date) -> tuple[list[int], list[
     (start_lo, start_hi), (end_lo, end_hi) = start_bounds, end_bounds
     last = as_of.year - 1 if end_hi is None else min(end_hi.year, as_of.year - 1)
     possible = list(range(start_lo.year, last + 1))
-    certain = [y for y in possible if start_hi <= date(y, 12, 31) and (end_lo is None or end_lo >= date(y, 1, 1))]
+    # start_hi <= 31 Dec Y, and end_lo >= 1 Jan Y: compared by year.
+    first, final = start_hi.year, (end_lo.year if end_lo is not None else None)
+    certain = [y for y in possible if first <= y and (final is None or final >= y)]
     return certain, possible
+
+
+_LEVELS = tuple(RATING_LEVEL_FIELDS.values())
 
 
 def derive(profile: Profile, as_of: date, parameters: dict, assessment_ids: set[str], category_of) -> list[Fact]:
@@ -149,33 +154,40 @@ def derive(profile: Profile, as_of: date, parameters: dict, assessment_ids: set[
         _days(person, "birth_date", (born.first, born.last))
     add("person", person, evidence)
 
+    ratings = profile.ratings
     for i, position in enumerate(profile.positions):
         start_bounds, end_bounds = stint_bounds(position.start, position.end, as_of)
         certain, possible = stint_years(start_bounds, end_bounds, as_of)
-        low = dict.fromkeys(RATING_LEVEL_FIELDS.values(), 0)
-        high = dict.fromkeys(RATING_LEVEL_FIELDS.values(), 0)
-        unrated = [0, 0]
+        surely = set(certain)
+        low = dict.fromkeys(_LEVELS, 0)
+        high = dict.fromkeys(_LEVELS, 0)
+        unrated_low = unrated_high = 0
+        shown = []
         for year in possible:
-            rating = profile.ratings.get(year)
+            rating = ratings.get(year)
+            shown.append({"year": year, "rating": rating})
             if rating is None:
-                unrated[0] += year in certain
-                unrated[1] += 1
+                unrated_low += year in surely
+                unrated_high += 1
             else:
-                low[RATING_LEVEL_FIELDS[rating]] += year in certain
-                high[RATING_LEVEL_FIELDS[rating]] += 1
-        category = category_of(position.code)
-        fields = {"title": position.code, "category": category or ""}
-        _days(fields, "start", start_bounds)
-        _days(fields, "end", end_bounds)
-        _span(fields, "rated_years", len(certain), len(possible))
-        _span(fields, "years_unrated", *unrated)
-        for name in low:
-            _span(fields, name, low[name], high[name])
+                name = RATING_LEVEL_FIELDS[rating]
+                low[name] += year in surely
+                high[name] += 1
+        code = position.code
+        category = category_of(code)
+        (start_lo, start_hi), (end_lo, end_hi) = start_bounds, end_bounds
+        fields = {"title": code, "category": category or "",
+                  "start": _day(start_lo), "start" + HI: _day(start_hi),
+                  "end": _day(end_lo), "end" + HI: _day(end_hi),
+                  "rated_years": len(certain), "rated_years" + HI: len(possible),
+                  "years_unrated": unrated_low, "years_unrated" + HI: unrated_high}
+        for name in _LEVELS:
+            fields[name], fields[name + HI] = low[name], high[name]
+        end = position.end
         add("position", fields, {
             "fact": "position", "path": f"positions[{i}]",
-            "title": position.code, "label": position.form, "category": category, "org": position.org,
-            "start": position.start.iso(), "end": position.end.iso() if position.end else None,
-            "ratings": [{"year": y, "rating": profile.ratings.get(y)} for y in possible],
+            "title": code, "label": position.form, "category": category, "org": position.org,
+            "start": position.start.iso(), "end": end.iso() if end else None, "ratings": shown,
         })
 
     for i, entry in enumerate(profile.planning):

@@ -46,6 +46,8 @@ CODES: dict[str, tuple[str, ...]] = {
 #: Bounds on what one profile may hold: far above any real career, and a cap on
 #: what one malformed file can make the engine do.
 MAX_POSITIONS, MAX_PLANNING, MAX_DISCIPLINE, MAX_ASSESSMENTS, MAX_EXCEPTIONS = 100, 30, 30, 50, 20
+#: A rating is for one year from 1945 to the as-of year: 200 years is more than any as-of date allows.
+MAX_RATINGS = 200
 
 
 @dataclass(frozen=True)
@@ -158,27 +160,54 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+#: Entries already validated, by their content and the context they were validated in.
+_REMEMBERED: dict[tuple, tuple[ProfileContext, BaseModel]] = {}
+
+
+def _remembered(value, handler, info: ValidationInfo):
+    """An entry written exactly as one already validated under the same context is that
+    entry (the models are frozen, so one object can serve every profile that writes it):
+    a batch repeats the board's findings, the planning decision and the education of
+    thousands of profiles.  Only entries of plain texts are remembered."""
+    if not isinstance(value, dict) or not all(type(v) is str for v in value.values()):
+        return handler(value)
+    context = info.context
+    key = (id(context), tuple(value.items()))
+    found = _REMEMBERED.get(key)
+    if found is not None and found[0] is context:
+        return found[1]
+    validated = handler(value)
+    if len(_REMEMBERED) >= 4096:
+        _REMEMBERED.clear()
+    # The context is kept with the entry: while it is, its id names no other context.
+    _REMEMBERED[key] = (context, validated)
+    return validated
+
+
 class _Titled(_Strict):
     """An entry that names a title: resolved from the catalog, with the entry's ``org``."""
 
     _code: str = PrivateAttr("")
     _form: str = PrivateAttr("")
 
+    # Read from pydantic's store of private attributes directly: through ``self._code``
+    # each read goes by pydantic's __getattr__, a few microseconds a fact.
     @property
     def code(self) -> str:
-        return self._code
+        return self.__pydantic_private__["_code"]
 
     @property
     def form(self) -> str:
         """The label of the form the entry was written in ("Phó Bí thư Thành ủy")."""
-        return self._form
+        return self.__pydantic_private__["_form"]
 
     def _resolve_title(self, info: ValidationInfo) -> None:
         try:
             resolved = _context(info).catalog.resolve(self.title, self.org)
         except TitleProblem as problem:
             raise PydanticCustomError(problem.code, problem.code, problem.params) from None
-        self._code, self._form = resolved.code, resolved.label
+        private = self.__pydantic_private__  # what pydantic's __setattr__ would write, written directly
+        private["_code"], private["_form"] = resolved.code, resolved.label
 
 
 class Position(_Titled):
@@ -202,6 +231,11 @@ class PlanningEntry(_Titled):
     org: ShortText | None = None
     decision: ShortText | None = None
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember(cls, value, handler, info: ValidationInfo):
+        return _remembered(value, handler, info)
+
     @field_validator("term")
     @classmethod
     def _term(cls, value: str) -> str:
@@ -220,6 +254,11 @@ class Education(_Strict):
     professional: Professional | None = None
     political_theory: PoliticalTheory | None = None
     state_management: StateManagement | None = None
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember(cls, value, handler, info: ValidationInfo):
+        return _remembered(value, handler, info)
 
 
 class DisciplineEntry(_Strict):
@@ -247,6 +286,11 @@ class Assessment(_Strict):
     def _shorthand(cls, value):
         # `trung-thanh: met` (or `: đạt`) is how a clerk types it; it means {result: met}.
         return {"result": value} if isinstance(value, str) else value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _remember(cls, value, handler, info: ValidationInfo):
+        return _remembered(value, handler, info)
 
 
 class ExceptionEntry(_Strict):
@@ -296,6 +340,8 @@ class ExceptionEntry(_Strict):
 
 def _year(key) -> int | None:
     """A rating year as written: an integer, or text of digits (any script, leading zeros allowed)."""
+    if type(key) is str and len(key) == 4 and key.isascii() and key.isdigit():
+        return int(key)  # the common spelling, "2016": what the general case below says of it
     if isinstance(key, int) and not isinstance(key, bool):
         return key
     if isinstance(key, str) and key.strip().isdecimal() and len(key.strip()) <= 6:
@@ -349,18 +395,45 @@ def _yes_no(value):
     return value
 
 
+def _holds_null(mapping: dict) -> bool:
+    """Whether a null is among the mapping's values, or those of the mappings it holds
+    (directly or in lists), where :func:`_drop_empty` would drop one."""
+    stack = [mapping]
+    while stack:
+        for value in stack.pop().values():
+            if value is None:
+                return True
+            if isinstance(value, dict):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, dict))
+    return False
+
+
 def _drop_empty(mapping: dict) -> dict:
-    """The mapping without its null values, looking into nested mappings and lists of them."""
+    """The mapping without its null values, looking into nested mappings and lists of them;
+    the mapping itself when it holds none (most profiles: not copied)."""
+    return _without_nulls(mapping) if _holds_null(mapping) else mapping
+
+
+def _without_nulls(mapping: dict) -> dict:
     cleaned = {}
     for key, value in mapping.items():
         if value is None:
             continue
         if isinstance(value, dict):
-            value = _drop_empty(value)
+            value = _without_nulls(value)
         elif isinstance(value, list):
-            value = [_drop_empty(v) if isinstance(v, dict) else v for v in value]
+            value = [_without_nulls(v) if isinstance(v, dict) else v for v in value]
         cleaned[key] = value
     return cleaned
+
+
+def _bounded(mapping, limit: int) -> None:
+    """A mapping over its bound is one error, said before any of its entries is checked
+    (pydantic checks a mapping's length only after every entry, one error each)."""
+    if isinstance(mapping, dict) and len(mapping) > limit:
+        raise PydanticCustomError("too_many", "too many entries", {"max_length": limit})
 
 
 def _nonempty(value: str) -> str:
@@ -376,7 +449,7 @@ class Profile(_Strict):
     birth_date: Day
     party_joined: Day | None = None
     positions: Annotated[list[Position], Field(max_length=MAX_POSITIONS)] = []
-    ratings: dict[RatingYear, Rating] = {}
+    ratings: Annotated[dict[RatingYear, Rating], Field(max_length=MAX_RATINGS)] = {}
     planning: Annotated[list[PlanningEntry], Field(max_length=MAX_PLANNING)] = []
     education: Education | None = None
     discipline: Annotated[list[DisciplineEntry], Field(max_length=MAX_DISCIPLINE)] = []
@@ -411,6 +484,7 @@ class Profile(_Strict):
     @classmethod
     def _rating_years(cls, value):
         """2017, "2017" and "02017" are one year: keeping either would silently drop the other."""
+        _bounded(value, MAX_RATINGS)
         if isinstance(value, dict):
             seen: dict[int, str] = {}
             for key in value:
@@ -427,6 +501,7 @@ class Profile(_Strict):
     @classmethod
     def _one_finding_each(cls, value, info: ValidationInfo):
         """A criterion named twice (by its id and by its title) would keep one finding silently."""
+        _bounded(value, MAX_ASSESSMENTS)
         if isinstance(value, dict):
             names = _context(info).assessment_names
             seen: dict[str, str] = {}

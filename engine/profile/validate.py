@@ -51,20 +51,39 @@ def check_item(item: Item, context: ProfileContext):
         number = (item.index or 0) + 1
         return None, Invalid(item.source, None, [Problem(f"line {number}", "file_syntax",
                                                          {"fmt": "JSON", "reason": str(err)})], item.index), []
-    if depth(document) > MAX_DEPTH:
+    validated = None
+    if item.cells is None and isinstance(document, dict) and _shallow(item, document):
+        # The common case first (not a workbook's row: its cells add problems of their own): a
+        # profile the model accepts holds no value the reader could not take (no such value
+        # passes its strict types) and nests four levels at most; only a lone surrogate is left
+        # to look for, and JSON can write one only as an escape.
+        validated = validate_profile(document, context)
+        if not validated[1] and (item.raw is not None and "\\u" not in item.raw or not odd_values(document)):
+            return Loaded(validated[0], item.source, item.index, document), None, []
+    elif depth(document) > MAX_DEPTH:
         return None, Invalid(item.source, None, [Problem("", "too_deep", {"max": MAX_DEPTH})], item.index), []
     odd = odd_values(document)
     if odd:  # what the reader could not take for a value: said as such, before the model guesses at it
         return None, Invalid(item.source, guess(document, "id"), [
             Problem(field_path(path, document), code, params) for path, code, params in odd],
             item.index, guess(document, "full_name")), []
-    profile, problems = validate_profile(document, context)
+    profile, problems = validated or validate_profile(document, context)
     if item.cells is not None:  # read from a workbook: problems at their cells, and reading's own
         problems = item.cells.locate(problems)
     if problems:
         return None, Invalid(item.source, guess(document, "id"), problems, item.index,
                              guess(document, "full_name")), []
     return Loaded(profile, item.source, item.index, document), None, []
+
+
+def _shallow(item: Item, document: dict) -> bool:
+    """Whether the document surely nests no deeper than the bound: a JSON line opens no
+    more mappings and lists than that (a count over its text, strings included, is an
+    upper bound), or the walk says so."""
+    raw = item.raw
+    if raw is not None and raw.count("{") + raw.count("[") <= MAX_DEPTH:
+        return True
+    return depth(document) <= MAX_DEPTH
 
 
 def guess(document, key: str) -> str | None:

@@ -135,11 +135,15 @@ def why_table(profile_id: str, history: list[tuple[dict, dict]], lang: str, titl
         for rule in decision["rules"]:
             if rule["outcome"] != "pass":
                 mark = "✗" if rule["outcome"] == "fail" else "?"
-                lines.append(f"    {mark} {_v(_titled(rule['id'], named))}: {_v(rule['reason'])}")
+                reason = f": {_v(rule['reason'])}" if "reason" in rule else ""
+                lines.append(f"    {mark} {_v(_titled(rule['id'], named))}{reason}")
                 if rule["outcome"] == "fail" and rule["id"] in cited:
                     basis, provenance = cited[rule["id"]]
                     lines += [f"        {'Căn cứ' if vi else 'Basis'}: {_v(text)}" for text in basis]
                     lines += [f"        {'Xuất xứ' if vi else 'Read in'}: {_v(text)}" for text in provenance]
+        if decision.get("reproduced") is False:
+            lines.append("  " + ("lý do không làm lại được đúng như đã in (khác mã băm đã ghi)" if vi
+                                 else "the reasons cannot be made again exactly as printed (the recorded digest differs)"))
         lines.append(f"  {'mã băm SHA-256 của dữ liệu vào' if vi else 'input SHA-256'}: {record['input_sha256']}")
         lines.append("")
     return "\n".join(lines)

@@ -42,12 +42,27 @@ def counts(records: list[dict], invalid: list) -> dict:
 
 def cohort(records: list[dict]) -> dict:
     """Counts per verdict and, per rule, how many candidates it excluded or left pending."""
-    rules: dict[str, dict[str, int]] = {}
+    tally = Cohort()
     for record in records:
+        tally.add(record)
+    return tally.figures()
+
+
+class Cohort:
+    """:func:`cohort`, counted one record at a time."""
+
+    def __init__(self):
+        self.verdicts = {v: 0 for v in VERDICTS}
+        self.rules: dict[str, dict[str, int]] = {}
+
+    def add(self, record: dict) -> None:
+        self.verdicts[record["verdict"]] += 1
         for rule in record["rules"]:
-            counts_of = rules.setdefault(rule["id"], {"pass": 0, "fail": 0, "review": 0})
+            counts_of = self.rules.setdefault(rule["id"], {"pass": 0, "fail": 0, "review": 0})
             counts_of[rule["outcome"]] += 1
-    return {"verdicts": counts(records, []), "rules": rules}
+
+    def figures(self) -> dict:
+        return {"verdicts": {**self.verdicts, "invalid": 0}, "rules": self.rules}
 
 
 def short(ex: Explainer, record: dict) -> str:
@@ -74,10 +89,14 @@ def short(ex: Explainer, record: dict) -> str:
 
 def heading(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
     """Title, pack and date, and the counts: the top of every screening list."""
+    return heading_of(ex, counts(records, invalid))
+
+
+def heading_of(ex: Explainer, c: dict) -> list[str]:
+    """:func:`heading` from the counts per verdict and of invalid profiles."""
     vi = ex.lang == "vi"
     pack = ex.pack
-    c = counts(records, invalid)
-    total = len(records) + len(invalid)
+    total = sum(c[v] for v in VERDICTS) + c["invalid"]
     return [
         ("SÀNG LỌC BƯỚC 1 — " if vi else "STEP-1 SCREENING — ") + pack.spec.title.get(ex.lang),
         (f"Bộ quy tắc {pack.id}, phiên bản {pack.version} (mã kiểm tra {pack.digest[7:19]}) · "

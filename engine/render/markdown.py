@@ -7,7 +7,8 @@ from __future__ import annotations
 from ..decide.explain import Explainer
 from ..escape import markdown
 from ..i18n import label
-from .common import VERDICTS, cohort, group, heading, problem_words, short, sort_invalid, who
+from ..run.spool import SortedSpool
+from .common import VERDICTS, Cohort, cohort, heading_of, problem_words, short, sort_invalid, who
 from .memo import PARTY, Candidate, Memo, issuer_lines, pending_text, text
 from .table import explain_lines
 
@@ -21,11 +22,14 @@ def md(value, keep_spaces: bool = False) -> str:
 
 
 def cohort_md(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
+    return _cohort_lines(ex, cohort(records), len(invalid))
+
+
+def _cohort_lines(ex: Explainer, stats: dict, invalid: int) -> list[str]:
     vi = ex.lang == "vi"
-    stats = cohort(records)
     lines = ["", "## " + ("Số liệu tổng hợp" if vi else "Figures"), ""]
     lines += [f"- {label('verdict', v, ex.lang)}: {stats['verdicts'][v]}" for v in VERDICTS]
-    lines.append(f"- {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'}: {len(invalid)}")
+    lines.append(f"- {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'}: {invalid}")
     lines += ["", "| Tiêu chuẩn, điều kiện | Số đồng chí không đạt | Số đồng chí chưa đủ căn cứ |" if vi
               else "| Criterion | Not met | Not decided yet |", "|---|---:|---:|"]
     for rule in ex.pack.rules:
@@ -35,24 +39,54 @@ def cohort_md(ex: Explainer, records: list[dict], invalid: list) -> list[str]:
 
 
 def screen_md(ex: Explainer, records: list[dict], invalid: list) -> str:
-    vi = ex.lang == "vi"
-    head = heading(ex, records, invalid)
-    lines = [f"# {md(head[0])}", "", md(head[1]), "", md(head[2])]
-    for verdict in VERDICTS:
-        members = group(records, verdict)
-        lines += ["", f"## {label('verdict', verdict, ex.lang)} ({len(members)})", ""]
-        if not members:
-            lines.append("—")
-            continue
-        lines += ["| Mã hồ sơ | Họ và tên | Lý do |" if vi else "| ID | Full name | Reasons |", "|---|---|---|"]
-        lines += [f"| {md(r['profile_id'])} | {md(r['full_name'])} | {md(short(ex, r))} |" for r in members]
-    if invalid:
-        lines += ["", f"## {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'} ({len(invalid)})", ""]
-        for entry in sort_invalid(invalid):
-            problems = "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems)
-            lines.append(f"- {md(who(entry, ex.lang))}: {md(problems)}")
-    lines += cohort_md(ex, records, invalid)
-    return "\n".join(lines) + "\n"
+    listing = MarkdownList(ex)
+    for record in records:
+        listing.add(record)
+    return "".join(listing.chunks(invalid))
+
+
+class MarkdownList:
+    """The screening list in Markdown, one row rendered as each result comes, each verdict's
+    rows kept sorted by profile id in a spool: memory does not grow with the batch."""
+
+    def __init__(self, ex: Explainer):
+        self.ex = ex
+        self.tally = Cohort()
+        self.groups = {v: SortedSpool() for v in VERDICTS}
+
+    def add(self, r: dict) -> None:
+        self.tally.add(r)
+        self.groups[r["verdict"]].add(r["profile_id"],
+                                      f"| {md(r['profile_id'])} | {md(r['full_name'])} | {md(short(self.ex, r))} |")
+
+    def chunks(self, invalid: list):
+        ex = self.ex
+        vi = ex.lang == "vi"
+        stats = self.tally.figures()
+        head = heading_of(ex, {**stats["verdicts"], "invalid": len(invalid)})
+        yield "\n".join([f"# {md(head[0])}", "", md(head[1]), "", md(head[2])])
+        try:
+            for verdict in VERDICTS:
+                members = self.groups[verdict]
+                yield f"\n\n## {label('verdict', verdict, ex.lang)} ({members.count})\n"
+                if not members.count:
+                    yield "\n—"
+                    continue
+                yield "\n| Mã hồ sơ | Họ và tên | Lý do |" if vi else "\n| ID | Full name | Reasons |"
+                yield "\n|---|---|---|"
+                for _, row in members:
+                    yield "\n" + row
+        finally:
+            for members in self.groups.values():
+                members.close()
+        lines = []
+        if invalid:
+            lines += ["", f"## {'Hồ sơ cần bổ sung, sửa chữa' if vi else 'Files to complete or correct'} ({len(invalid)})", ""]
+            for entry in sort_invalid(invalid):
+                problems = "; ".join(problem_words(p, ex.lang, ex) for p in entry.problems)
+                lines.append(f"- {md(who(entry, ex.lang))}: {md(problems)}")
+        lines += _cohort_lines(ex, stats, len(invalid))
+        yield "".join("\n" + line for line in lines) + "\n"
 
 
 def explain_md(ex: Explainer, record: dict) -> str:

@@ -6,25 +6,55 @@ from __future__ import annotations
 from ..decide.explain import Explainer
 from ..escape import markdown as _md, one_line as _v
 from ..i18n import fmt_date, label
-from .common import MARKS, VERDICTS, evidence_name, group, heading, problem_words, short, sort_invalid, who
+from ..run.spool import SortedSpool
+from .common import MARKS, VERDICTS, evidence_name, heading_of, problem_words, short, sort_invalid, who
 
 
 def screen_table(ex: Explainer, records: list[dict], invalid: list) -> str:
-    vi = ex.lang == "vi"
-    lines = heading(ex, records, invalid)
-    width = max([len(_v(r["profile_id"])) for r in records] + [4])
-    for verdict in VERDICTS:
-        members = group(records, verdict)
-        lines += ["", f"{label('verdict', verdict, ex.lang).upper()} ({len(members)})"]
-        if not members:
-            lines.append("  —")
-        for r in members:
-            lines.append(f"  {_v(r['profile_id']):<{width}}  {_v(r['full_name'])} — {_v(short(ex, r))}")
-    if invalid:
-        lines += ["", ("HỒ SƠ CẦN BỔ SUNG, SỬA CHỮA" if vi else "FILES TO COMPLETE OR CORRECT") + f" ({len(invalid)})"]
-        for entry in sort_invalid(invalid):
-            lines.append(f"  {_v(who(entry, ex.lang))} — " + "; ".join(_v(problem_words(p, ex.lang, ex)) for p in entry.problems))
-    return "\n".join(lines) + "\n"
+    listing = TableList(ex)
+    for record in records:
+        listing.add(record)
+    return "".join(listing.chunks(invalid))
+
+
+class TableList:
+    """The screening list as text, one line rendered as each result comes, each verdict's
+    lines kept sorted by profile id in a spool: memory does not grow with the batch."""
+
+    def __init__(self, ex: Explainer):
+        self.ex = ex
+        self.found = {v: 0 for v in VERDICTS}
+        self.groups = {v: SortedSpool() for v in VERDICTS}
+        self.width = 4
+
+    def add(self, r: dict) -> None:
+        shown = _v(r["profile_id"])
+        self.width = max(self.width, len(shown))
+        self.found[r["verdict"]] += 1
+        self.groups[r["verdict"]].add(r["profile_id"], f"{shown}\t{_v(r['full_name'])} — {_v(short(self.ex, r))}")
+
+    def chunks(self, invalid: list):
+        ex = self.ex
+        vi = ex.lang == "vi"
+        yield "\n".join(heading_of(ex, {**self.found, "invalid": len(invalid)}))
+        try:
+            for verdict in VERDICTS:
+                members = self.groups[verdict]
+                yield f"\n\n{label('verdict', verdict, ex.lang).upper()} ({members.count})"
+                if not members.count:
+                    yield "\n  —"
+                for _, line in members:
+                    shown, rest = line.split("\t", 1)
+                    yield f"\n  {shown:<{self.width}}  {rest}"
+        finally:
+            for members in self.groups.values():
+                members.close()
+        if invalid:
+            yield "\n\n" + ("HỒ SƠ CẦN BỔ SUNG, SỬA CHỮA" if vi else "FILES TO COMPLETE OR CORRECT") + f" ({len(invalid)})"
+            for entry in sort_invalid(invalid):
+                yield (f"\n  {_v(who(entry, ex.lang))} — "
+                       + "; ".join(_v(problem_words(p, ex.lang, ex)) for p in entry.problems))
+        yield "\n"
 
 
 def explain_lines(ex: Explainer, record: dict, markdown: bool = False) -> list[str]:

@@ -51,11 +51,15 @@ from ..escape import has_unsafe, one_line
 from ..jsonform import canonical
 from ..profile.reading import clean_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_FILE = "sangloc-audit.sqlite"
 ENV_VAR = "SANGLOC_AUDIT_DB"
 GENESIS = "0" * 64
 BUSY_TIMEOUT_MS = 60_000
+PAGE_SIZE = 65536
+#: A decision record of schema 3 writes each rule's outcome as one letter.
+OUTCOME_LETTERS = {"pass": "p", "fail": "f", "review": "r"}
+_LETTER_OUTCOMES = {letter: outcome for outcome, letter in OUTCOME_LETTERS.items()}
 #: How deeply a stored JSON body may nest: far more than any record sangloc writes.
 MAX_BODY_DEPTH = 64
 
@@ -88,7 +92,12 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 #: admits the process kinds: SQLite cannot alter a CHECK, so the table is copied
 #: row for row (a record's hash does not cover its place in the table: the chain
 #: is unchanged).
+#: 2 -> 3 changes no table: from version 3 on, a decision record keeps what replaying
+#: and verifying it needs, once (its input as read, the outcomes, the digest of the
+#: decision as printed), not the decision's texts; records written before stay as they
+#: are (their hashes cover their bodies) and both forms are read.
 _MIGRATIONS: dict[int, str] = {
+    2: "",
     1: _TABLE.format(name="records_v2") + """
 INSERT INTO records_v2 (seq, kind, run_id, profile_id, body, prev_hash, hash)
     SELECT seq, kind, run_id, profile_id, body, prev_hash, hash FROM records;
@@ -151,6 +160,9 @@ def connect(path: Path) -> sqlite3.Connection:
     try:
         db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Large pages for a new store (an existing one keeps its own): records of about 2 KB
+        # fill them without leaving a third of each 4 KB page empty.
+        db.execute(f"PRAGMA page_size = {PAGE_SIZE}")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("BEGIN IMMEDIATE")
@@ -227,6 +239,8 @@ class RunRecord:
     pack_digest: str
     lang: str
     sangloc_version: str
+    #: The pack's rules in order: a decision record gives its outcomes in this order.
+    rules: tuple[str, ...] = ()
 
 
 def os_account() -> tuple[str, int]:
@@ -248,7 +262,7 @@ def new_run_id(now: datetime) -> str:
 _SURROGATE_IN_JSON = re.compile("[\ud800-\udfff]")
 
 
-def _json_text(value) -> str:
+def json_text(value) -> str:
     """Canonical JSON that is also valid UTF-8: a lone surrogate (a file name the
     system could not decode, say) is kept as the text ``\\uXXXX``."""
     return _SURROGATE_IN_JSON.sub(lambda m: f"\\\\u{ord(m.group()):04x}", canonical(value))
@@ -280,19 +294,27 @@ class AuditWriter:
             except OSError as err:
                 raise _unusable(path, f"no temporary file for the run's records: {err.strerror or err}") from None
 
-    def add_result(self, profile_id: str, document, decision: dict) -> None:
-        """One profile's input and its decision (the record of ``engine/decide/explain.py``)."""
-        input_text, decision_text = _json_text(document), _json_text(decision)
-        sha = hashlib.sha256(input_text.encode("utf-8")).hexdigest()
-        body = f'{{"decision":{decision_text},"input":{input_text},"input_sha256":"{sha}"}}'
-        self.spool.write(f"{json.dumps(profile_id)}\t{body}\n".encode("utf-8"))
+    def add_result(self, result) -> None:
+        """One profile's decision (a :class:`~engine.run.pipeline.Result`), as schema 3 keeps it:
+        the input as read and its SHA-256, each rule's outcome in the pack's order, the
+        verdict, and the SHA-256 of the decision as printed (``Result.text``), against which
+        a decision replayed from the input and the stored pack is checked.  The decision's
+        texts are not stored: they are made again, and checked, when a reader asks."""
+        input_text = result.input_text if result.input_text is not None else json_text(result.document)
+        encoded = input_text.encode("utf-8")
+        decision = json_text({"full_name": result.full_name,
+                              "outcomes": "".join(OUTCOME_LETTERS[o] for o in result.outcomes),
+                              "source": result.source, "verdict": result.verdict})
+        body = (f'{{"decision":{decision},"input":{input_text},'
+                f'"input_sha256":"{hashlib.sha256(encoded).hexdigest()}",'
+                f'"record_sha256":"{hashlib.sha256(result.text.encode("utf-8")).hexdigest()}"}}')
+        self.spool.write(f"{json.dumps(result.profile_id)}\t{body}\n".encode("utf-8"))
         self.count += 1
 
     def add_outcome(self, outcome, lang: str, describe=None) -> None:
         """One outcome of the pipeline (``engine/run/pipeline.py``): a decision or an invalid entry."""
         if outcome.result is not None:
-            result = outcome.result
-            self.add_result(result.profile_id, result.document, result.record)
+            self.add_result(outcome.result)
         else:
             self.add_invalid(outcome.invalid, lang, describe)
 
@@ -309,13 +331,13 @@ class AuditWriter:
     def commit(self) -> str:
         header = self.header
         user, uid = os_account()
-        run_body = _json_text({
+        run_body = json_text({
             "run_id": self.run_id, "created_utc": self.now.isoformat(timespec="seconds"),
             "os_user": user, "os_uid": uid, "os_user_source": "getpwuid(geteuid())",
             "command": header.command, "as_of": header.as_of.isoformat(), "lang": header.lang,
             "pack": {"id": header.pack_id, "version": header.pack_version, "digest": header.pack_digest},
             "sangloc_version": header.sangloc_version, "profiles": self.count,
-            "invalid": self.invalid,
+            "invalid": self.invalid, "rules": list(header.rules),
         })
         db = connect(self.path)
         try:
@@ -356,7 +378,7 @@ class AuditWriter:
         known = db.execute("SELECT 1 FROM records WHERE kind = 'pack' AND profile_id = ? LIMIT 1",
                            (digest,)).fetchone()
         if not known:
-            add("pack", digest, _json_text({"digest": digest, "content": self.pack_content}))
+            add("pack", digest, json_text({"digest": digest, "content": self.pack_content}))
         self.spool.seek(0)
         for line in self.spool:
             profile_id, body = line.decode("utf-8").rstrip("\n").split("\t", 1)
@@ -442,6 +464,9 @@ def check_header(body: dict, run_id=None) -> dict:
     _int(body.get("profiles"), "profiles")
     if "os_uid" in body and not (isinstance(body["os_uid"], int) and not isinstance(body["os_uid"], bool)):
         raise _Bad("os_uid: expected a number")
+    rules = body.get("rules", [])
+    if not isinstance(rules, list) or not all(isinstance(r, str) and len(r) <= 1000 for r in rules):
+        raise _Bad("rules: expected a list of rule ids")
     invalid = body.get("invalid", [])
     if not isinstance(invalid, list):
         raise _Bad("invalid: expected a list")
@@ -466,7 +491,11 @@ _VERDICTS = ("eligible", "review", "ineligible")
 
 def check_decision(body: dict, profile_id=None) -> dict:
     """A profile's record as the readers use it: the fields they read, checked
-    (the rest of the record is compared, not read, by replay)."""
+    (the rest of the record is compared, not read, by replay).
+
+    A record of schema 3 (``record_sha256``) holds each rule's outcome, in the order
+    of its run's ``rules``, and not the decision's texts; its profile id is the
+    record's own (the chain covers it)."""
     if "input" in body and not isinstance(body["input"], dict):
         raise _Bad("input: expected a mapping")
     if not isinstance(body.get("input_sha256"), str) or not _HEX64.fullmatch(body["input_sha256"]):
@@ -474,12 +503,23 @@ def check_decision(body: dict, profile_id=None) -> dict:
     decision = body.get("decision")
     if not isinstance(decision, dict):
         raise _Bad("decision: expected a mapping")
+    if "record_sha256" in body:
+        if not isinstance(body["record_sha256"], str) or not _HEX64.fullmatch(body["record_sha256"]):
+            raise _Bad("record_sha256: not a SHA-256")
+        outcomes = decision.get("outcomes")
+        if not isinstance(outcomes, str) or len(outcomes) > 4096 or not all(o in _LETTER_OUTCOMES for o in outcomes):
+            raise _Bad("decision.outcomes: expected the letters p, f, r (pass, fail, review)")
+        _text(decision.get("source"), "decision.source")
+        if profile_id is not None:
+            decision.setdefault("profile_id", profile_id)
     _text(decision.get("profile_id"), "decision.profile_id", 1000)
     if profile_id is not None and decision["profile_id"] != profile_id:
         raise _Bad("decision.profile_id differs from the record's")
     _text(decision.get("full_name"), "decision.full_name", 10_000)
     if decision.get("verdict") not in _VERDICTS:
         raise _Bad("decision.verdict: not a verdict")
+    if "record_sha256" in body:
+        return body
     rules = decision.get("rules")
     if not isinstance(rules, list):
         raise _Bad("decision.rules: expected a list")
@@ -587,16 +627,19 @@ def _whole(rows) -> Broken | None:
     headers: dict[str, int] = {}        # run id -> seq of its header
     pending: dict[str, list[int]] = {}  # run id -> seqs of its decisions not yet closed by a header
     processes: set[str] = set()         # process ids whose header was seen
+    outcomes: dict[int, int] = {}       # seq of a decision of schema 3 -> how many outcomes it gives
     for seq, kind, run_id, profile_id, body, _prev, _hash in rows:
         try:
             if kind == "pack":
                 check_pack(_body_of(body))
                 packs.setdefault(profile_id, seq)
             elif kind == "decision":
-                check_decision(_body_of(body), profile_id)
+                record = check_decision(_body_of(body), profile_id)
                 if run_id in headers:
                     return Broken(seq, "inserted", run_id)  # a decision after its run was closed
                 pending.setdefault(run_id, []).append(seq)
+                if "record_sha256" in record:
+                    outcomes[seq] = len(record["decision"]["outcomes"])
             elif kind == "run":
                 header = check_header(_body_of(body), run_id)
                 if run_id in headers:
@@ -606,6 +649,10 @@ def _whole(rows) -> Broken | None:
                 if len(found) != header["profiles"]:
                     return Broken(seq, "decisions_missing", run_id,
                                   f"{header['profiles']} / {len(found)}")
+                for decision_seq in found:
+                    if outcomes.get(decision_seq, len(header.get("rules", []))) != len(header.get("rules", [])):
+                        return Broken(decision_seq, "malformed", run_id,
+                                      "decision.outcomes: not one for each rule of its run")
                 digest = header["pack"]["digest"]
                 if digest not in packs:
                     return Broken(seq, "pack_missing", run_id, digest)
@@ -669,10 +716,27 @@ def run_header(db: sqlite3.Connection, run_id: str) -> dict:
 
 
 def run_decisions(db: sqlite3.Connection, run_id: str) -> list[dict]:
-    """Each profile's record of a run: {input, input_sha256, decision}, by profile id."""
+    """Each profile's record of a run: {input, input_sha256, decision}, by profile id (a
+    record of schema 3 also gives ``record_sha256``, and its decision's rules without texts)."""
     rows = _rows(db, "SELECT seq, profile_id, body FROM records WHERE kind = 'decision' AND run_id = ? "
                      "ORDER BY profile_id, seq", (run_id,))
-    return [_checked(seq, body, check_decision, profile_id) for seq, profile_id, body in rows]
+    header = run_header(db, run_id) if rows else {}
+    return [_with_rules(seq, _checked(seq, body, check_decision, profile_id), header)
+            for seq, profile_id, body in rows]
+
+
+def _with_rules(seq, record: dict, header: dict) -> dict:
+    """A record of schema 3 with its decision's ``rules`` ({id, outcome}, in its run's
+    order of rules), as a reader of either schema reads them."""
+    if "record_sha256" not in record:
+        return record
+    decision = record["decision"]
+    names = header.get("rules", [])
+    if len(names) != len(decision["outcomes"]):
+        raise _damaged(seq, "decision.outcomes: not one for each rule of its run")
+    decision["rules"] = [{"id": name, "outcome": _LETTER_OUTCOMES[letter]}
+                         for name, letter in zip(names, decision["outcomes"])]
+    return record
 
 
 def pack_content(db: sqlite3.Connection, digest: str) -> dict:
@@ -694,10 +758,10 @@ def decisions_about(db: sqlite3.Connection, profile_id: str) -> list[tuple[dict,
     spellings = sorted({wanted, unicodedata.normalize("NFD", profile_id), profile_id})
     found = []
     marks = ",".join("?" * len(spellings))
-    for seq, run_id, body in _rows(db, "SELECT seq, run_id, body FROM records WHERE kind = 'decision' "
-                                       f"AND profile_id IN ({marks})", spellings):
-        record = _checked(seq, body, check_decision)
-        found.append((seq, run_header(db, run_id), record))
+    for seq, run_id, stored_id, body in _rows(db, "SELECT seq, run_id, profile_id, body FROM records "
+                                                  f"WHERE kind = 'decision' AND profile_id IN ({marks})", spellings):
+        header = run_header(db, run_id)
+        found.append((seq, header, _with_rules(seq, _checked(seq, body, check_decision, stored_id), header)))
     like = " OR ".join("body LIKE ?" for _ in spellings)
     patterns = [f"%{json.dumps(s, ensure_ascii=False)[1:-1]}%" for s in spellings]
     for seq, run_id, body in _rows(db, f"SELECT seq, run_id, body FROM records WHERE kind = 'run' AND ({like})",

@@ -12,6 +12,7 @@ every mode.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import unicodedata
@@ -20,12 +21,14 @@ from datetime import date
 from typing import Iterator
 
 from ..errors import Problem, SanglocError
+from ..jsonform import compact
 from ..pack.load import pack_from_content
 from ..pack.model import Pack
 from ..profile.reading import Item, iter_items, profile_files
 from ..profile.validate import Invalid, Loaded, check_item
 from ..decide.decide import Decider
-from ..decide.explain import Explainer, record
+from ..decide.explain import Explainer, record, record_text
+from .audit import json_text
 from .duplicates import Duplicates
 
 CHUNK = 200
@@ -45,6 +48,9 @@ class Settings:
     #: Keep each input document (the audit store records it) / each validated profile (the memo reads it).
     keep_documents: bool = False
     keep_profiles: bool = False
+    #: Keep each decision as data; without it only its encoded text is kept (enough for JSON
+    #: and JSON Lines, and for the audit store).
+    keep_records: bool = True
 
 
 @dataclass
@@ -54,12 +60,20 @@ class Result:
     source: str
     index: int | None
     verdict: str | None
-    #: The decision as data (None when the run only validates).
+    #: The decision as data (None when the run only validates, or keeps only its text).
     record: dict | None = None
     #: The profile as read, when the run keeps it (the audit store records it).
     document: dict | None = None
     #: The validated profile, when the run keeps it (the memo reads it).
     loaded: Loaded | None = None
+    #: The decision encoded once, as a result of `screen --format json` prints it
+    #: (``jsonform.compact``): the JSON outputs and the audit store all use these bytes.
+    text: str | None = None
+    #: Each rule's outcome, in the pack's order of rules.
+    outcomes: tuple[str, ...] = ()
+    #: The input as the audit store keeps it, when the run keeps documents: a JSON Lines
+    #: line as it was read, or the canonical JSON of a YAML or JSON document.
+    input_text: str | None = None
 
 
 @dataclass
@@ -85,8 +99,15 @@ class Worker:
             return Outcome(invalid=invalid, warnings=warnings)
         profile = loaded.profile
         result = Result(profile.id, profile.full_name, item.source, item.index, None,
-                        document=loaded.document if self.settings.keep_documents else None,
                         loaded=loaded if self.settings.keep_profiles else None)
+        if self.settings.keep_documents:
+            # The audit store keeps the input as text: a JSON Lines line as it was read (the
+            # document it parses to is not carried back from a worker as well).
+            if item.raw is not None:
+                result.input_text = item.raw.strip(" \t\r\n")
+            else:
+                result.document = loaded.document
+                result.input_text = json_text(loaded.document)
         if self.decider is not None:
             try:
                 decision = self.decider.decide(profile, item.source)
@@ -96,11 +117,29 @@ class Worker:
                 return Outcome(invalid=Invalid(item.source, profile.id, [Problem("", code, params)], item.index,
                                                profile.full_name), warnings=warnings)
             result.verdict = decision.verdict
-            result.record = record(decision, self.explainer)
+            result.outcomes = tuple(o.outcome for o in decision.outcomes)
+            if self.settings.keep_records:
+                result.record = record(decision, self.explainer)
+                result.text = compact(result.record)
+            else:
+                result.text = record_text(decision, self.explainer)
         return Outcome(result=result, warnings=warnings)
 
     def process_chunk(self, items: list[Item]) -> list[Outcome]:
         return [self.process(item) for item in items]
+
+
+def quiet_collector() -> None:
+    """Set the garbage collector for a batch, once the pack and the engine are set up.
+
+    A batch makes many small objects per profile, freed by reference counting (they
+    hold no cycles), while the collector's full passes walk every long-lived object
+    (modules, schemas, the pack, the texts already rendered) again and again: measured,
+    up to a third of a profile's time.  Freezing what set-up made moves it out of
+    their way, and a higher first threshold makes passes rarer."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 _worker: Worker | None = None
@@ -114,6 +153,7 @@ def _start(settings: Settings) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
     _worker = Worker(settings)
+    quiet_collector()
 
 
 def _run_chunk(items: list[Item]) -> list[Outcome]:
@@ -125,12 +165,13 @@ class Screening:
 
     def __init__(self, paths: list[str], pack: Pack, as_of: date | None = None, *, matcher: str = "durable",
                  jobs: int = 1, lang: str = "vi", decide: bool = True, keep_documents: bool = False,
-                 keep_profiles: bool = False):
+                 keep_profiles: bool = False, keep_records: bool = True):
         self.pack = pack
         self.as_of = as_of or pack.reference_date
         self.lang = lang
         self.jobs = jobs
-        self.settings = Settings(pack.content, self.as_of, matcher, lang, decide, keep_documents, keep_profiles)
+        self.settings = Settings(pack.content, self.as_of, matcher, lang, decide, keep_documents, keep_profiles,
+                                 keep_records)
         self.files = profile_files(paths)
         self.duplicates, self.total = Duplicates.scan(self.files)
         #: Problems of whole files that do not stop screening (an empty file).
@@ -143,6 +184,7 @@ class Screening:
     def _processed(self, items: Iterator[Item]) -> Iterator[Outcome]:
         if self.jobs <= 1:
             worker = Worker(self.settings, self.pack)
+            quiet_collector()
             for item in items:
                 yield worker.process(item)
             return

@@ -5,12 +5,14 @@ two recorded runs.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from datetime import date
 
 from ..decide.decide import Decider
 from ..decide.explain import Explainer, record
-from ..jsonform import canonical
+from ..errors import SanglocError
+from ..jsonform import canonical, compact
 from ..pack.load import pack_from_content
 from ..profile.reading import odd_values
 from ..profile.validate import validate_profile
@@ -18,45 +20,94 @@ from . import audit
 from .compare import side, verdict_changes
 
 
-def replay(db: sqlite3.Connection, run_id: str) -> tuple[dict, list[tuple[str, str]]]:
-    """Re-evaluate a run's stored inputs with its stored pack; (header, [(profile id, what differs)])."""
-    header = audit.run_header(db, run_id)
-    content = audit.pack_content(db, header["pack"]["digest"])
-    pack = pack_from_content(content, f"<{header['pack']['id']} {header['pack']['version']}>")
-    as_of = date.fromisoformat(header["as_of"])
-    decider = Decider(pack, as_of)
-    explainer = Explainer(pack, as_of, header["lang"])
-    differences = []
-    if pack.digest != header["pack"]["digest"]:
-        differences.append(("*", f"pack content digest {pack.digest} != {header['pack']['digest']}"))
-    context = pack.profile_context(as_of)
-    for stored_record in audit.run_decisions(db, run_id):
+class _Judge:
+    """A run's stored pack, ready to decide its stored inputs again."""
+
+    def __init__(self, db: sqlite3.Connection, header: dict):
+        content = audit.pack_content(db, header["pack"]["digest"])
+        self.pack = pack_from_content(content, f"<{header['pack']['id']} {header['pack']['version']}>")
+        as_of = date.fromisoformat(header["as_of"])
+        self.decider = Decider(self.pack, as_of)
+        self.explainer = Explainer(self.pack, as_of, header["lang"])
+        self.context = self.pack.profile_context(as_of)
+
+    def again(self, stored_record: dict) -> dict | str:
+        """The decision made again from a record's stored input, or why it cannot be."""
         stored = stored_record["decision"]
         document = stored_record.get("input")
         odd = odd_values(document)
         if odd:  # a stored input no reader could have produced: said, not validated
-            differences.append((stored["profile_id"], "; ".join(f"{'.'.join(map(str, path))}: {code}"
-                                                                for path, code, _ in odd)))
-            continue
-        profile, problems = validate_profile(document, context)
+            return "; ".join(f"{'.'.join(map(str, path))}: {code}" for path, code, _ in odd)
+        profile, problems = validate_profile(document, self.context)
         if problems:
-            differences.append((stored["profile_id"], "; ".join(p.text("en") for p in problems)))
-            continue
-        again = record(decider.decide(profile, stored.get("source", "")), explainer)
-        if canonical(again) != canonical(stored):
+            return "; ".join(p.text("en") for p in problems)
+        return record(self.decider.decide(profile, stored.get("source", "")), self.explainer)
+
+
+def _matches(stored_record: dict, again: dict) -> bool:
+    """Whether a decision made again is the one recorded: the same printed bytes (schema 3
+    keeps their digest), or the same data (schema 2 keeps the decision)."""
+    if "record_sha256" in stored_record:
+        stored = stored_record["decision"]
+        return (hashlib.sha256(compact(again).encode("utf-8")).hexdigest() == stored_record["record_sha256"]
+                and all(stored.get(key) == again.get(key) for key in ("profile_id", "full_name", "verdict", "source"))
+                and stored["outcomes"] == "".join(audit.OUTCOME_LETTERS[rule["outcome"]] for rule in again["rules"]))
+    return canonical(again) == canonical(stored_record["decision"])
+
+
+def replay(db: sqlite3.Connection, run_id: str) -> tuple[dict, list[tuple[str, str]]]:
+    """Re-evaluate a run's stored inputs with its stored pack; (header, [(profile id, what differs)])."""
+    header = audit.run_header(db, run_id)
+    judge = _Judge(db, header)
+    differences = []
+    if judge.pack.digest != header["pack"]["digest"]:
+        differences.append(("*", f"pack content digest {judge.pack.digest} != {header['pack']['digest']}"))
+    for stored_record in audit.run_decisions(db, run_id):
+        stored = stored_record["decision"]
+        again = judge.again(stored_record)
+        if isinstance(again, str):
+            differences.append((stored["profile_id"], again))
+        elif not _matches(stored_record, again):
             differences.append((stored["profile_id"], _first_difference(stored, again)))
     return header, differences
+
+
+def full_records(db: sqlite3.Connection, history: list[tuple[dict, dict]]) -> list[tuple[dict, dict]]:
+    """(run header, record) with each decision of schema 3 made whole again: decided anew
+    from its stored input and pack, and kept only when the bytes match the digest recorded
+    when it was printed (then its reasons, evidence and missing texts are exactly those of
+    that day).  One that does not match keeps its outcomes, and says ``"reproduced": false``."""
+    judges: dict[tuple, _Judge] = {}
+    whole = []
+    for header, stored_record in history:
+        if "record_sha256" in stored_record and "decision" in stored_record:
+            key = (header["pack"]["digest"], header["as_of"], header["lang"])
+            try:
+                judge = judges.get(key) or judges.setdefault(key, _Judge(db, header))
+                again = judge.again(stored_record)
+            except SanglocError:
+                again = "the stored pack cannot be read"
+            if isinstance(again, dict) and _matches(stored_record, again):
+                stored_record = {**stored_record, "decision": again}
+            else:
+                stored_record = {**stored_record, "decision": {**stored_record["decision"], "reproduced": False}}
+        whole.append((header, stored_record))
+    return whole
 
 
 def _first_difference(stored: dict, again: dict) -> str:
     if stored.get("verdict") != again.get("verdict"):
         return f"verdict {stored.get('verdict')} -> {again.get('verdict')}"
+    compact_record = "outcomes" in stored  # schema 3: outcomes and names kept, texts by digest
     for old, new in zip(stored.get("rules", []), again.get("rules", [])):
-        if old != new:
-            keys = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+        keys = [k for k in sorted(set(old) | set(new)) if (k in old or not compact_record) and old.get(k) != new.get(k)]
+        if keys:
             return f"rule {old.get('id')}: {', '.join(keys)} differ"
-    keys = [k for k in sorted(set(stored) | set(again)) if stored.get(k) != again.get(k)]
-    return f"{', '.join(keys)} differ"
+    names = ("profile_id", "full_name", "verdict", "source") if compact_record else sorted(set(stored) | set(again))
+    keys = [k for k in names if stored.get(k) != again.get(k)]
+    if keys:
+        return f"{', '.join(keys)} differ"
+    return "the decision's texts differ from those printed (record_sha256)"
 
 
 def run_diff(db: sqlite3.Connection, run_a: str, run_b: str) -> list[dict]:

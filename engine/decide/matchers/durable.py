@@ -1,5 +1,5 @@
 """The durable-rules matcher (the default): the compiled patterns run by
-durable-rules' Rete network, on a private host.
+durable-rules' Rete network, through its C core's own interface.
 
 What durable-rules decides here, and nothing more: which alternatives'
 patterns match which facts of one profile — single-fact patterns, and joins
@@ -10,29 +10,41 @@ twice, once on the bounds that make every value match, once on those that
 make some value match.  Which branch wins, the ``otherwise`` outcome, the
 evidence and the verdict are decided in Python by ``engine/decide/decide.py``.
 
-This is the only module that imports durable-rules; its traps are recorded
-in ``shared/DURABLE_RULES.md`` and handled here:
+This is the only module that imports durable-rules.  It calls the C
+extension (``durable_rules_engine``) directly, without durable's Python
+``Host``: that wrapper encoded every fact and every action as JSON one at a
+time (about 90 % of the time, 10–15 round trips a profile).  Its traps are
+recorded in ``shared/DURABLE_RULES.md`` and handled here:
 
-* one private host per process, with its background timer threads switched
-  off (they segfault with more than one live session), and each program's
-  ruleset registered once, from a deep copy;
-* actions are named strings resolved by ``get_action``, with exactly one
-  parameter so that they run synchronously;
-* facts are asserted one at a time, each with a unique ``fid``; dates reach
-  the core as day numbers, never as strings;
-* every session ends with a ``$close`` fact whose no-op rule guarantees an
-  action ran before ``delete_state`` (which segfaults otherwise), and one
-  session is live at a time;
-* an exception inside an action is stored in the state, not raised: it is
-  checked after every assertion and becomes an :class:`EngineError`;
-* no negation: only positive patterns are compiled.
+* one ruleset per program, created once per process and never freed; no
+  background timer threads (only the ``Host`` wrapper starts them);
+* one round trip a profile: its facts are asserted in one ``assert_facts``
+  call, each with an explicit ``id`` unique within the profile (so the
+  core's 32-bit content hash never names two facts the same), after a
+  constant ``$open`` fact that no rule matches, which makes the session
+  exist before any fact of the profile is read, and before a final
+  ``$close`` fact whose rule is defined last: its action being the last one
+  drained proves the core read the whole batch (a fact it cannot parse ends
+  the batch silently);
+* one session, durable's default (``"0"``), live at a time, deleted after
+  every profile; it was primed once, by running an action in it, because
+  ``delete_state`` on a session where no action ever started segfaults and
+  each later session reuses the primed slot (checked on every profile);
+* actions are drained with ``start_action_for_state`` /
+  ``complete_and_start_action`` and never written back (no ``update_state``):
+  sangloc reads only which facts each rule matched;
+* a rule with an ``$or`` fires once per branch its fact satisfies: the
+  matches are made unique here;
+* dates reach the core as day numbers, never as strings; no negation: only
+  positive patterns are compiled;
+* glibc's allocator is told to keep freed memory instead of returning it to
+  the system after each session (measured: 90–160 µs a profile otherwise).
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
-import logging
+import json
 import os
 import sys
 
@@ -104,71 +116,111 @@ def ruleset(program: Program) -> tuple[dict, dict]:
     return definition, actions
 
 
-class _Host:
-    """The process's one durable-rules host (created on first use)."""
-
-    _instance = None
-
-    @classmethod
-    def get(cls):
-        if cls._instance is None:
-            cls._instance = _make_host()
-        return cls._instance
+class DriverError(RuntimeError):
+    """The core did not do what a profile's round trip needs."""
 
 
-def _durable_engine():
-    """durable-rules' engine module, imported so that it also loads on Python 3.13.
+#: A fact that no rule matches, asserted first: the session exists before the profile's facts.
+_OPEN = '{"id":"open","type":"$open"}'
+_SID = "0"  # the session of facts that name none
+#: At most this many facts a profile (the profile model's bounds allow about 230).
+MAX_FACTS = 1024
+_CLOSE_FRAME = '{"' + CLOSE + '":'
+
+
+def _fnv1_32(text: str) -> int:
+    """The core's fnv1Hash32, by which it indexes message ids."""
+    value = 0x811C9DC5
+    for byte in text.encode():
+        value ^= byte if byte < 128 else (byte - 256) & 0xFFFFFFFF  # C's char is signed
+        value = (value * 16777619) & 0xFFFFFFFF
+    return value
+
+
+def _engine():
+    """durable-rules' C extension, imported so that it also loads on Python 3.13.
 
     durable-rules 2.0.28's C extension refers to ``PyEval_CallObject``, which
     Python 3.13 no longer has, in its persistence callbacks only; sangloc never
     sets them.  Loading the extension with lazy symbol binding defers that
     lookup to a call that never comes (on 3.11 and 3.12 the symbol exists and
     nothing changes)."""
-    if sys.version_info >= (3, 13) and "durable_rules_engine" not in sys.modules:
+    if "durable_rules_engine" not in sys.modules and sys.version_info >= (3, 13):
         flags = sys.getdlopenflags()
         sys.setdlopenflags((flags & ~os.RTLD_NOW) | os.RTLD_LAZY)
         try:
             import durable_rules_engine  # noqa: F401
         finally:
             sys.setdlopenflags(flags)
-    from durable import engine
+    import durable_rules_engine
 
-    # durable-rules logs any exception raised while it runs an action (Ctrl-C
-    # included) to stderr before handing it back; sangloc reports the exception
-    # itself, in words, so durable's own log lines are dropped.
-    quiet = logging.getLogger("durable")
-    if not quiet.handlers:
-        quiet.addHandler(logging.NullHandler())
-        quiet.propagate = False
-    return engine
+    return durable_rules_engine
 
 
-def _make_host():
-    durable_engine = _durable_engine()  # heavy: import only when screening
+def _keep_freed_memory() -> None:
+    """Each session allocates about 0.3 MB of index arrays and frees them when deleted;
+    by default glibc then gives that memory back to the system and takes it again for
+    the next profile.  Fixed thresholds stop that (process-wide; nothing off glibc)."""
+    try:
+        import ctypes
 
-    class Host(durable_engine.Host):
-        def __init__(self):
-            self.sink: list = []
-            self.registered: set[str] = set()
-            super().__init__()
-
-        def _run(self):
-            """No background dispatch: we need no timers, and it segfaults."""
-
-        def get_action(self, action_name):
-            sink = self.sink
-
-            def record(c):
-                sink.append((action_name, c._m))
-
-            return record
-
-    host = Host()
-    host.durable = durable_engine
-    return host
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(-1, 256 << 20)  # M_TRIM_THRESHOLD
+        libc.mallopt(-3, 32 << 20)   # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass
 
 
-_sessions = itertools.count(1)
+class _Ruleset:
+    """One program's ruleset in the core, with its primed session slot."""
+
+    def __init__(self, name: str, definition: dict):
+        core = _engine()
+        rules = {rule: {"all": body["all"]} for rule, body in definition.items() if rule != CLOSE}
+        rules[CLOSE] = {"all": [{"f0": {"type": CLOSE}}]}  # last: its action is drained last
+        hashes = {_fnv1_32(str(i)) for i in range(MAX_FACTS + 1)} | {_fnv1_32("sid-" + _SID), _fnv1_32("open")}
+        if len(hashes) != MAX_FACTS + 3:
+            raise DriverError("message ids would collide")
+        _keep_freed_memory()
+        self.handle = core.create_ruleset(name, json.dumps(rules, ensure_ascii=False))
+        # Prime the session slot: an action must have started in it before any delete_state.
+        _code, slot = core.assert_facts(self.handle, '[{"id":0,"type":"%s"}]' % CLOSE)
+        if core.start_action_for_state(self.handle, slot) is None:
+            raise DriverError("the priming session ran no action")
+        while core.complete_and_start_action(self.handle, slot):
+            pass
+        core.delete_state(self.handle, _SID)
+        self.slot = slot
+
+    def run(self, payload: str) -> list[str]:
+        """Every action's frame (rule name -> matched facts, as JSON), the $close one last."""
+        core = _engine()
+        handle, frames = self.handle, []
+        try:
+            code, slot = core.assert_facts(handle, payload)
+            if slot != self.slot:
+                raise DriverError(f"the session was not created in its slot ({slot})")
+            if code == 2:
+                raise DriverError("a fact id was asserted twice")
+            started = core.start_action_for_state(handle, slot)
+            if started is not None:
+                frames.append(started[1])
+                frame = core.complete_and_start_action(handle, slot)
+                while frame:
+                    frames.append(frame)
+                    frame = core.complete_and_start_action(handle, slot)
+            if not frames or not frames[-1].startswith(_CLOSE_FRAME):
+                raise DriverError("the core did not read every fact")
+        finally:
+            try:
+                core.delete_state(handle, _SID)
+            except core.error:
+                pass  # no session was created
+        return frames
+
+
+#: The rulesets of this process, by program name (the core never frees one).
+_rulesets: dict[str, _Ruleset] = {}
 
 
 class DurableMatcher:
@@ -177,38 +229,67 @@ class DurableMatcher:
     def __init__(self, program: Program):
         self.name = program.name
         self.definition, self.actions = ruleset(program)
+        self.patterns = {name: int(len(body["all"])) for name, body in self.definition.items()}
+
+    def _ruleset(self) -> _Ruleset:
+        found = _rulesets.get(self.name)
+        if found is None:
+            found = _rulesets[self.name] = _Ruleset(self.name, copy.deepcopy(self.definition))
+        return found
 
     def match(self, facts: list[Fact]) -> list[Match]:
-        """Assert one profile's facts in a fresh session; the (action, fids) of the rules that fired."""
-        host = _Host.get()
-        durable = host.durable
-        if self.name not in host.registered:
-            host.register_rulesets({self.name: copy.deepcopy(self.definition)})
-            host.registered.add(self.name)
-        sid = f"s{next(_sessions)}"
-        host.sink.clear()
+        """Assert one profile's facts in one round trip; the (action, fids) of the rules that fired."""
+        if len(facts) >= MAX_FACTS:
+            raise EngineError("engine_failure", {"profile": "", "reason": f"more than {MAX_FACTS} facts"})
+        rules = self._ruleset()
         try:
-            for fact in [*facts, Fact(len(facts), CLOSE, {}, {})]:
-                message = {"type": fact.type, **fact.fields, "fid": fact.fid, "sid": sid}
-                try:
-                    state = host.assert_fact(self.name, message)
-                except durable.MessageNotHandledException:
-                    continue  # no rule looks at this fact
-                except durable.MessageObservedException:
-                    raise EngineError("engine_failure", {"profile": sid, "reason": "fact identity collision"}) from None
-                if state and state.get("exception"):
-                    raise EngineError("engine_failure", {"profile": sid, "reason": str(state["exception"])})
-        finally:
-            # delete_state on a session where no action ran segfaults; the $close
-            # rule makes one run, unless an error cut the session short before it.
-            if host.sink:
-                host.delete_state(self.name, sid)
-        certain, possible = [], []
-        for name, matched in host.sink:
-            if name != CLOSE:
-                action, every = self.actions[name]
-                (certain if every else possible).append((action, tuple(matched[f"f{k}"]["fid"]
-                                                                       for k in range(len(matched)))))
-        sure = set(certain)
-        return ([(action, fids, True) for action, fids in dict.fromkeys(certain)]
-                + [(action, fids, False) for action, fids in dict.fromkeys(possible) if (action, fids) not in sure])
+            texts = [_fact_text(fact) for fact in facts]
+            frames = rules.run("[" + ",".join([_OPEN, *texts, '{"id":%d,"type":"%s"}' % (len(facts), CLOSE)]) + "]")
+        except (DriverError, ValueError) as err:
+            raise EngineError("engine_failure", {"profile": "", "reason": str(err)}) from None
+        except Exception as err:  # the core's own error
+            raise EngineError("engine_failure", {"profile": "", "reason": repr(err)}) from None
+        # (rule, fids) made unique: a rule with an $or fires once per branch its fact satisfies.
+        fired = dict.fromkeys(_matched(frame, texts, self.patterns) for frame in frames[:-1])
+        actions = self.actions
+        certain = {(actions[name][0], fids): None for name, fids in fired if actions[name][1]}
+        possible = {(actions[name][0], fids): None for name, fids in fired if not actions[name][1]}
+        return ([(action, fids, True) for action, fids in certain]
+                + [(action, fids, False) for action, fids in possible if (action, fids) not in certain])
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def _fact_text(fact: Fact) -> str:
+    """A fact as the core reads it, its id first: ``{"id":3,"type":"position",…}``."""
+    fields = _encode(fact.fields)
+    head = '{"id":%d,"type":%s' % (fact.fid, _encode(fact.type))
+    return head + "}" if fields == "{}" else head + "," + fields[1:]
+
+
+def _matched(frame: str, texts: list[str], patterns: dict) -> tuple[str, tuple[int, ...]]:
+    """(rule name, fid of the fact each pattern matched) of one action's frame.
+
+    The core writes a frame as ``{"rule":{"f0":<fact>,"f1":<fact>}}``, each fact
+    the very text it was given, which starts with its id: each fact is found by
+    its id and checked to be that text; any other frame is read as JSON."""
+    try:
+        end = frame.index('"', 2)
+        name = frame[2:end]
+        found: dict[int, int] = {}
+        at = end + 3
+        for _ in range(patterns[name]):
+            key_end = frame.index('":', at)
+            pattern = int(frame[at + 2:key_end])
+            at = key_end + 2
+            fid = int(frame[at + 6:frame.index(",", at + 6)]) if frame.startswith('{"id":', at) else -1
+            text = texts[fid] if 0 <= fid < len(texts) else None
+            if text is None or not frame.startswith(text, at):
+                raise ValueError(frame)
+            found[pattern] = fid
+            at += len(text) + 1
+        return name, tuple(found[k] for k in range(patterns[name]))
+    except (ValueError, KeyError, IndexError):
+        ((name, matched),) = json.loads(frame).items()
+        return name, tuple(matched[f"f{k}"]["id"] for k in range(patterns[name]))
