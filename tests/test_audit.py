@@ -120,7 +120,23 @@ def test_replay_detects_a_decision_edited_in_the_store(runner, store):
         db.execute("UPDATE records SET body = ? WHERE seq = ?", (body.replace('"ineligible"', '"eligible"'), seq))
     result = runner.invoke(main, ["audit", "replay", "1", "--lang", "en"])
     assert result.exit_code == 1
-    assert "DIFFERS: DT-0006: verdict eligible -> ineligible" in result.stdout
+    assert "DIFFERS: DT-0006: the recorded verdict is «Eligible»; replayed, «Ineligible»" in result.stdout
+    said = runner.invoke(main, ["audit", "replay", "1"]).stdout
+    assert "KHÁC: DT-0006: kết luận đã ghi là «Đủ tiêu chuẩn», chạy lại ra «Không đủ tiêu chuẩn»" in said
+
+
+def test_replay_names_the_criterion_whose_recorded_outcome_was_edited(runner, store):
+    _screen(runner)
+    with sqlite3.connect(store) as db:
+        seq, body = db.execute("SELECT seq, body FROM records WHERE profile_id = 'DT-0006'").fetchone()
+        record = json.loads(body)
+        outcomes = record["decision"]["outcomes"]
+        assert outcomes.count("f") == 1  # age alone excluded DT-0006: recorded as met instead
+        record["decision"]["outcomes"] = outcomes.replace("f", "p")
+        db.execute("UPDATE records SET body = ? WHERE seq = ?", (json.dumps(record, ensure_ascii=False), seq))
+    said = runner.invoke(main, ["audit", "replay", "1"])
+    assert said.exit_code == 1
+    assert "KHÁC: DT-0006: tiêu chuẩn «Độ tuổi»: đã ghi «đạt», chạy lại ra «không đạt»" in said.stdout, said.output
 
 
 def _tamper(store, sql: str, *params):

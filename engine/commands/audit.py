@@ -171,7 +171,7 @@ def audit_replay(run_ref, audit_db, lang):
             raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})
         return
     run_id = store.resolve_run(db, run_ref)
-    header, differences = replay(db, run_id)
+    header, differences = replay(db, run_id, lang)
     for profile_id, what in differences:
         say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(profile_id)}: {one_line(what)}")
     say((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi

@@ -11,7 +11,9 @@ from datetime import date
 
 from ..decide.decide import Decider
 from ..decide.explain import Explainer, record
-from ..errors import SanglocError
+from ..errors import Problem, SanglocError
+from ..escape import one_line
+from ..i18n import label
 from ..jsonform import canonical, compact
 from ..pack.load import pack_from_content
 from ..profile.reading import odd_values
@@ -31,16 +33,16 @@ class _Judge:
         self.explainer = Explainer(self.pack, as_of, header["lang"])
         self.context = self.pack.profile_context(as_of)
 
-    def again(self, stored_record: dict) -> dict | str:
-        """The decision made again from a record's stored input, or why it cannot be."""
+    def again(self, stored_record: dict, lang: str = "en") -> dict | str:
+        """The decision made again from a record's stored input, or why it cannot be (in ``lang``)."""
         stored = stored_record["decision"]
         document = stored_record.get("input")
         odd = odd_values(document)
         if odd:  # a stored input no reader could have produced: said, not validated
-            return "; ".join(f"{'.'.join(map(str, path))}: {code}" for path, code, _ in odd)
+            return "; ".join(Problem(".".join(map(str, path)), code, params).text(lang) for path, code, params in odd)
         profile, problems = validate_profile(document, self.context)
         if problems:
-            return "; ".join(p.text("en") for p in problems)
+            return "; ".join(p.text(lang) for p in problems)
         return record(self.decider.decide(profile, stored.get("source", "")), self.explainer)
 
 
@@ -55,20 +57,25 @@ def _matches(stored_record: dict, again: dict) -> bool:
     return canonical(again) == canonical(stored_record["decision"])
 
 
-def replay(db: sqlite3.Connection, run_id: str) -> tuple[dict, list[tuple[str, str]]]:
-    """Re-evaluate a run's stored inputs with its stored pack; (header, [(profile id, what differs)])."""
+def replay(db: sqlite3.Connection, run_id: str, lang: str = "en") -> tuple[dict, list[tuple[str, str]]]:
+    """Re-evaluate a run's stored inputs with its stored pack; (header, [(profile id, what differs,
+    said in ``lang``)])."""
     header = audit.run_header(db, run_id)
     judge = _Judge(db, header)
     differences = []
     if judge.pack.digest != header["pack"]["digest"]:
-        differences.append(("*", f"pack content digest {judge.pack.digest} != {header['pack']['digest']}"))
+        differences.append(("*", (
+            f"nội dung bộ quy tắc đã lưu có mã băm {judge.pack.digest}, khác mã {header['pack']['digest']} lần chạy ghi"
+            if lang == "vi" else
+            f"the stored pack's content digest is {judge.pack.digest}, not the {header['pack']['digest']} the run names")))
+    titles = {rule.id: rule.short_title(lang) for rule in judge.pack.rules}
     for stored_record in audit.run_decisions(db, run_id):
         stored = stored_record["decision"]
-        again = judge.again(stored_record)
+        again = judge.again(stored_record, lang)
         if isinstance(again, str):
             differences.append((stored["profile_id"], again))
         elif not _matches(stored_record, again):
-            differences.append((stored["profile_id"], _first_difference(stored, again)))
+            differences.append((stored["profile_id"], _first_difference(stored, again, lang, titles)))
     return header, differences
 
 
@@ -95,19 +102,30 @@ def full_records(db: sqlite3.Connection, history: list[tuple[dict, dict]]) -> li
     return whole
 
 
-def _first_difference(stored: dict, again: dict) -> str:
+def _first_difference(stored: dict, again: dict, lang: str, titles: dict) -> str:
+    """What differs first between a recorded decision and the same decided again, in words."""
+    vi = lang == "vi"
     if stored.get("verdict") != again.get("verdict"):
-        return f"verdict {stored.get('verdict')} -> {again.get('verdict')}"
+        before, after = label("verdict", stored.get("verdict"), lang), label("verdict", again.get("verdict"), lang)
+        return (f"kết luận đã ghi là «{before}», chạy lại ra «{after}»" if vi
+                else f"the recorded verdict is «{before}»; replayed, «{after}»")
     compact_record = "outcomes" in stored  # schema 3: outcomes and names kept, texts by digest
     for old, new in zip(stored.get("rules", []), again.get("rules", [])):
-        keys = [k for k in sorted(set(old) | set(new)) if (k in old or not compact_record) and old.get(k) != new.get(k)]
-        if keys:
-            return f"rule {old.get('id')}: {', '.join(keys)} differ"
-    names = ("profile_id", "full_name", "verdict", "source") if compact_record else sorted(set(stored) | set(again))
-    keys = [k for k in names if stored.get(k) != again.get(k)]
-    if keys:
-        return f"{', '.join(keys)} differ"
-    return "the decision's texts differ from those printed (record_sha256)"
+        title = titles.get(new.get("id")) or one_line(new.get("id"))
+        if old.get("outcome") != new.get("outcome"):
+            before, after = label("outcome", old.get("outcome"), lang), label("outcome", new.get("outcome"), lang)
+            return (f"tiêu chuẩn «{title}»: đã ghi «{before}», chạy lại ra «{after}»" if vi
+                    else f"criterion «{title}»: recorded «{before}»; replayed, «{after}»")
+        if not compact_record and old != new:
+            return (f"tiêu chuẩn «{title}»: lý do, chứng cứ hoặc điều cần bổ sung khác bản đã ghi" if vi
+                    else f"criterion «{title}»: its reason, evidence or what is missing differ from the record")
+    fields = {"profile_id": ("mã hồ sơ", "the profile id"), "full_name": ("họ và tên", "the full name"),
+              "source": ("tệp hồ sơ", "the profile file")}
+    changed = [fields[k][0 if vi else 1] for k in fields if stored.get(k) != again.get(k)]
+    if changed:
+        return (f"khác bản đã ghi ở: {', '.join(changed)}" if vi else f"differs from the record in: {', '.join(changed)}")
+    return ("lời lý do, chứng cứ hoặc điều cần bổ sung khác bản đã in (so theo mã băm đã ghi)" if vi
+            else "the decision's texts differ from those printed (by the digest recorded)")
 
 
 def run_diff(db: sqlite3.Connection, run_a: str, run_b: str) -> list[dict]:
