@@ -143,7 +143,8 @@ _TEXT = {
         "exceptions": "4. Trường hợp áp dụng ngoại lệ ({count})",
         "excluded": "III. CÁC TRƯỜNG HỢP KHÔNG ĐỦ TIÊU CHUẨN, ĐIỀU KIỆN ({count})",
         "matrix": "IV. BẢNG ĐỐI CHIẾU TIÊU CHUẨN",
-        "legend": "Ghi chú: ✓ đạt; ✗ không đạt; ? chưa đủ căn cứ hoặc chờ Ban Thường vụ đánh giá.",
+        "legend": "Ghi chú: ✓ đạt; ✓* đạt theo ngoại lệ (mục II.4); ✗ không đạt; ? chưa đủ căn cứ hoặc chờ Ban Thường vụ "
+                  "đánh giá.",
         "cohort": "V. SỐ LIỆU TỔNG HỢP",
         "cohort_rule": "Tiêu chuẩn, điều kiện",
         "cohort_excluded": "Số đồng chí không đạt",
@@ -193,7 +194,8 @@ _TEXT = {
         "exceptions": "4. Exceptions applied ({count})",
         "excluded": "III. NOT MEETING THE CRITERIA AND CONDITIONS ({count})",
         "matrix": "IV. CRITERIA MATRIX",
-        "legend": "✓ met; ✗ not met; ? not decided yet or awaiting the Standing Committee.",
+        "legend": "✓ met; ✓* met by an approved exception (section II.4); ✗ not met; ? not decided yet or awaiting the "
+                  "Standing Committee.",
         "cohort": "V. FIGURES",
         "cohort_rule": "Criterion",
         "cohort_excluded": "Not met",
@@ -321,6 +323,11 @@ def _candidate(ex: Explainer, result, numbers: dict[str, int]) -> Candidate:
     if candidate.exceptions:
         candidate.about += text(ex.lang, "by_exception")
     return candidate
+
+
+def _mark(rule: dict) -> str:
+    """A criterion's mark in the matrix; ✓* where it is met by an approved exception (as in the workbook)."""
+    return MARKS[rule["outcome"]] + ("*" if (rule.get("exception") or {}).get("used") else "")
 
 
 def _ready(candidate: Candidate, advisory: set[str]) -> bool:
@@ -451,7 +458,7 @@ def build_memo(run, lang: str, options: MemoOptions) -> Memo:
         screened=len(records),
         invalid_count=len(run.invalid),
         matrix_rules=[(n, r.short_title(lang)) for n, r in enumerate(pack.rules, start=1)],
-        matrix_rows=[(r["profile_id"], r["full_name"], [MARKS[o["outcome"]] for o in r["rules"]]) for r in records],
+        matrix_rows=[(r["profile_id"], r["full_name"], [_mark(o) for o in r["rules"]]) for r in records],
         cohort_verdicts=[(label("verdict", v, lang), stats["verdicts"][v]) for v in VERDICTS],
         cohort_rules=_figures(pack, records, lang),
         proposal=_proposal(pack, lang, short_name, to_name, len(eligible), len(to_decide)),
