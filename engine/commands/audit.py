@@ -19,6 +19,22 @@ def _open_store(audit_db):
     return store.open_readonly(store.store_path(audit_db))
 
 
+def _check_chain(db, lang: str) -> None:
+    """After a read command has printed: a store whose chain or wholeness no longer holds is
+    said on stderr, and the command exits 1, since what was just printed may have been altered
+    (the same check as ``audit verify``: about 0.6 s for 20,000 records)."""
+    from ..errors import PartialFailure
+    from ..render.audit import broken_text
+    from ..run import audit as store
+
+    count, _head, broken = store.verify(db)
+    if broken:
+        click.echo(("Cảnh báo: sổ kiểm toán không còn nguyên vẹn; nội dung vừa in có thể đã bị sửa. " if lang == "vi"
+                    else "Warning: the audit store does not hold; what was just printed may have been altered. ")
+                   + broken_text(broken, count, lang), err=True)
+        raise PartialFailure("chain_broken", {"quiet": True})
+
+
 def _stored_pack(db):
     """digest -> the pack the store kept under that digest, or None (damaged or missing)."""
     from functools import lru_cache
@@ -112,6 +128,7 @@ def audit_show(run_ref, audit_db, fmt, lang):
         records = [record for _, record in full_records(db, [(header, r) for r in records])]
     say(dumps({"run": header, "records": records}) if fmt == "json"
                else show_table(header, records, lang, _titles(db, lang)(header["pack"]["digest"])), nl=False)
+    _check_chain(db, lang)
 
 
 @audit.command("why")
@@ -139,6 +156,7 @@ def audit_why(profile_id, audit_db, fmt, lang):
     else:
         packs = _stored_pack(db)
         say(why_table(profile_id, history, lang, _titles(db, lang, packs), _citations(db, lang, packs)), nl=False)
+    _check_chain(db, lang)
 
 
 @audit.command("replay")
@@ -164,9 +182,10 @@ def audit_replay(run_ref, audit_db, lang):
 
         _header, steps, differences = replay_process(db, process_id, lang)
         for where, what in differences:
-            click.echo(f"{'KHÁC' if vi else 'DIFFERS'}: {where}: {what}")
-        click.echo((f"Quy trình {process_id}: tính lại {steps} lần ghi kết quả kiểm phiếu, {len(differences)} chỗ khác" if vi
-                    else f"Process {process_id}: {steps} tally entries, {len(differences)} differ when recomputed"))
+            say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(where)}: {one_line(what)}")
+        say((f"Quy trình {process_id}: tính lại {steps} lần ghi kết quả kiểm phiếu, {len(differences)} chỗ khác" if vi
+             else f"Process {process_id}: {steps} tally entries, {len(differences)} differ when recomputed"))
+        _check_chain(db, lang)
         if differences:
             raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})
         return
@@ -176,6 +195,7 @@ def audit_replay(run_ref, audit_db, lang):
         say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(profile_id)}: {one_line(what)}")
     say((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi
                 else f"Run {run_id}: {header['profiles']} decisions, {len(differences)} differ on replay"))
+    _check_chain(db, lang)
     if differences:
         raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})
 
@@ -202,6 +222,7 @@ def audit_diff(run_a, run_b, audit_db, fmt, lang):
     say(dumps({"a": first, "b": second, "changes": changes}) if fmt == "json"
                else run_diff_table(first, second, changes, lang,
                                    _titles(db, lang)(store.run_header(db, second)["pack"]["digest"])), nl=False)
+    _check_chain(db, lang)
 
 
 @audit.command("verify")

@@ -182,6 +182,8 @@ def broken_text(broken, count: int, lang: str) -> str:
     what = (pair[0] if vi else pair[1]).format(run=_v(broken.run_id), detail=_v(broken.detail))
     return (f"HỎNG: chuỗi băm còn nguyên nhưng bản ghi số {broken.seq} {what}" if vi
             else f"BROKEN: the hash chain holds, but record {broken.seq} {what}")
+
+
 def _step_name(header: dict, step: int, lang: str) -> str:
     steps = header.get("steps") or []
     spec = steps[step - 1] if 0 < step <= len(steps) else {}
