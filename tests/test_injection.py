@@ -209,10 +209,10 @@ def hostile_process(runner, tmp_path):
     note, clerk, counting board and reasons, and the tally's own file name."""
     import yaml
 
-    from test_process import BASE, PROFILES as FIFTEEN
+    from test_process import BASE, PROFILES
 
     screening = tmp_path / "ket-qua.json"
-    assert runner.invoke(main, ["screen", str(FIFTEEN), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["screen", str(PROFILES), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
     report = json.loads(screening.read_text(encoding="utf-8"))
     next(r for r in report["results"] if r["profile_id"] == "DT-0001")["full_name"] = "Nguyễn " + MARKUP
     screening.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")

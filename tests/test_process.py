@@ -19,32 +19,17 @@ from sangloc.engine.commands.main import main
 from sangloc.engine.pack.process import ProcessSection, ProcessStep, fraction
 from sangloc.engine.run.process.outcome import decide_step
 from sangloc.engine.run.process.tally import Tally
-from conftest import GOLDEN, PROFILES as ALL_PROFILES, ROOT, check_golden
+from conftest import GOLDEN, PROFILES, ROOT, check_golden
 
 CASES = ROOT / "tests" / "cases" / "process"
 BROKEN = CASES / "broken"
 ALTERNATIVE = ROOT / "tests" / "packs" / "giua-nhiem-ky"
-LISTED = ["DT-0001", "DT-0002", "DT-0003", "DT-0004"]
+LISTED = ["DT-0001", "DT-0002", "DT-0003", "DT-0004", "DT-0017"]
 
 
-def _first_fifteen() -> Path:
-    """The tally sheets of tests/cases/process/ were written for the first fifteen example
-    profiles (two eligible); the later examples (records as clerks write them) are not
-    in this process."""
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="sangloc-fifteen-"))
-    for path in sorted(ALL_PROFILES.iterdir()):
-        if re.match(r"dt-00(0[1-9]|1[0-5])-", path.name):
-            shutil.copy(path, folder / path.name)
-    assert len(list(folder.iterdir())) == 15
-    return folder
-
-
-PROFILES = _first_fifteen()
 BASE = {"step": 2, "summoned": 120, "present": 115,
         "ballots": {"issued": 115, "returned": 114, "valid": 112, "invalid": 2},
-        "votes": {"DT-0001": 98, "DT-0002": 79, "DT-0003": 61, "DT-0004": 47}}
+        "votes": {"DT-0001": 98, "DT-0002": 79, "DT-0003": 61, "DT-0004": 47, "DT-0017": 55}}
 
 
 @pytest.fixture
@@ -108,7 +93,8 @@ def _records(kind: str, store: Path) -> int:
 def test_init_lists_the_eligible_and_those_the_meeting_cleared(runner, process):
     doc = json.loads(process.read_text(encoding="utf-8"))
     assert [(c["profile_id"], c["admitted"]) for c in doc["candidates"]] == [
-        ("DT-0001", "eligible"), ("DT-0002", "eligible"), ("DT-0003", "cleared"), ("DT-0004", "cleared")]
+        ("DT-0001", "eligible"), ("DT-0002", "eligible"), ("DT-0003", "cleared"), ("DT-0004", "cleared"),
+        ("DT-0017", "eligible")]
     assert doc["cleared"]["by"] == "Ban Thường vụ Tỉnh ủy" and doc["cleared"]["on"] == "2020-08-25"
     assert doc["process"]["steps"][1]["body"] == "hoi_nghi_can_bo_chu_chot"
     status = _status(runner, process)
@@ -124,7 +110,7 @@ def test_init_from_an_audit_run_id(runner, tmp_path):
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["screening"] == {"source": f"run {run_id}", "kind": "run", "sha256": None, "run_id": run_id,
                                 "as_of": "2020-08-25", "ruleset": doc["pack"]}
-    assert [c["profile_id"] for c in doc["candidates"]] == ["DT-0001", "DT-0002"]
+    assert [c["profile_id"] for c in doc["candidates"]] == ["DT-0001", "DT-0002", "DT-0017"]
 
 
 def test_zero_eligible_gives_an_empty_step_one_list(runner, tmp_path):
@@ -299,7 +285,7 @@ def test_the_step_one_list_is_never_cut(runner, screening, tmp_path):
     out = tmp_path / "q.json"
     assert _init(runner, screening, out, "--seats", "1", "--cleared", "DT-0003", "--cleared-on",
                  "2020-08-25").exit_code == 0
-    assert _status(runner, out)["carried"] == ["DT-0001", "DT-0002", "DT-0003"]
+    assert _status(runner, out)["carried"] == ["DT-0001", "DT-0002", "DT-0003", "DT-0017"]
 
 
 def _five_steps(runner, process, tmp_path, step4_votes):
@@ -415,7 +401,7 @@ def test_ballot_papers_are_counted_with_the_packs_validity_rules(runner, screeni
     tally = doc["journal"][-1]["tally"]
     assert tally["ballots"] == {"issued": 9, "returned": 8, "valid": 5, "invalid": 3, "invalid_reasons": {
         "Không đúng mẫu": 1, "too_many_marks": 1, "unlisted": 1}}
-    assert tally["votes"] == {"DT-0001": 3, "DT-0002": 3, "DT-0003": 0}
+    assert tally["votes"] == {"DT-0001": 3, "DT-0002": 3, "DT-0003": 0, "DT-0017": 0}
     minutes = runner.invoke(main, ["process", "status", str(out), "--format", "md"]).stdout
     assert "  - Không đúng mẫu: 1" in minutes and "  - đánh dấu quá số người được chọn: 1" in minutes
     assert "- Ghi chú: Đếm lại hai lần" in minutes
@@ -428,7 +414,7 @@ def test_counted_papers_must_agree_with_the_sheet(runner, screening, tmp_path):
     assert _init(runner, screening, out).exit_code == 0
     sheet = tmp_path / "h.yaml"
     sheet.write_text("step: 2\nsummoned: 10\npresent: 9\nballots: {issued: 9, returned: 3, valid: 3, invalid: 0}\n"
-                     "votes: {DT-0001: 3, DT-0002: 1}\n", encoding="utf-8")
+                     "votes: {DT-0001: 3, DT-0002: 1, DT-0017: 0}\n", encoding="utf-8")
     papers = _papers(tmp_path, ["DT-0001, DT-0002", "DT-0001, DT-0002", "DT-0001", "DT-0007"])
     unknown = runner.invoke(main, ["process", "record", str(out), "--step", "2", "--tally", str(sheet),
                                    "--ballots", str(papers), "--lang", "en"])
@@ -452,7 +438,7 @@ def test_a_pack_with_another_order_runs_without_a_code_change(runner, screening,
     assert [s["body"] for s in doc["process"]["steps"]] == ["ban_thuong_vu", "ban_chap_hanh", "ban_thuong_vu"]
     sheet = tmp_path / "b2.yaml"
     sheet.write_text("step: 2\nsummoned: 50\npresent: 26\nballots: {issued: 26, returned: 26, valid: 26, invalid: 0}\n"
-                     "votes: {DT-0001: 13, DT-0002: 12}\n", encoding="utf-8")
+                     "votes: {DT-0001: 13, DT-0002: 12, DT-0017: 5}\n", encoding="utf-8")
     alone = _record(runner, out, 2, sheet)
     assert alone.exit_code == 2 and "step 2 must be keyed twice independently" in alone.stderr
     copy = tmp_path / "b2-nhap-2.yaml"
@@ -461,7 +447,8 @@ def test_a_pack_with_another_order_runs_without_a_code_change(runner, screening,
     step = _status(runner, out)["steps"][0]
     # at least 1/2 of those present (26): 13 passes, 12 does not; a quorum of 1/2 of 50 is met by 26
     assert step["denominator_kind"] == "present" and step["denominator"] == 26 and step["quorate"] is True
-    assert [(r["profile_id"], r["passed"]) for r in step["results"]] == [("DT-0001", True), ("DT-0002", False)]
+    assert [(r["profile_id"], r["passed"]) for r in step["results"]] == [("DT-0001", True), ("DT-0002", False),
+                                                                           ("DT-0017", False)]
     outside = _record(runner, out, 4, sheet)
     assert outside.exit_code == 2 and "step 4 is outside the steps whose ballots are recorded (2–3)" in outside.stderr
     header = tmp_path / "b3.yaml"
@@ -541,17 +528,17 @@ def test_the_audit_chain_holds_every_step_and_replays_it(runner, tmp_path, monke
     out = five_step_run(runner, tmp_path, monkeypatch)
     store = tmp_path / "audit.sqlite"
     assert _records("process", store) == 1 and _records("tally", store) == 4
-    assert _records("outcome", store) == 4 + 4 + 2 + 2 + 1
+    assert _records("outcome", store) == 5 + 5 + 2 + 2 + 1
     verify = runner.invoke(main, ["audit", "verify", "--lang", "en"])
-    # the screening (its pack, 15 decisions, its header), the process and 4 admissions, 4 tallies and 9 outcomes
-    assert verify.exit_code == 0 and verify.stdout.startswith("Intact: 35 records")
+    # the screening (its pack, 18 decisions, its header), the process and 5 admissions, 4 tallies and 10 outcomes
+    assert verify.exit_code == 0 and verify.stdout.startswith("Intact: 40 records")
     process_id = json.loads(out.read_text(encoding="utf-8"))["id"]
     replay = runner.invoke(main, ["audit", "replay", process_id, "--lang", "en"])
     assert replay.exit_code == 0 and "4 tally entries, 0 differ" in replay.stdout
     why = runner.invoke(main, ["audit", "why", "DT-0001"]).stdout
-    for line in ("Bước 1 · Hội nghị Ban Thường vụ Tỉnh ủy lần 1: đủ tiêu chuẩn, điều kiện; vào danh sách 4 người",
+    for line in ("Bước 1 · Hội nghị Ban Thường vụ Tỉnh ủy lần 1: đủ tiêu chuẩn, điều kiện; vào danh sách 5 người",
                  "Bước 2 · Hội nghị cán bộ chủ chốt, 25/8/2020: 98 phiếu, 81,67% của tổng số người được triệu tập (120",
-                 "đạt, xếp thứ 1/4 → chuyển sang bước 3",
+                 "đạt, xếp thứ 1/5 → chuyển sang bước 3",
                  "Bước 5 · Hội nghị Ban Chấp hành Đảng bộ tỉnh lần 2, 25/8/2020: 44 phiếu, 88,00%",
                  "→ kết quả cuối cùng", "DT-0001 Nguyễn Văn Hùng: Đủ tiêu chuẩn"):
         assert line in why, line
@@ -560,7 +547,7 @@ def test_the_audit_chain_holds_every_step_and_replays_it(runner, tmp_path, monke
     assert "report to the higher committee" in stopped
     cleared = runner.invoke(main, ["audit", "why", "DT-0003"]).stdout
     assert "Ban Thường vụ đã xem xét, thông qua (25/8/2020; Biên bản hội nghị Ban Thường vụ Tỉnh ủy" in cleared
-    assert "đạt, xếp thứ 3/4 (ngoài số lượng giới thiệu)" in cleared
+    assert "đạt, xếp thứ 3/5 (ngoài số lượng giới thiệu)" in cleared
 
 
 def test_replay_finds_an_altered_tally(runner, tmp_path, monkeypatch):
@@ -611,8 +598,8 @@ def test_an_old_audit_store_is_migrated_with_its_chain_intact(runner, tmp_path, 
     with sqlite3.connect(store) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
     verify = runner.invoke(main, ["audit", "verify", "--lang", "en"])
-    # two screenings (17 and 16 records: the pack is stored once), the process and its 2 admissions
-    assert verify.exit_code == 0 and verify.stdout.startswith("Intact: 36 records")
+    # two screenings (20 and 19 records: the pack is stored once), the process and its 3 admissions
+    assert verify.exit_code == 0 and verify.stdout.startswith("Intact: 43 records")
 
 
 def test_no_audit_still_keeps_the_journal_and_says_so(runner, process, tmp_path):
@@ -775,7 +762,8 @@ def test_a_process_started_without_audit_is_learnt_by_the_store_at_its_first_aud
     out = tmp_path / "q.json"
     assert _init(runner, screening, out, "--no-audit").exit_code == 0
     sheet = tmp_path / "t.yaml"
-    sheet.write_text(yaml.safe_dump({**BASE, "votes": {"DT-0001": 98, "DT-0002": 79}}), encoding="utf-8")
+    sheet.write_text(yaml.safe_dump({**BASE, "votes": {"DT-0001": 98, "DT-0002": 79, "DT-0017": 55}}),
+                     encoding="utf-8")
     assert _record(runner, out, 2, sheet).exit_code == 0
     why = runner.invoke(main, ["audit", "why", "DT-0001", "--lang", "en"])
     assert why.exit_code == 0 and "Step 2 · Conference of key cadres" in why.stdout
