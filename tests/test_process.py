@@ -352,8 +352,10 @@ def test_a_step_recorded_twice_or_out_of_order_is_refused_and_a_correction_says_
     assert [(e["entry"], e["replaces"], e["reason"]) for e in journal] == [
         (1, None, None), (2, None, None), (3, 2, "Nhập nhầm số phiếu")]
     minutes = runner.invoke(main, ["process", "status", str(process), "--step", "2", "--format", "md"]).stdout
-    assert minutes.count("BIÊN BẢN KIỂM PHIẾU") == 1 and "lý do sửa: Nhập nhầm số phiếu" in minutes
-    assert "| 3 | " in minutes and "| 2 |" in minutes  # the journal keeps both entries
+    assert minutes.count("BIÊN BẢN KIỂM PHIẾU") == 1 and "| Lê Thị Hương | 62 |" in minutes
+    journal = runner.invoke(main, ["process", "journal", str(process), "--step", "2"]).stdout
+    assert "lý do sửa: Nhập nhầm số phiếu" in journal
+    assert "\n| 3 | " in journal and "\n| 2 | " in journal  # the journal keeps both entries
 
 
 # -- double entry and ballot papers -----------------------------------------------------
@@ -403,9 +405,9 @@ def test_ballot_papers_are_counted_with_the_packs_validity_rules(runner, screeni
         "Không đúng mẫu": 1, "too_many_marks": 1, "unlisted": 1}}
     assert tally["votes"] == {"DT-0001": 3, "DT-0002": 3, "DT-0003": 0, "DT-0017": 0}
     minutes = runner.invoke(main, ["process", "status", str(out), "--format", "md"]).stdout
-    assert "  - Không đúng mẫu: 1" in minutes and "  - đánh dấu quá số người được chọn: 1" in minutes
+    assert "  - Không đúng mẫu: 01" in minutes and "  - Đánh dấu quá số người được chọn: 01" in minutes
     assert "- Ghi chú: Đếm lại hai lần" in minutes
-    assert "  - ghi thêm tên người ngoài danh sách: 1" in minutes
+    assert "  - Ghi thêm tên người ngoài danh sách: 01" in minutes
     assert doc["journal"][-1]["ballots"]["papers"] == 8
 
 
@@ -576,11 +578,15 @@ def test_status_json_is_byte_identical_for_the_same_inputs(runner, tmp_path, mon
 def test_minutes_in_english_name_the_figures_in_english(runner, tmp_path, monkeypatch):
     out = five_step_run(runner, tmp_path, monkeypatch)
     minutes = runner.invoke(main, ["process", "status", str(out), "--step", "4", "--format", "md", "--lang", "en"])
-    for words in ("MINUTES OF THE BALLOT COUNT", "Step 4: Standing Committee, second meeting", "Summoned: **15**",
-                  "Valid ballots: **13**", "a name added outside the list: 1", "46.67%", "Does not pass",
-                  "must report to the competent higher committee", "ANNEX: ENTRY JOURNAL", "counted from 14 papers"):
+    for words in ("MINUTES OF THE BALLOT COUNT", "Step 4: Standing Committee, second meeting",
+                  "Members of the Standing Committee summoned: **15**", "Members of the Standing Committee absent: **1**",
+                  "Valid ballots: **13**", "A name added outside the list: 1", "46.67%", "Does not pass",
+                  "must report to the competent higher committee", "COUNTING BOARD", "Having regard to"):
         assert words in minutes.stdout, words
-    assert "Số phiếu" not in minutes.stdout
+    assert "Số phiếu" not in minutes.stdout and "ENTRY JOURNAL" not in minutes.stdout
+    journal = runner.invoke(main, ["process", "journal", str(out), "--step", "4", "--lang", "en"]).stdout
+    for words in ("ENTRY JOURNAL", "Filed with the minutes of step 4", "counted from 14 papers", "| Time |"):
+        assert words in journal, words
 
 
 def test_an_old_audit_store_is_migrated_with_its_chain_intact(runner, tmp_path, screening):
@@ -607,8 +613,8 @@ def test_no_audit_still_keeps_the_journal_and_says_so(runner, process, tmp_path)
     assert result.exit_code == 0 and "not recorded in the audit store" in result.stderr
     entry = json.loads(process.read_text(encoding="utf-8"))["journal"][-1]
     assert entry["audit_hash"] is None and entry["by"] == "Nguyễn Thị Thu"
-    minutes = runner.invoke(main, ["process", "status", str(process), "--step", "2", "--format", "md"]).stdout
-    assert "không ghi vào sổ" in minutes
+    journal = runner.invoke(main, ["process", "journal", str(process), "--step", "2"]).stdout
+    assert "không ghi vào sổ" in journal
 
 
 # -- the pack's process section ----------------------------------------------------------
@@ -698,11 +704,13 @@ def test_rules_show_gives_each_steps_basis_and_provenance_and_the_schema_knows_t
 # -- the documents as the Standing Committee sees them --------------------------------------
 
 MINUTES_WORDS = ("ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY THÁI BÌNH", "BIÊN BẢN KIỂM PHIẾU", "Thái Bình, ngày 25 tháng 8 năm 2020",
-                 "Bước 4: Hội nghị Ban Thường vụ Tỉnh ủy lần 2", "Tổng số người được triệu tập", "Số phiếu không hợp lệ",
-                 "ghi thêm tên người ngoài danh sách: 1", "46,67%", "Không đạt",
+                 "Bước 4: Hội nghị Ban Thường vụ Tỉnh ủy lần 2", "Căn cứ Hướng dẫn số 26-HD/BTCTW",
+                 "Số ủy viên Ban Thường vụ được triệu tập", "Số ủy viên Ban Thường vụ vắng mặt: 01",
+                 "Số phiếu không hợp lệ: 01", "Ghi thêm tên người ngoài danh sách: 01", "46,67%", "Không đạt",
                  "Ban Thường vụ Tỉnh ủy phải báo cáo cấp ủy cấp trên có thẩm quyền", "Phần III, mục 9",
-                 "TỔ KIỂM PHIẾU", "Nguyễn Thị Hồng", "Bùi Văn Tài; Đinh Thị Loan", "PHỤ LỤC: NHẬT KÝ NHẬP LIỆU",
-                 "đếm từ 14 phiếu")
+                 "TỔ KIỂM PHIẾU", "TỔ TRƯỞNG", "THÀNH VIÊN", "Nguyễn Thị Hồng", "Bùi Văn Tài", "Đinh Thị Loan")
+#: Nothing a counting board would not write: no software line, no journal, no profile ids, no number.
+MINUTES_NOT = ("sangloc", "NHẬT KÝ", "DT-0", "-BB/")
 
 
 @pytest.mark.slow
@@ -731,7 +739,9 @@ def test_minutes_html_renders_in_chromium(runner, tmp_path, monkeypatch):
     for words in MINUTES_WORDS + ("Kết quả các bước", "Bước 2: Hội nghị cán bộ chủ chốt",
                                   "Bước 5: Hội nghị Ban Chấp hành Đảng bộ tỉnh lần 2"):
         assert words in text, words
-    assert text.count("BIÊN BẢN KIỂM PHIẾU") == 4
+    assert text.count("BIÊN BẢN KIỂM PHIẾU") == 4 and "sangloc" not in text and "NHẬT KÝ" not in text
+    assert '<meta name="description" content="Lập bằng sangloc' in source
+    assert source.count("<thead>") == 5  # the overview and each step's results repeat their header row
 
 
 @pytest.mark.slow
@@ -755,6 +765,42 @@ def test_minutes_docx_opens_in_libreoffice(runner, tmp_path, monkeypatch):
                                    check=True).stdout.split())
     for words in MINUTES_WORDS:
         assert words in text, words
+    for words in MINUTES_NOT:
+        assert words not in text, words
+    import zipfile
+
+    with zipfile.ZipFile(doc) as package:
+        assert "<w:tblHeader" in package.read("word/document.xml").decode("utf-8")
+        assert "Lập bằng sangloc" in package.read("docProps/core.xml").decode("utf-8")
+
+
+def test_the_journal_is_filed_apart_in_local_time(runner, tmp_path, monkeypatch):
+    """The entry journal is a document of its own (not in the signed minutes), its times on the local clock."""
+    import time
+
+    out = five_step_run(runner, tmp_path, monkeypatch)
+    monkeypatch.setenv("TZ", "Asia/Ho_Chi_Minh")
+    time.tzset()
+    try:
+        journal = runner.invoke(main, ["process", "journal", str(out), "--step", "4", "--issuer", "TỈNH ỦY THÁI BÌNH",
+                                       "--place", "Thái Bình"])
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert journal.exit_code == 0, journal.output
+    at = json.loads(out.read_text(encoding="utf-8"))["journal"][3]["at"]
+    from datetime import datetime, timedelta, timezone
+
+    local = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone(timezone(timedelta(hours=7)))
+    for words in ("TỈNH ỦY THÁI BÌNH", "**TỔ KIỂM PHIẾU**", "NHẬT KÝ NHẬP LIỆU",
+                  "Kèm theo biên bản kiểm phiếu bước 4 (Hội nghị Ban Thường vụ Tỉnh ủy lần 2)",
+                  f"| 4 | {local:%d/%m/%Y %H:%M:%S} (UTC+07:00) | Nguyễn Thị Thu |", "đếm từ 14 phiếu"):
+        assert words in journal.stdout, words
+    assert "| 3 |" not in journal.stdout and "Lập bằng sangloc" not in journal.stdout
+    for fmt in ("html", "docx"):
+        written = tmp_path / f"nhat-ky.{fmt}"
+        result = runner.invoke(main, ["process", "journal", str(out), "--format", fmt, "-o", str(written)])
+        assert result.exit_code == 0 and written.stat().st_size > 0, result.output
 
 
 def test_a_process_started_without_audit_is_learnt_by_the_store_at_its_first_audited_entry(runner, screening,

@@ -215,26 +215,19 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
          + ")", lang, quiet)
 
 
-@process.command("status")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@output_options("table", "json", "md", "html", "docx",
-                help_text="Bảng, JSON; hoặc biên bản kiểm phiếu từng bước: Markdown, HTML, Word (.docx).")
-@click.option("--step", "step", type=int, default=None, help="Chỉ biên bản của bước này (md, html, docx).")
-@click.option("--issuer", default="TỈNH ỦY …", show_default=True, help="Cơ quan (góc trên bên trái của biên bản).")
-@click.option("--number", default="Số     -BB/TU", show_default=True, help="Số và ký hiệu của biên bản.")
-@click.option("--place", default="…", show_default=True, help="Địa danh trước ngày tháng (nơi họp là `place` của bảng kiểm phiếu).")
-@lang_option
-def process_status(file, fmt, output, step, issuer, number, place, lang):
-    """Tình trạng quy trình: từng người qua từng bước, số phiếu, tỷ lệ, đạt hay không;
-    với md, html, docx: biên bản kiểm phiếu của từng bước và nhật ký nhập liệu.
+def document_options(command):
+    """The head of the minutes and of the journal: the committee (TỔ KIỂM PHIẾU is written below it) and the place."""
+    command = click.option("--place", default="…", show_default=True,
+                           help="Địa danh trước ngày tháng (nơi họp là `place` của bảng kiểm phiếu).")(command)
+    return click.option("--issuer", default="TỈNH ỦY …", show_default=True,
+                        help="Cấp ủy (góc trên bên trái; dòng dưới là TỔ KIỂM PHIẾU).")(command)
 
-    Ví dụ: sangloc process status quy-trinh.json --step 2 --format docx --output bien-ban-buoc-2.docx
-    """
+
+def _opened(file, output, step):
+    """The process file read and computed, the output checked, the step (if any) known to it."""
     from ..errors import UsageError
-    from ..render.minutes import MinutesOptions, build_minutes, sittings_for
-    from ..render.process import overview, status_json, status_table
     from ..run.audit import store_path
-    from ..run.output import output_target, write
+    from ..run.output import output_target
     from ..run.process.entry import check_step
     from ..run.process.state import compute, process_path, read, read_by
 
@@ -247,6 +240,30 @@ def process_status(file, fmt, output, step, issuer, number, place, lang):
         check_step(state, step)
         if step not in state.current:
             raise UsageError("process_no_step", {"step": step})
+    return state, output
+
+
+@process.command("status")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@output_options("table", "json", "md", "html", "docx",
+                help_text="Bảng, JSON; hoặc biên bản kiểm phiếu từng bước: Markdown, HTML, Word (.docx).")
+@click.option("--step", "step", type=int, default=None, help="Chỉ biên bản của bước này (md, html, docx).")
+@document_options
+@click.option("--number", default="", help="Số và ký hiệu của biên bản (mặc định: không ghi số).")
+@lang_option
+def process_status(file, fmt, output, step, issuer, place, number, lang):
+    """Tình trạng quy trình: từng người qua từng bước, số phiếu, tỷ lệ, đạt hay không;
+    với md, html, docx: biên bản kiểm phiếu của từng bước (nhật ký nhập liệu: `process journal`).
+
+    Ví dụ: sangloc process status quy-trinh.json --step 2 --format docx --output bien-ban-buoc-2.docx
+    """
+    from ..errors import UsageError
+    from ..render.minutes import MinutesOptions, build_minutes, sittings_for
+    from ..render.process import overview, status_json, status_table
+    from ..run.output import write
+
+    state, output = _opened(file, output, step)
+    doc = state.doc
     if fmt == "json":
         write(status_json(state, lang), output)
         return
@@ -273,3 +290,37 @@ def process_status(file, fmt, output, step, issuer, number, place, lang):
         from ..render.minutes_docx import minutes_docx
 
         write(minutes_docx(title, view, minutes, lang), output)
+
+
+@process.command("journal")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@output_options("md", "html", "docx", help_text="Markdown, HTML hoặc Word (.docx).")
+@click.option("--step", "step", type=int, default=None, help="Chỉ các lần nhập của bước này (và lần lập quy trình).")
+@document_options
+@lang_option
+def process_journal(file, fmt, output, step, issuer, place, lang):
+    """Nhật ký nhập liệu của quy trình: mỗi lần nhập (thời điểm theo giờ địa phương, người nhập,
+    tệp và mã băm, mục được thay), để lưu kèm biên bản kiểm phiếu.
+
+    Ví dụ: sangloc process journal quy-trinh.json --step 4 --format docx --output nhat-ky-buoc-4.docx
+    """
+    from ..errors import UsageError
+    from ..render.minutes import MinutesOptions, build_journal
+    from ..run.output import write
+
+    state, output = _opened(file, output, step)
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        raise UsageError("docx_needs_output", {})
+    journal = build_journal(state, lang, MinutesOptions(issuer=issuer, place=place), step)
+    if fmt == "md":
+        from ..render.minutes_md import journal_md
+
+        write(journal_md(journal), output)
+    elif fmt == "html":
+        from ..render.minutes_html import journal_html
+
+        write(journal_html(journal), output)
+    else:
+        from ..render.minutes_docx import journal_docx
+
+        write(journal_docx(journal), output)
