@@ -846,3 +846,55 @@ def test_an_entry_waits_for_another_but_never_forever(runner, process, tmp_path,
         os.close(held)
     assert result.exit_code == 2 and "held by another entry for over 0.2 seconds" in result.stderr
     assert _record(runner, process, 2, _sheet(tmp_path)).exit_code == 0
+
+
+# -- a tally keyed in a workbook ------------------------------------------------------------
+
+def _book(path: Path, rows) -> Path:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    book.save(path)
+    return path
+
+
+def test_a_tally_in_a_workbook_reads_as_its_csv(runner, process, tmp_path):
+    """The CSV layout in an .xlsx workbook (field in A, value in B): numbers as the spreadsheet stores
+    them, a date cell as a day; double entry agrees with the same sheet keyed in YAML."""
+    from datetime import datetime
+
+    rows = [("field", "value"), ("step", 2), ("date", datetime(2020, 8, 25)), ("summoned", 120), ("present", 115.0),
+            ("ballots.issued", 115), ("ballots.returned", 114), ("ballots.valid", 112), ("ballots.invalid", 2)]
+    rows += [(f"votes.{pid}", votes) for pid, votes in BASE["votes"].items()]
+    rows += [("counting_board", "Phạm Thị Hòa"), ("counting_board", "Lê Văn Bình")]
+    book = _book(tmp_path / "buoc-2.xlsx", rows)
+    yaml_sheet = _sheet(tmp_path, date="2020-08-25", counting_board=["Phạm Thị Hòa", "Lê Văn Bình"])
+    result = _record(runner, process, 2, book, yaml_sheet)
+    assert result.exit_code == 0, result.output
+    tally = json.loads(process.read_text(encoding="utf-8"))["journal"][-1]["tally"]
+    assert tally["present"] == 115 and tally["date"] == "2020-08-25" and tally["votes"]["DT-0017"] == 55
+
+
+@pytest.mark.parametrize("rows,words", [
+    ([("step", 2), ("summoned", "=120")], ["buoc-2.xlsx:2", "summoned (B2)", "formula was never computed"]),
+    ([("step", 2), ("summoned", 120.5)], ["buoc-2.xlsx:2", "summoned", "120.5"]),
+    ([("step", 2), ("note", "=HYPERLINK(\"x\")")], ["buoc-2.xlsx:2", "note (B2)", "formula was never computed"]),
+], ids=["formula", "fraction", "formula-note"])
+def test_a_broken_workbook_tally_names_its_row(runner, process, tmp_path, rows, words):
+    book = _book(tmp_path / "buoc-2.xlsx", rows)
+    before = process.read_bytes()
+    result = _record(runner, process, 2, book)
+    assert result.exit_code == 1, result.output
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+    assert process.read_bytes() == before
+
+
+def test_a_file_named_xlsx_that_is_no_workbook_is_refused(runner, process, tmp_path):
+    fake = tmp_path / "buoc-2.xlsx"
+    fake.write_text("step,2\n", encoding="utf-8")
+    result = _record(runner, process, 2, fake)
+    assert result.exit_code == 1 and "cannot read the .xlsx workbook" in result.stderr, result.output
+    assert "Traceback" not in result.output

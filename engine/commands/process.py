@@ -156,7 +156,7 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--step", "step", type=int, required=True, help="Bước của quy trình (2–5).")
 @click.option("--tally", "tallies", multiple=True, metavar="TALLY",
-              help="Bảng kết quả kiểm phiếu (YAML, JSON hoặc CSV); cho hai lần khi hai người nhập độc lập.")
+              help="Bảng kết quả kiểm phiếu (YAML, JSON, CSV hoặc sổ tính .xlsx); cho hai lần khi hai người nhập độc lập.")
 @click.option("--ballots", default=None, metavar="FILE",
               help="Các phiếu, mỗi dòng một phiếu: sangloc đếm và đối chiếu với bảng kiểm phiếu.")
 @click.option("--replaces", type=int, default=None, metavar="ENTRY",
