@@ -898,3 +898,26 @@ def test_a_file_named_xlsx_that_is_no_workbook_is_refused(runner, process, tmp_p
     result = _record(runner, process, 2, fake)
     assert result.exit_code == 1 and "cannot read the .xlsx workbook" in result.stderr, result.output
     assert "Traceback" not in result.output
+
+
+def test_status_as_a_workbook(runner, tmp_path, monkeypatch):
+    """`process status --format xlsx`: the overview, then a sheet per step with votes and shares as numbers;
+    the same process file gives the same bytes."""
+    import openpyxl
+
+    out = five_step_run(runner, tmp_path, monkeypatch)
+    books = []
+    for name in ("a.xlsx", "b.xlsx"):
+        result = runner.invoke(main, ["process", "status", str(out), "--format", "xlsx", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        books.append((tmp_path / name).read_bytes())
+    assert books[0] == books[1]
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert book.sheetnames == ["Kết quả", "Bước 2", "Bước 3", "Bước 4", "Bước 5"]
+    overview = [[c.value for c in row] for row in book["Kết quả"].iter_rows()]
+    assert ["DT-0001", "Nguyễn Văn Hùng", "✓ đủ tiêu chuẩn, điều kiện", "98 (81,67%) ✓", "41 (82,00%) ✓",
+            "12 (80,00%) ✓", "44 (88,00%) ✓"] in overview
+    assert any(row[0] and str(row[0]).startswith("Lưu ý: Bước 4") for row in overview)
+    step2 = [[c.value for c in row] for row in book["Bước 2"].iter_rows()]
+    assert [1, "DT-0001", "Nguyễn Văn Hùng", 98, 0.8167, "Đạt", "→"] in step2
+    assert book["Bước 2"]["E5"].number_format == "0.00%"

@@ -245,8 +245,8 @@ def _opened(file, output, step):
 
 @process.command("status")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@output_options("table", "json", "md", "html", "docx",
-                help_text="Bảng, JSON; hoặc biên bản kiểm phiếu từng bước: Markdown, HTML, Word (.docx).")
+@output_options("table", "json", "xlsx", "md", "html", "docx",
+                help_text="Bảng, JSON, sổ tính (.xlsx); hoặc biên bản kiểm phiếu từng bước: Markdown, HTML, Word (.docx).")
 @click.option("--step", "step", type=int, default=None, help="Chỉ biên bản của bước này (md, html, docx).")
 @document_options
 @click.option("--number", default="", help="Số và ký hiệu của biên bản (mặc định: không ghi số).")
@@ -269,6 +269,13 @@ def process_status(file, fmt, output, step, issuer, place, number, lang):
         return
     if fmt == "table":
         write(status_table(state, lang), output)
+        return
+    if fmt == "xlsx":
+        from ..render.process import status_xlsx
+
+        if output is None and sys.stdout.isatty():
+            raise UsageError("xlsx_needs_output", {})
+        write(status_xlsx(state, lang), output)
         return
     if fmt == "docx" and output is None and sys.stdout.isatty():
         raise UsageError("docx_needs_output", {})
