@@ -921,3 +921,24 @@ def test_status_as_a_workbook(runner, tmp_path, monkeypatch):
     step2 = [[c.value for c in row] for row in book["Bước 2"].iter_rows()]
     assert [1, "DT-0001", "Nguyễn Văn Hùng", 98, 0.8167, "Đạt", "→"] in step2
     assert book["Bước 2"]["E5"].number_format == "0.00%"
+
+
+@pytest.mark.parametrize("command,fmt", [(["status", "--format", "xlsx"], "xlsx"),
+                                         (["status", "--step", "4", "--format", "docx"], "docx"),
+                                         (["journal", "--format", "docx", "-o", "-"], "docx")],
+                         ids=["status-xlsx", "minutes-docx", "journal-docx"])
+def test_a_binary_document_is_not_written_to_a_terminal(runner, tmp_path, monkeypatch, command, fmt):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    out = five_step_run(runner, tmp_path, monkeypatch)
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run([sys.executable, str(ROOT / "cli.py"), "process", command[0], str(out), *command[1:]],
+                              stdout=terminal, stderr=subprocess.PIPE, timeout=120, check=False)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert done.returncode == 2 and f"định dạng {fmt} cần --output TỆP.{fmt}" in done.stderr.decode()

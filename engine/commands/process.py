@@ -223,7 +223,15 @@ def document_options(command):
                         help="Cấp ủy (góc trên bên trái; dòng dưới là TỔ KIỂM PHIẾU).")(command)
 
 
-def _opened(file, output, step):
+def _binary_needs_a_file(fmt: str, output) -> None:
+    """A workbook or a Word document is never written to a terminal."""
+    from ..errors import UsageError
+
+    if fmt in ("xlsx", "docx") and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(f"{fmt}_needs_output", {})
+
+
+def _opened(file, output, step, fmt):
     """The process file read and computed, the output checked, the step (if any) known to it."""
     from ..errors import UsageError
     from ..run.audit import store_path
@@ -231,6 +239,7 @@ def _opened(file, output, step):
     from ..run.process.entry import check_step
     from ..run.process.state import compute, process_path, read, read_by
 
+    _binary_needs_a_file(fmt, output)  # before the output is resolved: --output given or not
     real = process_path(file)
     doc, _ = read(real, shown=file)
     # Never over the process file, the screening, a tally sheet or a file of papers it names, the audit store.
@@ -257,12 +266,11 @@ def process_status(file, fmt, output, step, issuer, place, number, lang):
 
     Ví dụ: sangloc process status quy-trinh.json --step 2 --format docx --output bien-ban-buoc-2.docx
     """
-    from ..errors import UsageError
     from ..render.minutes import MinutesOptions, build_minutes, sittings_for
     from ..render.process import overview, status_json, status_table
     from ..run.output import write
 
-    state, output = _opened(file, output, step)
+    state, output = _opened(file, output, step, fmt)
     doc = state.doc
     if fmt == "json":
         write(status_json(state, lang), output)
@@ -273,12 +281,8 @@ def process_status(file, fmt, output, step, issuer, place, number, lang):
     if fmt == "xlsx":
         from ..render.process import status_xlsx
 
-        if output is None and sys.stdout.isatty():
-            raise UsageError("xlsx_needs_output", {})
         write(status_xlsx(state, lang), output)
         return
-    if fmt == "docx" and output is None and sys.stdout.isatty():
-        raise UsageError("docx_needs_output", {})
     options = MinutesOptions(issuer=issuer, number=number, place=place)
     minutes = [build_minutes(state, sitting, lang, options) for sitting in sittings_for(state, step)]
     subject = doc.subject.get(lang)
@@ -311,13 +315,10 @@ def process_journal(file, fmt, output, step, issuer, place, lang):
 
     Ví dụ: sangloc process journal quy-trinh.json --step 4 --format docx --output nhat-ky-buoc-4.docx
     """
-    from ..errors import UsageError
     from ..render.minutes import MinutesOptions, build_journal
     from ..run.output import write
 
-    state, output = _opened(file, output, step)
-    if fmt == "docx" and output is None and sys.stdout.isatty():
-        raise UsageError("docx_needs_output", {})
+    state, output = _opened(file, output, step, fmt)
     journal = build_journal(state, lang, MinutesOptions(issuer=issuer, place=place), step)
     if fmt == "md":
         from ..render.minutes_md import journal_md
