@@ -519,10 +519,10 @@ def test_a_process_started_without_audit_and_learnt_later_verifies(runner, tmp_p
     pack): the store learns the process there, and verify, why and replay all hold."""
     import yaml
 
-    from test_process import BASE, PROFILES as FIFTEEN
+    from test_process import BASE
 
     screening = tmp_path / "s.json"
-    assert runner.invoke(main, ["screen", str(FIFTEEN), "--format", "json", "-o", str(screening), "-q",
+    assert runner.invoke(main, ["screen", str(PROFILES), "--format", "json", "-o", str(screening), "-q",
                                 "--no-audit"]).exit_code == 0
     process = tmp_path / "q.json"
     assert runner.invoke(main, ["process", "init", "--from", str(screening), "--output", str(process), "--no-audit",
@@ -533,7 +533,7 @@ def test_a_process_started_without_audit_and_learnt_later_verifies(runner, tmp_p
     assert runner.invoke(main, ["process", "record", str(process), "--step", "2", "--tally", str(sheet),
                                 "-q"]).exit_code == 0
     verify = runner.invoke(main, ["audit", "verify", "--lang", "en"])
-    assert verify.exit_code == 0 and verify.stdout.startswith("Intact: 10 records"), verify.output
+    assert verify.exit_code == 0 and verify.stdout.startswith("Intact: 12 records"), verify.output
     process_id = json.loads(process.read_text(encoding="utf-8"))["id"]
     replay = runner.invoke(main, ["audit", "replay", process_id, "--lang", "en"])
     assert replay.exit_code == 0 and "1 tally entries, 0 differ" in replay.stdout, replay.output

@@ -79,3 +79,32 @@ def test_readme_example_output_is_current(runner, monkeypatch):
     shown = README.split("$ sangloc screen profiles/\n", 1)[1].split("  …\n", 1)[0]
     actual = runner.invoke(main, ["screen", "profiles/", "--no-audit", "-q"]).stdout
     assert actual.startswith(shown)
+
+
+def test_readme_steps_two_to_five_run_as_written(runner, tmp_path, monkeypatch):
+    """The README's worked example of steps 2–5, every command as written (continuations joined,
+    `T=…` as the shell would read it), from a folder holding the example profiles and tally sheets."""
+    import shlex
+
+    block = README.split("### Steps 2–5", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    shutil.copytree(ROOT / "profiles", tmp_path / "profiles")
+    shutil.copytree(ROOT / "tests" / "cases" / "process", tmp_path / "tests" / "cases" / "process")
+    monkeypatch.chdir(tmp_path)
+    variables, ran = {}, []
+    for line in block.replace("\\\n", " ").splitlines():
+        command = line.removeprefix("$ ").strip()
+        name, equals, value = command.partition("=")
+        if equals and name.isidentifier() and " " not in command:
+            variables[name] = value
+            continue
+        for name, value in variables.items():
+            command = command.replace(f"${name}", value)
+        args = shlex.split(command)
+        assert args[0] == "sangloc", line
+        result = runner.invoke(main, args[1:])
+        assert result.exit_code == 0, (line, result.output)
+        ran.append((args[1:3], result.stdout))
+    assert [args for args, _ in ran].count(["process", "record"]) == 4
+    status = next(out for args, out in ran if args == ["process", "status"])
+    assert "Kết quả cuối cùng: Nguyễn Văn Hùng (DT-0001)" in status and "DT-0017  Võ Thành Nam" in status
+    assert (tmp_path / "bien-ban-buoc-4.docx").stat().st_size > 0

@@ -180,7 +180,8 @@ def test_the_guide_has_commands_for_every_step():
     used = {tuple(args[:2]) if args and args[0] in ("process", "audit") else tuple(args[:1])
             for _, args in _ALL_COMMANDS}
     for command in [("screen",), ("validate",), ("explain",), ("memo",), ("template",), ("import",), ("export",),
-                    ("process", "init"), ("process", "record"), ("process", "status"), ("audit", "runs"),
+                    ("process", "init"), ("process", "record"), ("process", "status"), ("process", "journal"),
+                    ("audit", "runs"),
                     ("audit", "why"), ("audit", "show"), ("audit", "replay"), ("audit", "verify")]:
         assert command in used, command
 
@@ -294,7 +295,8 @@ def test_the_guide_runs_as_written(walkthrough):
         for line in shown:
             assert _shown_in(line, output), (where, args, line, output)
     # What the guide says the clerk gets: a Word memo, the minutes, the list of files to complete.
-    for name in ("to-trinh.docx", "bien-ban-buoc-4.docx", "can-bo-sung.txt", "ket-qua.xlsx", "ho-so.xlsx"):
+    for name in ("to-trinh.docx", "bien-ban-buoc-4.docx", "nhat-ky-buoc-4.docx", "can-bo-sung.txt", "ket-qua.xlsx",
+                 "ho-so.xlsx"):
         assert (folder / name).stat().st_size > 0, name
 
 
@@ -318,7 +320,7 @@ def test_the_memo_and_minutes_look_as_the_guide_describes(walkthrough, tmp_path)
         return int(re.search(r"Pages:\s+(\d+)", info).group(1))
 
     assert pages(memo) == 6 and "tờ trình dài 6 trang" in text
-    assert pages(minutes) == 3 and "Biên bản (3 trang với bước 4 của ví dụ)" in text
+    assert pages(minutes) == 2 and "Biên bản (2 trang với bước 4 của ví dụ)" in text
     layout = subprocess.run([pdftotext, "-layout", str(memo), "-"], capture_output=True, text=True,
                             check=True).stdout.split("\f")
     assert "BẢNG ĐỐI CHIẾU" in layout[4] and "(trang 5, khổ ngang)" in text

@@ -209,10 +209,10 @@ def hostile_process(runner, tmp_path):
     note, clerk, counting board and reasons, and the tally's own file name."""
     import yaml
 
-    from test_process import BASE, PROFILES as FIFTEEN
+    from test_process import BASE, PROFILES
 
     screening = tmp_path / "ket-qua.json"
-    assert runner.invoke(main, ["screen", str(FIFTEEN), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["screen", str(PROFILES), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
     report = json.loads(screening.read_text(encoding="utf-8"))
     next(r for r in report["results"] if r["profile_id"] == "DT-0001")["full_name"] = "Nguyễn " + MARKUP
     screening.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
@@ -257,6 +257,10 @@ def test_minutes_in_markdown_render_no_html_and_keep_their_columns(runner, hosti
         _markdown_holds_no_data_html(result.stdout, _MINUTES_HTML)
         _no_forged_line(result.stdout)
         assert "onerror=alert(1)" in result.stdout
+        journal = _run(runner, "process", "journal", str(hostile_process), "--lang", lang, *step,
+                       "--issuer", "TỈNH ỦY <script>x</script> | y", "--place", "Hà Nội\x1b[2J")
+        _markdown_holds_no_data_html(journal.stdout, _MINUTES_HTML)
+        _no_forged_line(journal.stdout)
 
 
 def test_minutes_in_html_hold_no_element_from_the_data(runner, hostile_process):
@@ -266,6 +270,12 @@ def test_minutes_in_html_hold_no_element_from_the_data(runner, hostile_process):
     parser.feed(result.stdout)
     assert not {"script", "img", "i", "iframe", "a"} & set(parser.tags) and not parser.handlers
     assert "&lt;script&gt;" in result.stdout and "&lt;b&gt;Tổ&lt;/b&gt;" in result.stdout
+    journal = _run(runner, "process", "journal", str(hostile_process), "--format", "html",
+                   "--issuer", "TỈNH ỦY <script>x</script>")
+    parser = _Elements()
+    parser.feed(journal.stdout)
+    assert not {"script", "img", "i", "iframe", "a"} & set(parser.tags) and not parser.handlers
+    assert "&lt;script&gt;" in journal.stdout
 
 
 def test_minutes_in_word_open_and_show_the_controls(runner, hostile_process, tmp_path):
@@ -280,6 +290,14 @@ def test_minutes_in_word_open_and_show_the_controls(runner, hostile_process, tmp
     joined = "\n".join(texts)
     terminal_safe(joined)
     assert "\\u001b" in joined and "\\u0000" in joined and "\\u202e" in joined and "<script>" in joined
+    journal = tmp_path / "nhat-ky.docx"
+    _run(runner, "process", "journal", str(hostile_process), "--format", "docx", "-o", str(journal),
+         "--issuer", "TỈNH ỦY \x00\x1b[2J")
+    document = Document(str(journal))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    terminal_safe("\n".join(texts))
+    assert "\\u001b" in "\n".join(texts)
 
 
 def test_the_audit_path_of_a_person_holds_no_control(runner, hostile_process):

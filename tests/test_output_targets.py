@@ -178,10 +178,10 @@ def _process(runner, tmp: Path) -> dict:
     """A process recorded to step 2 from absolute paths: {name: path} of what it was made from."""
     import yaml
 
-    from test_process import BASE, PROFILES as FIFTEEN
+    from test_process import BASE
 
     screening = tmp / "ket-qua.json"
-    assert runner.invoke(main, ["screen", str(FIFTEEN), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
+    assert runner.invoke(main, ["screen", str(PROFILES), "--format", "json", "-o", str(screening), "-q"]).exit_code == 0
     process = tmp / "quy-trinh.json"
     result = runner.invoke(main, ["process", "init", "--from", str(screening), "--output", str(process), "-q",
                                   "--cleared", "DT-0003", "--cleared", "DT-0004", "--cleared-on", "2020-08-25"])

@@ -24,7 +24,7 @@ TALLIES = yaml.safe_load((HOSTILE / "tallies" / "expected.yaml").read_text(encod
 BALLOTS = yaml.safe_load((HOSTILE / "ballots" / "expected.yaml").read_text(encoding="utf-8"))
 #: A sheet the papers of tests/inputs/hostile/ballots would agree with, were they not hostile.
 COUNTED = {"step": 2, "summoned": 120, "present": 115, "ballots": {"issued": 115, "returned": 3, "valid": 3, "invalid": 0},
-           "votes": {"DT-0001": 3, "DT-0002": 2, "DT-0003": 1, "DT-0004": 0}}
+           "votes": {"DT-0001": 3, "DT-0002": 2, "DT-0003": 1, "DT-0004": 0, "DT-0017": 0}}
 
 
 def _refused(result, process_file: Path, before: bytes, store: Path, words) -> None:
@@ -137,14 +137,15 @@ def test_counts_are_read_digit_by_digit_and_texts_as_written(runner, process, tm
     61, a whole number written 98.0 by a program is 98, a line separator in a note
     is a space."""
     text = ("\ufeffstep: 2\nsummoned: 120\npresent: 115\nballots: {issued: 115, returned: 114, valid: 112, "
-            "invalid: 2}\nvotes: {DT-0001: 98.0, DT-0002: 079, DT-0003: !!float 61, DT-0004: \"047\"}\n"
+            "invalid: 2}\nvotes: {DT-0001: 98.0, DT-0002: 079, DT-0003: !!float 61, DT-0004: \"047\", "
+            "DT-0017: \"055\"}\n"
             "note: \"dòng một\\Ldòng hai\"\nplace: on\n")
     sheet = tmp_path / "t.yaml"
     sheet.write_text(text, encoding="utf-8")
     result = _record(runner, process, 2, sheet)
     assert result.exit_code == 0, result.output
     tally = json.loads(process.read_text(encoding="utf-8"))["journal"][-1]["tally"]
-    assert tally["votes"] == {"DT-0001": 98, "DT-0002": 79, "DT-0003": 61, "DT-0004": 47}
+    assert tally["votes"] == {"DT-0001": 98, "DT-0002": 79, "DT-0003": 61, "DT-0004": 47, "DT-0017": 55}
     assert tally["note"] == "dòng một dòng hai" and tally["place"] == "on"
 
 

@@ -156,7 +156,7 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--step", "step", type=int, required=True, help="Bước của quy trình (2–5).")
 @click.option("--tally", "tallies", multiple=True, metavar="TALLY",
-              help="Bảng kết quả kiểm phiếu (YAML, JSON hoặc CSV); cho hai lần khi hai người nhập độc lập.")
+              help="Bảng kết quả kiểm phiếu (YAML, JSON, CSV hoặc sổ tính .xlsx); cho hai lần khi hai người nhập độc lập.")
 @click.option("--ballots", default=None, metavar="FILE",
               help="Các phiếu, mỗi dòng một phiếu: sangloc đếm và đối chiếu với bảng kiểm phiếu.")
 @click.option("--replaces", type=int, default=None, metavar="ENTRY",
@@ -215,29 +215,31 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
          + ")", lang, quiet)
 
 
-@process.command("status")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@output_options("table", "json", "md", "html", "docx",
-                help_text="Bảng, JSON; hoặc biên bản kiểm phiếu từng bước: Markdown, HTML, Word (.docx).")
-@click.option("--step", "step", type=int, default=None, help="Chỉ biên bản của bước này (md, html, docx).")
-@click.option("--issuer", default="TỈNH ỦY …", show_default=True, help="Cơ quan (góc trên bên trái của biên bản).")
-@click.option("--number", default="Số     -BB/TU", show_default=True, help="Số và ký hiệu của biên bản.")
-@click.option("--place", default="…", show_default=True, help="Địa danh trước ngày tháng (nơi họp là `place` của bảng kiểm phiếu).")
-@lang_option
-def process_status(file, fmt, output, step, issuer, number, place, lang):
-    """Tình trạng quy trình: từng người qua từng bước, số phiếu, tỷ lệ, đạt hay không;
-    với md, html, docx: biên bản kiểm phiếu của từng bước và nhật ký nhập liệu.
+def document_options(command):
+    """The head of the minutes and of the journal: the committee (TỔ KIỂM PHIẾU is written below it) and the place."""
+    command = click.option("--place", default="…", show_default=True,
+                           help="Địa danh trước ngày tháng (nơi họp là `place` của bảng kiểm phiếu).")(command)
+    return click.option("--issuer", default="TỈNH ỦY …", show_default=True,
+                        help="Cấp ủy (góc trên bên trái; dòng dưới là TỔ KIỂM PHIẾU).")(command)
 
-    Ví dụ: sangloc process status quy-trinh.json --step 2 --format docx --output bien-ban-buoc-2.docx
-    """
+
+def _binary_needs_a_file(fmt: str, output) -> None:
+    """A workbook or a Word document is never written to a terminal."""
     from ..errors import UsageError
-    from ..render.minutes import MinutesOptions, build_minutes, sittings_for
-    from ..render.process import overview, status_json, status_table
+
+    if fmt in ("xlsx", "docx") and output in (None, "-") and sys.stdout.isatty():
+        raise UsageError(f"{fmt}_needs_output", {})
+
+
+def _opened(file, output, step, fmt):
+    """The process file read and computed, the output checked, the step (if any) known to it."""
+    from ..errors import UsageError
     from ..run.audit import store_path
-    from ..run.output import output_target, write
+    from ..run.output import output_target
     from ..run.process.entry import check_step
     from ..run.process.state import compute, process_path, read, read_by
 
+    _binary_needs_a_file(fmt, output)  # before the output is resolved: --output given or not
     real = process_path(file)
     doc, _ = read(real, shown=file)
     # Never over the process file, the screening, a tally sheet or a file of papers it names, the audit store.
@@ -247,14 +249,40 @@ def process_status(file, fmt, output, step, issuer, number, place, lang):
         check_step(state, step)
         if step not in state.current:
             raise UsageError("process_no_step", {"step": step})
+    return state, output
+
+
+@process.command("status")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@output_options("table", "json", "xlsx", "md", "html", "docx",
+                help_text="Bảng, JSON, sổ tính (.xlsx); hoặc biên bản kiểm phiếu từng bước: Markdown, HTML, Word (.docx).")
+@click.option("--step", "step", type=int, default=None, help="Chỉ biên bản của bước này (md, html, docx).")
+@document_options
+@click.option("--number", default="", help="Số và ký hiệu của biên bản (mặc định: không ghi số).")
+@lang_option
+def process_status(file, fmt, output, step, issuer, place, number, lang):
+    """Tình trạng quy trình: từng người qua từng bước, số phiếu, tỷ lệ, đạt hay không;
+    với md, html, docx: biên bản kiểm phiếu của từng bước (nhật ký nhập liệu: `process journal`).
+
+    Ví dụ: sangloc process status quy-trinh.json --step 2 --format docx --output bien-ban-buoc-2.docx
+    """
+    from ..render.minutes import MinutesOptions, build_minutes, sittings_for
+    from ..render.process import overview, status_json, status_table
+    from ..run.output import write
+
+    state, output = _opened(file, output, step, fmt)
+    doc = state.doc
     if fmt == "json":
         write(status_json(state, lang), output)
         return
     if fmt == "table":
         write(status_table(state, lang), output)
         return
-    if fmt == "docx" and output is None and sys.stdout.isatty():
-        raise UsageError("docx_needs_output", {})
+    if fmt == "xlsx":
+        from ..render.process import status_xlsx
+
+        write(status_xlsx(state, lang), output)
+        return
     options = MinutesOptions(issuer=issuer, number=number, place=place)
     minutes = [build_minutes(state, sitting, lang, options) for sitting in sittings_for(state, step)]
     subject = doc.subject.get(lang)
@@ -273,3 +301,34 @@ def process_status(file, fmt, output, step, issuer, number, place, lang):
         from ..render.minutes_docx import minutes_docx
 
         write(minutes_docx(title, view, minutes, lang), output)
+
+
+@process.command("journal")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@output_options("md", "html", "docx", help_text="Markdown, HTML hoặc Word (.docx).")
+@click.option("--step", "step", type=int, default=None, help="Chỉ các lần nhập của bước này (và lần lập quy trình).")
+@document_options
+@lang_option
+def process_journal(file, fmt, output, step, issuer, place, lang):
+    """Nhật ký nhập liệu của quy trình: mỗi lần nhập (thời điểm theo giờ địa phương, người nhập,
+    tệp và mã băm, mục được thay), để lưu kèm biên bản kiểm phiếu.
+
+    Ví dụ: sangloc process journal quy-trinh.json --step 4 --format docx --output nhat-ky-buoc-4.docx
+    """
+    from ..render.minutes import MinutesOptions, build_journal
+    from ..run.output import write
+
+    state, output = _opened(file, output, step, fmt)
+    journal = build_journal(state, lang, MinutesOptions(issuer=issuer, place=place), step)
+    if fmt == "md":
+        from ..render.minutes_md import journal_md
+
+        write(journal_md(journal), output)
+    elif fmt == "html":
+        from ..render.minutes_html import journal_html
+
+        write(journal_html(journal), output)
+    else:
+        from ..render.minutes_docx import journal_docx
+
+        write(journal_docx(journal), output)

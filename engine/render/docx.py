@@ -122,7 +122,7 @@ def party_head_docx(document, issuer, number: str, place_date: str) -> None:
     left, right = head.rows[0].cells
     lines = issuer_lines(issuer)
     cell_lines(left, [(line, i == len(lines) - 1, False, False) for i, line in enumerate(lines)]
-               + [("*", False, False, False), (number, False, False, False)])
+               + [("*", False, False, False)] + ([(number, False, False, False)] if number else []))
     cell_lines(right, [(PARTY, True, False, True), ("", False, False, False), (place_date, False, True, False)])
 
 

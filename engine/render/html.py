@@ -91,7 +91,7 @@ def party_head_html(issuer, number: str, place_date: str) -> list[str]:
     lines = issuer_lines(issuer)
     shown = "".join(f'<div class="{"issuer" if i == len(lines) - 1 else "parent"}">{_h(line)}</div>'
                     for i, line in enumerate(lines))
-    return ['<div class="head">', f'<div>{shown}<div>*</div><div class="number">{_h(number)}</div></div>',
+    return ['<div class="head">', f'<div>{shown}<div>*</div>' + (f'<div class="number">{_h(number)}</div>' if number else "") + "</div>",
             f'<div><div class="party">{PARTY}</div><div class="place">{_h(place_date)}</div></div>', "</div>"]
 
 

@@ -141,7 +141,7 @@ def party_head_md(issuer, number: str, place_date: str) -> list[str]:
     bold) and the number, then the Party's name and the place and date: lines, no table."""
     lines = issuer_lines(issuer)
     shown = [md(line) for line in lines[:-1]] + [f"**{md(lines[-1])}**"]
-    return (_hard(shown + ["\\*", md(number, keep_spaces=True)]) + [""]
+    return (_hard(shown + ["\\*"] + ([md(number, keep_spaces=True)] if number else [])) + [""]
             + _hard([f"**{PARTY}**", f"*{md(place_date)}*"]) + [""])
 
 

@@ -5,8 +5,10 @@ of steps 2–5: the body and sitting, date and place, those summoned and
 present against the quorum, the ballots issued, returned, valid and invalid
 (with reasons), each candidate's votes and share of the denominator, who
 passes, the ranking, the list carried on, every flag with the rule it comes
-from, the counting board's signature blocks, and the journal of entries as
-an annex. The Markdown, HTML and Word renderers (``minutes_md.py``,
+from, the documents the sitting rests on (cited once, at the top), and one
+signature block per member of the counting board. The journal of entries is
+a document of its own (:func:`build_journal`, ``process journal``), filed with
+the minutes but not signed with them. The Markdown, HTML and Word renderers (``minutes_md.py``,
 ``minutes_html.py``, ``minutes_docx.py``) lay it out as a party document,
 like the memo. Texts are Vietnamese by default, English with ``--lang en``.
 """
@@ -26,8 +28,10 @@ PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 
 @dataclass
 class MinutesOptions:
+    #: The committee above the counting board; "TỔ KIỂM PHIẾU" is added below it unless a second line is given.
     issuer: str = "TỈNH ỦY …"
-    number: str = "Số     -BB/TU"
+    #: The minutes of a counting board carry no number unless one is given.
+    number: str = ""
     #: The locality written before the date (the venue is the tally's `place`).
     place: str = "…"
 
@@ -46,12 +50,14 @@ class Row:
 @dataclass
 class Minutes:
     lang: str
-    issuer: str
+    issuer: list[str]
     number: str
     place_date: str
     heading: str
     subject: str
     sitting: str
+    #: "Căn cứ …" lines, each document once, before the opening.
+    grounds: list[str]
     opening: str
     board: list[str]
     figures: list[tuple[str, str]]
@@ -63,13 +69,27 @@ class Minutes:
     passed: str
     carried: str
     flags: list[tuple[str, list[str]]]
-    basis: list[tuple[str, list[str]]]
     closing: str
+    #: (title, name) of each signature block, one per member of the counting board, its head last.
     signers: list[tuple[str, str]]
-    journal: list[list[str]]
-    journal_note: str
-    footer: str
+    #: What made the document: in its properties (Word) or its head (HTML), never on the page.
+    about: str
     sections: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Journal:
+    """The entry journal of a process (or of one step), a document of its own."""
+
+    lang: str
+    issuer: list[str]
+    place_date: str
+    heading: str
+    subject: str
+    note: str
+    headers: list[str]
+    rows: list[list[str]]
+    about: str
 
 
 _TEXT = {
@@ -86,11 +106,12 @@ _TEXT = {
         "place_blank": "…",
         "when_blank": "ngày … tháng … năm …",
         "figures": "I. SỐ LIỆU KIỂM PHIẾU",
-        "summoned": "Tổng số người được triệu tập",
-        "present": "Số người có mặt",
+        "summoned": "Số {members} được triệu tập",
+        "present": "Số {members} có mặt",
+        "absent": "Số {members} vắng mặt",
         "quorum": "Điều kiện tiến hành",
-        "quorum_ok": "có mặt {present}/{summoned} người, đạt tối thiểu {quorum} số người được triệu tập ({needed} người): hội nghị đủ điều kiện tiến hành",
-        "quorum_short": "có mặt {present}/{summoned} người, dưới mức tối thiểu {quorum} số người được triệu tập ({needed} người): hội nghị không đủ điều kiện tiến hành",
+        "quorum_ok": "có mặt {present}/{summoned} {member}, đạt tối thiểu {quorum} số {member} được triệu tập ({needed} {member}): hội nghị đủ điều kiện tiến hành",
+        "quorum_short": "có mặt {present}/{summoned} {member}, dưới mức tối thiểu {quorum} số {member} được triệu tập ({needed} {member}): hội nghị không đủ điều kiện tiến hành",
         "issued": "Số phiếu phát ra",
         "returned": "Số phiếu thu vào",
         "valid": "Số phiếu hợp lệ",
@@ -115,20 +136,20 @@ _TEXT = {
         "carried_void": "Hội nghị không đủ điều kiện tiến hành: không ai được chuyển tiếp; bước {step} phải tổ chức lại.",
         "flags": "III. NHỮNG ĐIỂM CẦN LƯU Ý",
         "flags_none": "Không có.",
-        "basis": "IV. CĂN CỨ",
-        "basis_body": "Hội nghị và thành phần",
-        "basis_pass": "Tỷ lệ phiếu",
-        "basis_quorum": "Điều kiện tiến hành",
+        "grounds": "Căn cứ {line};",
         "no_document": "chưa tìm được văn bản",
         "closing": ("Biên bản kiểm phiếu đã được đọc công khai tại hội nghị; Tổ kiểm phiếu nhất trí ký tên."),
+        "board": "TỔ KIỂM PHIẾU",
         "board_sign": "TỔ KIỂM PHIẾU",
         "head_of_board": "TỔ TRƯỞNG",
-        "members_sign": "CÁC THÀNH VIÊN",
+        "member_sign": "THÀNH VIÊN",
         "sign_note": "(Ký, ghi rõ họ và tên)",
-        "journal": "PHỤ LỤC: NHẬT KÝ NHẬP LIỆU",
-        "journal_note": ("Mọi lần nhập vào tệp quy trình {process}, theo thứ tự; mã băm là của bản ghi trong sổ "
-                         "kiểm toán, kiểm tra bằng lệnh «sangloc audit verify»."),
-        "col_entry": "Mục", "col_at": "Thời điểm (UTC)", "col_by": "Người nhập", "col_what": "Nội dung",
+        "journal": "NHẬT KÝ NHẬP LIỆU",
+        "journal_subject": "Kèm theo biên bản kiểm phiếu {subject}",
+        "journal_subject_step": "Kèm theo biên bản kiểm phiếu bước {step} ({sitting}), {subject}",
+        "journal_note": ("Mọi lần nhập vào tệp quy trình {process}, theo thứ tự; thời điểm theo giờ địa phương; "
+                         "mã băm là của bản ghi trong sổ kiểm toán, kiểm tra bằng lệnh «sangloc audit verify»."),
+        "col_entry": "Mục", "col_at": "Thời điểm", "col_by": "Người nhập", "col_what": "Nội dung",
         "col_replaces": "Thay cho", "col_hash": "Mã băm",
         "what_init": "Lập quy trình từ kết quả sàng lọc {source}: danh sách bước 1 gồm {count} người",
         "what_tally": "Bước {step}: {files}",
@@ -136,7 +157,7 @@ _TEXT = {
         "what_ballots": "đếm từ {papers} phiếu ({file})",
         "what_reason": "lý do sửa: {reason}",
         "no_audit": "không ghi vào sổ",
-        "footer": ("Lập bằng sangloc từ tệp quy trình {process}; bộ quy tắc {pack} phiên bản {version} ({digest})."),
+        "footer": "Lập bằng sangloc từ tệp quy trình {process}; bộ quy tắc {pack} phiên bản {version} ({digest}).",
         "step_word": "Bước",
     },
     "en": {
@@ -152,8 +173,9 @@ _TEXT = {
         "place_blank": "…",
         "when_blank": "… (date)",
         "figures": "I. FIGURES",
-        "summoned": "Summoned",
-        "present": "Present",
+        "summoned": "{members} summoned",
+        "present": "{members} present",
+        "absent": "{members} absent",
         "quorum": "Quorum",
         "quorum_ok": "{present} of {summoned} present, at least {quorum} of those summoned ({needed}): the sitting is quorate",
         "quorum_short": "{present} of {summoned} present, below {quorum} of those summoned ({needed}): the sitting is not quorate",
@@ -181,20 +203,20 @@ _TEXT = {
         "carried_void": "The sitting was not quorate: nobody is carried; step {step} must sit again.",
         "flags": "III. POINTS TO NOTE",
         "flags_none": "None.",
-        "basis": "IV. BASIS",
-        "basis_body": "The sitting and its members",
-        "basis_pass": "The share of votes",
-        "basis_quorum": "The quorum",
+        "grounds": "Having regard to {line};",
         "no_document": "no document found",
         "closing": "These minutes were read out at the sitting; the counting board signs them.",
+        "board": "COUNTING BOARD",
         "board_sign": "COUNTING BOARD",
         "head_of_board": "HEAD",
-        "members_sign": "MEMBERS",
+        "member_sign": "MEMBER",
         "sign_note": "(Signature, full name)",
-        "journal": "ANNEX: ENTRY JOURNAL",
-        "journal_note": ("Every entry made in process file {process}, in order; the hash is that of the audit "
-                         "store's record, checked by «sangloc audit verify»."),
-        "col_entry": "Entry", "col_at": "Time (UTC)", "col_by": "Entered by", "col_what": "What",
+        "journal": "ENTRY JOURNAL",
+        "journal_subject": "Filed with the minutes of the {subject}",
+        "journal_subject_step": "Filed with the minutes of step {step} ({sitting}), {subject}",
+        "journal_note": ("Every entry made in process file {process}, in order; times are local; the hash is that "
+                         "of the audit store's record, checked by «sangloc audit verify»."),
+        "col_entry": "Entry", "col_at": "Time", "col_by": "Entered by", "col_what": "What",
         "col_replaces": "Replaces", "col_hash": "Hash",
         "what_init": "Process started from screening {source}: step-1 list of {count}",
         "what_tally": "Step {step}: {files}",
@@ -216,6 +238,30 @@ def text(lang: str, key: str, **values) -> str:
 def number(value: int, lang: str) -> str:
     """1.234 in Vietnamese, 1,234 in English."""
     return f"{value:,}".replace(",", "." if lang == "vi" else ",")
+
+
+def count(value: int, lang: str) -> str:
+    """A count as Vietnamese minutes write it: 01 … 09 with a leading zero, then 10, 1.234."""
+    return f"{value:02d}" if lang == "vi" and 0 <= value < 10 else number(value, lang)
+
+
+#: Those a body summons: (plural as a figure names them, short form in a sentence).
+_MEMBERS = {
+    "vi": {"hoi_nghi_can_bo_chu_chot": ("đại biểu", "đại biểu"),
+           "ban_chap_hanh": ("ủy viên Ban Chấp hành", "ủy viên"),
+           "ban_thuong_vu": ("ủy viên Ban Thường vụ", "ủy viên")},
+    "en": {"hoi_nghi_can_bo_chu_chot": ("Delegates", "delegates"),
+           "ban_chap_hanh": ("Members of the Executive Committee", "members"),
+           "ban_thuong_vu": ("Members of the Standing Committee", "members")},
+}
+
+
+def members_of(body: str, lang: str) -> tuple[str, str]:
+    return _MEMBERS[lang].get(body, ("người", "người") if lang == "vi" else ("Persons", "persons"))
+
+
+def capitalised(value: str) -> str:
+    return value[:1].upper() + value[1:]
 
 
 def is_figure(value: str) -> bool:
@@ -263,13 +309,29 @@ def provenance_lines(state: State, citation) -> list[str]:
     return [source.line(state.doc.readings) for source in citation.provenance] if citation else []
 
 
-def names_text(state: State, profile_ids, lang: str) -> str:
-    names = state.names
-    return ", ".join(f"{names.get(pid, pid)} ({pid})" for pid in profile_ids)
+def names_text(state: State, profile_ids, lang: str, ids: bool = True) -> str:
+    """Names, each with its profile id; with ``ids=False`` (the minutes, which a person reads)
+    names alone, an id added only where two on the list share a name."""
+    shared = set() if ids else shared_names(state)
+    return ", ".join(person_name(state, pid, ids, shared) for pid in profile_ids)
 
 
-def flag_text(state: State, flag: Flag, lang: str) -> str:
-    params = {**flag.params, "step": flag.step, "names": names_text(state, flag.profile_ids, lang),
+def shared_names(state: State) -> set[str]:
+    """Names two candidates of the process share (an id tells them apart)."""
+    from collections import Counter
+
+    return {name for name, n in Counter(state.names.values()).items() if n > 1}
+
+
+def person_name(state: State, profile_id: str, ids: bool = False, shared: set[str] | None = None) -> str:
+    name = state.names.get(profile_id, profile_id)
+    if ids or name in (shared if shared is not None else shared_names(state)):
+        return f"{name} ({profile_id})"
+    return name
+
+
+def flag_text(state: State, flag: Flag, lang: str, ids: bool = True) -> str:
+    params = {**flag.params, "step": flag.step, "names": names_text(state, flag.profile_ids, lang, ids),
               "body": label("body", state.section.step(flag.step).body, lang)}
     return message(f"flag_{flag.code}", lang, params)
 
@@ -283,6 +345,21 @@ def flag_basis(state: State, flag: Flag):
 
 def _when(tally_date: str | None, lang: str) -> str:
     return long_date(date.fromisoformat(tally_date), lang) if tally_date else text(lang, "when_blank")
+
+
+def issuer_of(options: MinutesOptions, lang: str) -> list[str]:
+    """The committee, then the counting board (unless the issuer names its own second line)."""
+    from .memo import issuer_lines
+
+    lines = issuer_lines(options.issuer)
+    return lines if len(lines) > 1 else lines + [text(lang, "board")]
+
+
+def local_time(at: str) -> str:
+    """An entry's moment (kept in UTC) as the local clock showed it: 25/08/2020 14:30:05 (UTC+07:00)."""
+    moment = datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone()
+    offset = moment.strftime("%z")
+    return f"{moment:%d/%m/%Y %H:%M:%S} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def journal_rows(state: State, lang: str, step: int | None = None) -> list[list[str]]:
@@ -303,10 +380,30 @@ def journal_rows(state: State, lang: str, step: int | None = None) -> list[list[
                 what += "; " + text(lang, "what_ballots", papers=entry.ballots.papers, file=entry.ballots.file)
             if entry.reason:
                 what += "; " + text(lang, "what_reason", reason=entry.reason)
-        at = datetime.fromisoformat(entry.at).strftime("%Y-%m-%d %H:%M:%S")
-        rows.append([str(entry.entry), at, entry.by, what, str(entry.replaces) if entry.replaces else "—",
+        rows.append([str(entry.entry), local_time(entry.at), entry.by, what,
+                     str(entry.replaces) if entry.replaces else "—",
                      entry.audit_hash[:16] + "…" if entry.audit_hash else text(lang, "no_audit")])
     return rows
+
+
+def about(state: State, lang: str) -> str:
+    pack = state.doc.pack
+    return text(lang, "footer", process=state.doc.id, pack=pack.id, version=pack.version, digest=pack.digest)
+
+
+def build_journal(state: State, lang: str, options: MinutesOptions, step: int | None = None) -> Journal:
+    """The journal of entries, to file with the minutes (of one step, or of the whole process)."""
+    subject = state.doc.subject.get(lang)
+    dates = sorted(s.tally.date for s in sittings_for(state, step) if s.tally.date)
+    return Journal(
+        lang=lang, issuer=issuer_of(options, lang),
+        place_date=f"{options.place}, {_when(dates[-1] if dates else None, lang)}",
+        heading=text(lang, "journal"),
+        subject=(text(lang, "journal_subject_step", step=step, sitting=sitting_name(state, step, lang), subject=subject)
+                 if step is not None else text(lang, "journal_subject", subject=subject)),
+        note=text(lang, "journal_note", process=state.doc.id),
+        headers=[text(lang, k) for k in ("col_entry", "col_at", "col_by", "col_what", "col_replaces", "col_hash")],
+        rows=journal_rows(state, lang, step), about=about(state, lang))
 
 
 def build_minutes(state: State, sitting: Sitting, lang: str, options: MinutesOptions) -> Minutes:
@@ -316,69 +413,73 @@ def build_minutes(state: State, sitting: Sitting, lang: str, options: MinutesOpt
     name = sitting_name(state, step, lang)
     venue = tally.place or text(lang, "place_blank")
     board = list(tally.counting_board)
+    members, member = members_of(spec.body, lang)
     figures = [
-        (text(lang, "summoned"), number(tally.summoned, lang)),
-        (text(lang, "present"), number(tally.present, lang)),
+        (text(lang, "summoned", members=members), count(tally.summoned, lang)),
+        (text(lang, "present", members=members), count(tally.present, lang)),
+        (text(lang, "absent", members=members), count(tally.summoned - tally.present, lang)),
         (text(lang, "quorum"), text(lang, "quorum_ok" if outcome.quorate else "quorum_short",
                                     present=number(tally.present, lang), summoned=number(tally.summoned, lang),
-                                    quorum=share_text(outcome.quorum, lang),
+                                    quorum=share_text(outcome.quorum, lang), member=member,
                                     needed=number(outcome.quorum_needed, lang))),
-        (text(lang, "issued"), number(tally.issued, lang)),
-        (text(lang, "returned"), number(tally.returned, lang)),
-        (text(lang, "valid"), number(tally.valid, lang)),
-        (text(lang, "invalid"), number(tally.invalid, lang)),
+        (text(lang, "issued"), count(tally.issued, lang)),
+        (text(lang, "returned"), count(tally.returned, lang)),
+        (text(lang, "valid"), count(tally.valid, lang)),
+        (text(lang, "invalid"), count(tally.invalid, lang)),
     ]
     void = not outcome.quorate
-    rows = [Row(r.rank, r.profile_id, r.full_name, number(r.votes, lang), percent(r.percent, lang),
-                _result(r, void, lang),
-                r.carried) for r in outcome.results]
+    shared = shared_names(state)
+    rows = [Row(r.rank, r.profile_id, f"{r.full_name} ({r.profile_id})" if r.full_name in shared else r.full_name,
+                count(r.votes, lang), percent(r.percent, lang), _result(r, void, lang), r.carried)
+            for r in outcome.results]
     pass_rule = text(lang, "pass_rule", comparison=text(lang, "more_than" if outcome.strict else "at_least"),
                      share=share_text(outcome.share, lang),
                      denominator_label=label("denominator", outcome.denominator_kind, lang),
-                     denominator=number(outcome.denominator, lang), needed=number(outcome.votes_needed, lang))
+                     denominator=number(outcome.denominator, lang), needed=count(outcome.votes_needed, lang))
     if not outcome.denominator:
         pass_rule += " " + text(lang, "no_majority")
     following = step + 1 if step < state.last_step else None
     if void:
         carried = text(lang, "carried_void", step=step)
     elif following is None:
-        carried = text(lang, "carried_final", names=names_text(state, outcome.carried, lang) or "—")
+        carried = text(lang, "carried_final", names=names_text(state, outcome.carried, lang, ids=False) or "—")
     elif not outcome.carried:
         carried = text(lang, "carried_none", step=following)
     else:
         carried = text(lang, "carried", step=following, sitting=sitting_name(state, following, lang),
-                       names=names_text(state, outcome.carried, lang))
+                       names=names_text(state, outcome.carried, lang, ids=False))
     if state.doc.seats and not void:
-        carried += text(lang, "carried_seats", seats=state.doc.seats)
+        carried += text(lang, "carried_seats", seats=count(state.doc.seats, lang))
     source = (text(lang, "source_step1") if step == 2 else text(lang, "source_step", step=step - 1))
-    basis = [(text(lang, "basis_body"), citation_lines(state, spec.basis, lang)),
-             (text(lang, "basis_pass"), citation_lines(state, spec.pass_basis, lang)),
-             (text(lang, "basis_quorum"), citation_lines(state, spec.quorum_basis, lang))]
-    pack = state.doc.pack
+    grounds: list[str] = []
+    for citation in (spec.basis, spec.pass_basis, spec.quorum_basis):
+        for line in citation_lines(state, citation, lang):
+            if line not in grounds:
+                grounds.append(line)
     return Minutes(
-        lang=lang, issuer=options.issuer, number=options.number,
+        lang=lang, issuer=issuer_of(options, lang), number=options.number,
         place_date=f"{options.place}, {_when(tally.date, lang)}",
         heading=text(lang, "heading"), subject=text(lang, "subject", subject=state.doc.subject.get(lang)),
         sitting=text(lang, "sitting", step=step, sitting=name,
                      again=text(lang, "again", number=sitting.number) if sitting.number > 1 else ""),
+        grounds=[text(lang, "grounds", line=line)[:-1] + ("." if n == len(grounds) else ";")
+                 for n, line in enumerate(grounds, 1)],
         opening=text(lang, "opening", when=_when(tally.date, lang), place=venue,
-                     sitting=name[:1].lower() + name[1:] if lang == "en" else name, count=len(sitting.listed),
+                     sitting=name[:1].lower() + name[1:] if lang == "en" else name,
+                     count=count(len(sitting.listed), lang),
                      source=source, members=text(lang, "members", names=", ".join(board)) if board else ""),
         board=board, figures=figures, pass_rule=pass_rule, note=tally.note,
-        invalid_reasons=[(label("ballot_reason", reason, lang), count) for reason, count in tally.invalid_reasons],
+        invalid_reasons=[(capitalised(label("ballot_reason", reason, lang)), count(n, lang))
+                         for reason, n in tally.invalid_reasons],
         rows=rows,
-        passed=(text(lang, "passed", names=names_text(state, outcome.passed, lang)) if outcome.passed
+        passed=(text(lang, "passed", names=names_text(state, outcome.passed, lang, ids=False)) if outcome.passed
                 else text(lang, "passed_none")),
         carried=carried,
-        flags=[(flag_text(state, f, lang), citation_lines(state, flag_basis(state, f), lang))
+        flags=[(flag_text(state, f, lang, ids=False), citation_lines(state, flag_basis(state, f), lang))
                for f in outcome.flags],
-        basis=[(title, lines) for title, lines in basis if lines],
         closing=text(lang, "closing"),
         signers=_signers(board, lang),
-        journal=journal_rows(state, lang, step),
-        journal_note=text(lang, "journal_note", process=state.doc.id),
-        footer=text(lang, "footer", process=state.doc.id, pack=pack.id, version=pack.version,
-                    digest=pack.digest),
+        about=about(state, lang),
         sections=dict(_TEXT[lang]),
     )
 
@@ -392,10 +493,10 @@ def _result(result, void: bool, lang: str) -> str:
 
 
 def _signers(board: list[str], lang: str) -> list[tuple[str, str]]:
-    """(title, name) of each signature block: the head of the board (the first named), then its members."""
-    if not board:
-        return [(text(lang, "members_sign"), ""), (text(lang, "head_of_board"), "")]
-    return [(text(lang, "members_sign"), "; ".join(board[1:])), (text(lang, "head_of_board"), board[0])]
+    """(title, name) of each signature block: each member of the board, then its head (the first named)
+    on the right, as minutes sign; blank blocks for a head and two members when the sheet names nobody."""
+    names = board or ["", "", ""]
+    return [(text(lang, "member_sign"), name) for name in names[1:]] + [(text(lang, "head_of_board"), names[0])]
 
 
 def sittings_for(state: State, step: int | None) -> list[Sitting]:

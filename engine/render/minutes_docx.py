@@ -10,8 +10,19 @@ from functools import partial
 from ..escape import docx_text as _x
 
 from .docx import add_paragraph, party_document, party_head_docx
-from .minutes import Minutes, is_figure
+from .minutes import Journal, Minutes, is_figure
 from .process import Overview
+
+
+def repeat_header(row) -> None:
+    """The row repeats at the top of every page the table runs on (w:tblHeader)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    properties = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    properties.append(header)
 
 
 def _table(document, header: list[str], rows: list[list[str]], size: int, widths_mm: list[int] | None = None):
@@ -27,6 +38,7 @@ def _table(document, header: list[str], rows: list[list[str]], size: int, widths
         cell.text = _x(value)
         for run in cell.paragraphs[0].runs:
             run.bold = True
+    repeat_header(table.rows[0])
     for values in rows:
         for cell, value in zip(table.add_row().cells, values):
             cell.text = _x(value)
@@ -52,6 +64,10 @@ def _minutes(document, minutes: Minutes) -> None:
     para(minutes.subject, bold=True, align=center, space_after=0)
     para(minutes.sitting, bold=True, align=center, space_after=0)
     para("-----", align=center)
+    for line in minutes.grounds:
+        para(line, italic=True, space_after=0, indent=8)
+    if minutes.grounds:
+        para("", space_after=0)
     para(minutes.opening, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     para(s["figures"], bold=True)
     for name, value in minutes.figures:
@@ -66,7 +82,7 @@ def _minutes(document, minutes: Minutes) -> None:
     para(s["results"], bold=True)
     para(minutes.pass_rule, italic=True, size=12)
     _table(document, [s["col_rank"], s["col_name"], s["col_votes"], s["col_percent"], s["col_result"]],
-           [[str(r.rank), f"{r.full_name} ({r.profile_id})", r.votes, r.percent, r.result]
+           [[str(r.rank), r.full_name, r.votes, r.percent, r.result]
             for r in minutes.rows], 11, [18, 70, 20, 22, 35])
     para("")
     para(minutes.passed)
@@ -78,40 +94,61 @@ def _minutes(document, minutes: Minutes) -> None:
         para(f"– {flag}", space_after=0)
         for line in basis:
             para(f"    {line}", italic=True, size=11, space_after=0)
-    para(s["basis"], bold=True)
-    for title, lines in minutes.basis:
-        para(f"– {title}:", space_after=0)
-        for line in lines:
-            para(f"    {line}", italic=True, size=11, space_after=0)
     para("")
     para(minutes.closing)
     para(s["board_sign"], bold=True, align=center, space_after=0)
-    (left, left_names), (right, right_name) = minutes.signers
-    sign = document.add_table(rows=1, cols=2)
-    for cell, title, names in zip(sign.rows[0].cells, (left, right), (left_names, right_name)):
-        cell.paragraphs[0].text = ""
-        head = cell.paragraphs[0]
-        head.add_run(_x(title)).bold = True
-        head.alignment = center
-        note = cell.add_paragraph()
-        note.add_run(s["sign_note"]).italic = True
-        note.alignment = center
-        for _ in range(3):
-            cell.add_paragraph()
-        signed = cell.add_paragraph(_x(names))
-        signed.alignment = center
-    document.add_page_break()
-    para(s["journal"], bold=True, align=center)
-    para(minutes.journal_note, italic=True, size=11)
-    _table(document, [s[k] for k in ("col_entry", "col_at", "col_by", "col_what", "col_replaces", "col_hash")],
-           minutes.journal, 9, [12, 28, 25, 70, 14, 26])
-    para("")
-    para(minutes.footer, size=9, italic=True)
+    signature_docx(document, minutes.signers, s["sign_note"])
+
+
+def signature_docx(document, signers: list[tuple[str, str]], note_text: str) -> None:
+    """One block per signer (title, note, room to sign, name), three to a row."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from .docx import no_borders
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    columns = min(3, len(signers)) or 1
+    rows = [signers[i:i + columns] for i in range(0, len(signers), columns)]
+    sign = document.add_table(rows=len(rows), cols=columns)
+    no_borders(sign)
+    for table_row, row in zip(sign.rows, rows):
+        # a short last row keeps its blocks to the right, where the head of the board signs
+        cells = table_row.cells[columns - len(row):]
+        for cell, (title, name) in zip(cells, row):
+            head = cell.paragraphs[0]
+            head.add_run(_x(title)).bold = True
+            head.alignment = center
+            note = cell.add_paragraph()
+            note.add_run(note_text).italic = True
+            note.alignment = center
+            for _ in range(3):
+                cell.add_paragraph()
+            signed = cell.add_paragraph(_x(name))
+            signed.alignment = center
+
+
+def journal_docx(journal: Journal) -> bytes:
+    """The entry journal as a Word document of its own."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = party_document(f"{journal.heading} — {journal.subject}")
+    document.core_properties.comments = _x(journal.about)
+    party_head_docx(document, journal.issuer, "", journal.place_date)
+    add_paragraph(document, journal.heading, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=15, space_after=0)
+    add_paragraph(document, journal.subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    add_paragraph(document, "-----", align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(document, journal.note, italic=True, size=11)
+    _table(document, journal.headers, journal.rows, 9, [12, 30, 25, 68, 14, 26])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def minutes_docx(title: str, view: Overview | None, minutes: list[Minutes], lang: str) -> bytes:
     """The overview (when given) and the minutes of each sitting, each from a new page."""
     document = party_document(f"{minutes[0].heading if minutes else ''} — {title}")
+    if minutes:
+        document.core_properties.comments = _x(minutes[0].about)
     if view is not None:
         add_paragraph(document, title, bold=True, size=14)
         _table(document, view.headers, view.rows, 9)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..escape import html_text
 
 from .html import page, party_head_html
-from .minutes import Minutes, is_figure
+from .minutes import Journal, Minutes, is_figure
 from .process import Overview
 
 _CSS = """
@@ -23,11 +23,13 @@ table.results { width: 100%; }
 table.results td.name { width: 45%; }
 .passed { font-weight: bold; }
 .board { text-align: center; font-weight: bold; margin: 1.2em 0 0; }
-.sign { display: flex; justify-content: space-between; gap: 1em; margin-top: .2em; text-align: center;
-  break-inside: avoid; }
-.sign > div { flex: 1; font-weight: bold; }
+.sign { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 1em 1em; margin-top: .2em;
+  text-align: center; break-inside: avoid; }
+.sign > div { flex: 0 0 30%; font-weight: bold; break-inside: avoid; }
+.grounds { font-style: italic; margin: .6em 0; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
 .sign .names { font-weight: normal; margin-top: 4em; }
-.annex { break-before: page; margin-top: 2em; }
 table.journal { font-size: 9.5pt; width: 100%; }
 table.journal td { word-break: break-word; }
 .overview table td, .overview table th { font-size: 10.5pt; }
@@ -39,12 +41,20 @@ def _h(value) -> str:
     return html_text(value)
 
 
+def _table(cls: str, headers: list[str], rows: list[str]) -> list[str]:
+    """A table whose header row repeats on every printed page (thead)."""
+    return [f'<div class="scroll"><table class="{cls}"><thead><tr>' + "".join(f"<th>{_h(h)}</th>" for h in headers)
+            + "</tr></thead><tbody>", *rows, "</tbody></table></div>"]
+
+
 def _minutes(minutes: Minutes) -> list[str]:
     s = minutes.sections
     body = ['<section class="minutes">', *party_head_html(minutes.issuer, minutes.number, minutes.place_date),
             f"<h1>{_h(minutes.heading)}</h1>", f'<p class="subject">{_h(minutes.subject)}</p>',
-            f'<p class="sitting">{_h(minutes.sitting)}</p>', '<div class="dash">-----</div>',
-            f"<p>{_h(minutes.opening)}</p>", f"<h2>{_h(s['figures'])}</h2>", '<dl class="figures">']
+            f'<p class="sitting">{_h(minutes.sitting)}</p>', '<div class="dash">-----</div>']
+    if minutes.grounds:
+        body.append('<p class="grounds">' + "<br>".join(_h(line) for line in minutes.grounds) + "</p>")
+    body += [f"<p>{_h(minutes.opening)}</p>", f"<h2>{_h(s['figures'])}</h2>", '<dl class="figures">']
     for name, value in minutes.figures:
         kind = "" if is_figure(value) else ' class="text"'
         body.append(f"<dt>{_h(name)}:</dt><dd{kind}>{_h(value)}</dd>")
@@ -53,15 +63,12 @@ def _minutes(minutes: Minutes) -> list[str]:
         body.append(f'<dt>{_h(s["reasons"])}:</dt><dd class="text">{_h(reasons)}</dd>')
     if minutes.note:
         body.append(f'<dt>{_h(s["note"])}:</dt><dd class="text">{_h(minutes.note)}</dd>')
-    body += ["</dl>", f"<h2>{_h(s['results'])}</h2>", f"<p>{_h(minutes.pass_rule)}</p>",
-             '<div class="scroll"><table class="results">',
-             f"<tr><th>{_h(s['col_rank'])}</th><th>{_h(s['col_name'])}</th><th>{_h(s['col_votes'])}</th>"
-             f"<th>{_h(s['col_percent'])}</th><th>{_h(s['col_result'])}</th></tr>"]
-    for row in minutes.rows:
-        body.append(f'<tr><td class="num">{row.rank}</td><td class="name">{_h(row.full_name)} ({_h(row.profile_id)})'
-                    f'</td><td class="num">{row.votes}</td><td class="num">{_h(row.percent)}</td>'
-                    f"<td>{_h(row.result)}</td></tr>")
-    body += ["</table></div>", f"<p>{_h(minutes.passed)}</p>", f'<p class="passed">{_h(minutes.carried)}</p>',
+    body += ["</dl>", f"<h2>{_h(s['results'])}</h2>", f"<p>{_h(minutes.pass_rule)}</p>"]
+    body += _table("results", [s[k] for k in ("col_rank", "col_name", "col_votes", "col_percent", "col_result")],
+                   [f'<tr><td class="num">{row.rank}</td><td class="name">{_h(row.full_name)}</td>'
+                    f'<td class="num">{_h(row.votes)}</td><td class="num">{_h(row.percent)}</td>'
+                    f"<td>{_h(row.result)}</td></tr>" for row in minutes.rows])
+    body += [f"<p>{_h(minutes.passed)}</p>", f'<p class="passed">{_h(minutes.carried)}</p>',
              f"<h2>{_h(s['flags'])}</h2>"]
     if minutes.flags:
         body.append("<ul>" + "".join(f"<li>{_h(flag)}<ul>" + "".join(f'<li class="kind">{_h(line)}</li>'
@@ -69,30 +76,28 @@ def _minutes(minutes: Minutes) -> list[str]:
                                      for flag, basis in minutes.flags) + "</ul>")
     else:
         body.append(f"<p>{_h(s['flags_none'])}</p>")
-    body.append(f"<h2>{_h(s['basis'])}</h2><ul>")
-    body += [f"<li>{_h(title)}:<ul>" + "".join(f'<li class="kind">{_h(line)}</li>' for line in lines) + "</ul></li>"
-             for title, lines in minutes.basis]
-    (left, left_names), (right, right_name) = minutes.signers
-    body += ["</ul>", f"<p>{_h(minutes.closing)}</p>", f'<p class="board">{_h(s["board_sign"])}</p>',
-             '<div class="sign">',
-             f'<div>{_h(left)}<br><span class="sign-note">{_h(s["sign_note"])}</span>'
-             f'<div class="names">{_h(left_names)}</div></div>',
-             f'<div>{_h(right)}<br><span class="sign-note">{_h(s["sign_note"])}</span>'
-             f'<div class="names">{_h(right_name)}</div></div>', "</div>",
-             '<div class="annex">', f"<h2>{_h(s['journal'])}</h2>", f"<p>{_h(minutes.journal_note)}</p>",
-             '<div class="scroll"><table class="journal"><tr>'
-             + "".join(f"<th>{_h(s[key])}</th>" for key in ("col_entry", "col_at", "col_by", "col_what",
-                                                             "col_replaces", "col_hash")) + "</tr>"]
-    body += ["<tr>" + "".join(f"<td>{_h(cell)}</td>" for cell in row) + "</tr>" for row in minutes.journal]
-    body += ["</table></div>", "</div>", f'<div class="footer">{_h(minutes.footer)}</div>', "</section>"]
+    body += [f"<p>{_h(minutes.closing)}</p>", f'<p class="board">{_h(s["board_sign"])}</p>', '<div class="sign">']
+    body += [f'<div>{_h(title)}<br><span class="sign-note">{_h(s["sign_note"])}</span>'
+             f'<div class="names">{_h(name) or "&nbsp;"}</div></div>' for title, name in minutes.signers]
+    body += ["</div>", "</section>"]
     return body
 
 
+def journal_html(journal: Journal) -> str:
+    """The entry journal, a page of its own."""
+    body = ['<section class="minutes">', *party_head_html(journal.issuer, "", journal.place_date),
+            f"<h1>{_h(journal.heading)}</h1>", f'<p class="subject">{_h(journal.subject)}</p>',
+            '<div class="dash">-----</div>', f"<p>{_h(journal.note)}</p>"]
+    body += _table("journal", journal.headers,
+                   ["<tr>" + "".join(f"<td>{_h(cell)}</td>" for cell in row) + "</tr>" for row in journal.rows])
+    return page(f"{journal.heading} — {journal.subject}", journal.lang, body + ["</section>"], _CSS, journal.about)
+
+
 def _overview(title: str, view: Overview, lang: str) -> list[str]:
-    body = ['<section class="overview">', f"<h1>{_h(title)}</h1>", '<div class="scroll"><table>',
-            "<tr>" + "".join(f"<th>{_h(h)}</th>" for h in view.headers) + "</tr>"]
-    body += ["<tr>" + "".join(f"<td>{_h(cell)}</td>" for cell in row) + "</tr>" for row in view.rows]
-    body += ["</table></div>", "<ul>"] + [f"<li>{_h(note)}</li>" for note in view.notes] + ["</ul>"]
+    body = ['<section class="overview">', f"<h1>{_h(title)}</h1>"]
+    body += _table("overview", view.headers,
+                   ["<tr>" + "".join(f"<td>{_h(cell)}</td>" for cell in row) + "</tr>" for row in view.rows])
+    body += ["<ul>"] + [f"<li>{_h(note)}</li>" for note in view.notes] + ["</ul>"]
     if view.flags:
         body += [f"<h2>{'Lưu ý' if lang == 'vi' else 'Note'}</h2>", "<ul>"]
         body += [f"<li>{_h(flag)}</li>" for flag in view.flags] + ["</ul>"]
@@ -105,4 +110,4 @@ def minutes_html(title: str, view: Overview | None, minutes: list[Minutes], lang
     for item in minutes:
         body += _minutes(item)
     heading = minutes[0].heading if minutes else title
-    return page(f"{heading} — {title}", lang, body, _CSS)
+    return page(f"{heading} — {title}", lang, body, _CSS, minutes[0].about if minutes else "")

@@ -187,3 +187,55 @@ def pack_process_lines(pack, lang: str) -> list[str]:
                 f"       {'báo cáo cấp trên khi khác bước trước' if vi else 'reported when it differs from the step before'}"]
     lines += cited("bằng phiếu ở vị trí cuối" if vi else "ties at the last seat", section.ties)
     return lines
+
+
+def status_xlsx(state: State, lang: str) -> bytes:
+    """``process status --format xlsx``: the overview (candidates × steps) on a first sheet, its notes and
+    flags under it, then one sheet per recorded step (rank, name, votes, share, result) with numbers as
+    numbers; the same process file gives the same workbook."""
+    from .minutes import members_of
+    from .sheets import SheetColumn, new_workbook, table_sheet, workbook_bytes
+
+    vi = lang == "vi"
+    view = overview(state, lang)
+    book = new_workbook()
+    seats = (f" · {'số lượng giới thiệu' if vi else 'seats'}: {state.doc.seats}" if state.doc.seats else "")
+    title = [f"{'QUY TRÌNH' if vi else 'PROCESS'} {state.doc.id} — {state.doc.subject.get(lang)}",
+             f"{'Bộ quy tắc' if vi else 'Rule pack'}: {state.doc.pack.id} "
+             f"({'phiên bản' if vi else 'version'} {state.doc.pack.version}){seats}"]
+    columns = [SheetColumn(view.headers[0], min_width=10), SheetColumn(view.headers[1], min_width=18, max_width=28)]
+    columns += [SheetColumn(header, min_width=12, max_width=36, wrap=True) for header in view.headers[2:]]
+    notes = [[note] for note in view.notes] + [[("Lưu ý: " if vi else "Note: ") + flag] for flag in view.flags]
+    sheet = table_sheet(book, "Kết quả" if vi else "Results", columns, view.rows, title_lines=title)
+    first_free = sheet.max_row + 2
+    for offset, (note,) in enumerate(notes):
+        sheet.cell(first_free + offset, 1, note)
+    for step in sorted(state.current):
+        outcome = state.current[step].outcome
+        void = not outcome.quorate
+        rows = [[r.rank, r.profile_id, r.full_name, r.votes, round(r.percent / 100, 4) if r.percent is not None else None,
+                 ("—" if void else ("Đạt" if vi else "Passes") if r.passed else ("Không đạt" if vi else "Does not pass")),
+                 ("→" if r.carried else "")] for r in outcome.results]
+        spec = state.section.step(step)
+        members = members_of(spec.body, lang)[0]
+        lines = [f"{'Bước' if vi else 'Step'} {step} · {sitting_name(state, step, lang)}",
+                 (f"{members[:1].upper()}{members[1:]} " if not vi else f"Số {members} ")
+                 + (f"được triệu tập: {outcome.summoned} · có mặt: {outcome.present}" if vi
+                    else f"summoned: {outcome.summoned} · present: {outcome.present}")]
+        step_sheet = table_sheet(book, f"{'Bước' if vi else 'Step'} {step}", [
+            SheetColumn("Xếp thứ" if vi else "Rank", width=8, center=True),
+            SheetColumn("Mã hồ sơ" if vi else "Profile id", min_width=10),
+            SheetColumn("Họ và tên" if vi else "Full name", min_width=18, max_width=28),
+            SheetColumn("Số phiếu" if vi else "Votes", width=10, center=True),
+            SheetColumn("Tỷ lệ" if vi else "Share", width=10, number_format="0.00%"),
+            SheetColumn("Kết quả" if vi else "Result", min_width=12),
+            SheetColumn("Chuyển tiếp" if vi else "Carried", width=11, center=True)], rows, title_lines=lines)
+        for row in step_sheet.iter_rows(min_row=len(lines) + 3, min_col=5, max_col=5):
+            for cell in row:
+                cell.number_format = "0.00%"
+    for worksheet in book.worksheets:  # a text from the process file is a text, never a formula
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return workbook_bytes(book)

@@ -47,6 +47,8 @@ from ...profile.yamlio import DuplicateKeyError, StrictLoader, load_one, positio
 #: A tally is a page of figures; anything larger is not one.
 MAX_SHEET_BYTES = 1_000_000
 MAX_TEXT = 4_000
+#: A tally workbook once unzipped: a page of figures is a few kilobytes.
+MAX_SHEET_UNZIPPED = 20_000_000
 #: The most digits a count may have: no sitting counts a trillion people.
 MAX_COUNT_DIGITS = 12
 #: How deeply a sheet may nest: ballots → invalid_reasons → a count is three levels.
@@ -259,7 +261,71 @@ def _csv(text: str, sheet: Sheet):
         # A spreadsheet set to a semicolon list separator: said once, not as one unknown key per row.
         sheet.add("", "tally_csv_semicolon")
         return
-    for number, row in enumerate(rows, start=1):
+    _field_rows(list(enumerate(rows, start=1)), sheet)
+
+
+def _xlsx(path: str, sheet: Sheet) -> None:
+    """The CSV layout in the first sheet of an .xlsx workbook: field in column A, value in B (a header
+    row `field | value` allowed), the line of a field its row. A formula never computed, or one that
+    gives an error, is refused naming its cell; a whole number is read as written (98, not 98.0)."""
+    import zipfile
+
+    from ...profile.sheets import read_workbook
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+        if unzipped > MAX_SHEET_UNZIPPED:  # a page of figures, not a zip bomb
+            sheet.add("", "tally_file_too_large", size=unzipped // 1000, max=MAX_SHEET_UNZIPPED // 1000)
+            return
+        books = read_workbook(path)
+    except zipfile.BadZipFile:
+        sheet.add("", "workbook_unreadable", reason="không phải tệp .xlsx (có thể là .xls cũ, tệp có mật khẩu hoặc tệp hỏng)")
+        return
+    except InputFileError as err:
+        sheet.add("", err.code, **{k: one_line(v) for k, v in err.params.items()})
+        return
+    if not books:
+        sheet.add("", "tally_syntax", fmt="XLSX", reason="no sheet")
+        return
+    rows = []
+    for number, cells in books[0].rows:
+        row = []
+        for column, cell in enumerate(cells):
+            if cell.problem:
+                cell_ref = f"{chr(ord('A') + column) if column < 26 else '?'}{number}"
+                named = _cell_text(cells[0].value).strip() if column and not cells[0].problem else ""
+                where = f"{named} ({cell_ref})" if named else cell_ref
+                code = "cell_formula" if cell.problem == "formula" else "cell_error"
+                sheet.problems.append(Problem(where, code, {"value": one_line(cell.value)}, sheet.source, number))
+                row = None
+                break
+            row.append(_cell_text(cell.value))
+        if row is not None:
+            rows.append((number, row))
+    _field_rows(rows, sheet)
+
+
+def _cell_text(value) -> str:
+    """A workbook cell as the CSV would hold it: a whole number without '.0', a day as YYYY-MM-DD."""
+    from datetime import datetime as moment
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 10 ** MAX_COUNT_DIGITS:
+        return str(int(value))
+    if isinstance(value, moment):
+        return value.date().isoformat() if value.time() == moment.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _field_rows(rows: list[tuple[int, list[str]]], sheet: Sheet) -> None:
+    """Rows of `field, value` (the CSV and workbook layouts), each with its line or row number."""
+    for number, row in rows:
         if not row or not "".join(row).strip() or row[0].strip().startswith("#"):
             continue
         name = unicodedata.normalize("NFC", row[0].strip())
@@ -379,6 +445,10 @@ def read_sheet(path: str) -> Sheet:
     if data is None:
         return sheet
     sheet.sha256 = hashlib.sha256(data).hexdigest()
+    if suffix == ".xlsx":
+        _xlsx(path, sheet)
+        _check_values(sheet)
+        return sheet
     reader = READERS.get(suffix)
     if reader is None:
         sheet.add("", "tally_format", suffix=one_line(suffix or Path(path).name))
