@@ -331,3 +331,38 @@ def test_minutes_and_a_new_process_go_to_stdout_by_any_name(tmp_path, runner, na
     assert started.returncode == 0 and b'"format": "sangloc-process/1"' in started.stdout, started.stderr
     null = _cli("process", "status", str(files["process"]), "--format", "docx", "-o", "/dev/null", cwd=tmp_path)
     assert null.returncode == 0 and stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def _profile_copy(tmp_path: Path) -> tuple[Path, bytes]:
+    copy = tmp_path / PROFILE.name  # the name import would give it
+    shutil.copy(PROFILE, copy)
+    return copy, copy.read_bytes()
+
+
+@pytest.mark.parametrize("args,words", [
+    (["export", "{p}", "--output", "{p}"], "--output '{p}' là tệp đầu vào của lần chạy này"),
+    (["import", "{dir}", "--output", "{dir}"], "là tệp đầu vào của lần chạy này"),
+    (["memo", "{p}", "--no-audit", "-o", "{dir}/m.md", "--errors", "{p}"], "--errors '{p}' là tệp đầu vào"),
+    (["memo", "{p}", "--no-audit", "-o", "{dir}/m.md", "--errors", "{dir}/m.md"],
+     "--errors '{dir}/m.md' trùng với tệp kết quả khác của lần chạy này"),
+], ids=["export over its input", "import into the folder it reads", "memo errors over an input",
+        "memo errors over the memo"])
+def test_no_output_of_any_command_replaces_an_input_or_another_output(runner, tmp_path, args, words):
+    """Found by a probe: export, import and memo --errors wrote over the profiles they read, or
+    over the memo just written."""
+    profile, before = _profile_copy(tmp_path)
+    fill = {"p": str(profile), "dir": str(tmp_path)}
+    result = runner.invoke(main, [a.format(**fill) for a in args])
+    assert result.exit_code == 2, result.output
+    assert words.format(**fill) in result.stderr
+    assert profile.read_bytes() == before and not (tmp_path / "m.md").exists()
+
+
+def test_a_missing_folder_or_a_trailing_slash_is_refused_before_anything_is_recorded(runner, tmp_path, monkeypatch):
+    store = tmp_path / "audit.sqlite"
+    monkeypatch.setenv("SANGLOC_AUDIT_DB", str(store))
+    missing = runner.invoke(main, ["screen", str(PROFILE), "-o", str(tmp_path / "chua-co" / "kq.json"), "--lang", "en"])
+    assert missing.exit_code == 2 and "the folder" in missing.stderr and "does not exist" in missing.stderr
+    slash = runner.invoke(main, ["screen", str(PROFILE), "-o", str(tmp_path / "ket-qua") + "/"])
+    assert slash.exit_code == 2 and "là một thư mục" in slash.stderr
+    assert not (tmp_path / "ket-qua").exists() and not store.exists()

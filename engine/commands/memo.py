@@ -51,7 +51,11 @@ def memo(paths, pack, as_of, fmt, output, lang, issuer, number, place, memo_date
     from ..run.output import output_target, run_inputs
 
     screening = Screening(list(paths), pack, as_of, lang=lang, keep_documents=not no_audit, keep_profiles=True)
-    output = output_target(output, **run_inputs(screening, pack), audit_store=store_path(audit_db))
+    places = run_inputs(screening, pack)
+    output = output_target(output, **places, audit_store=store_path(audit_db))
+    if errors_path is not None:  # never over an input, nor over the memo itself
+        errors_path = output_target(errors_path, **places, audit_store=store_path(audit_db), option="--errors",
+                                    others=[output.path] if output.path else [])
     run = collect(screening)
     if not quiet:
         report_problems(run.warnings, run.invalid, lang, run.pack)

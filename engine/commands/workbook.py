@@ -36,12 +36,18 @@ def template(output, pack, as_of, lang):
     write(profile_book(pack, lang=lang), output)
 
 
-def _valid_profiles(paths, pack, as_of, lang, quiet):
-    """The valid profiles under ``paths`` (sorted by id), having reported the invalid ones."""
-    from ..errors import NoValidProfile
-    from ..run.pipeline import Screening, collect
+def _screening(paths, pack, as_of, lang):
+    from ..run.pipeline import Screening
 
-    run = collect(Screening(list(paths), pack, as_of, lang=lang, decide=False, keep_profiles=True))
+    return Screening(list(paths), pack, as_of, lang=lang, decide=False, keep_profiles=True)
+
+
+def _valid_profiles(screening, lang, quiet):
+    """The valid profiles of ``screening`` (sorted by id), having reported the invalid ones."""
+    from ..errors import NoValidProfile
+    from ..run.pipeline import collect
+
+    run = collect(screening)
     if not quiet:
         report_problems(run.warnings, run.invalid, lang)
     if not run.results:
@@ -75,10 +81,14 @@ def import_(paths, output, pack, as_of, lang, quiet):
     from ..render.profiles import office_record, profile_yaml
     from ..run.output import write
 
+    from ..run.output import output_target, run_inputs
+
     folder = Path(output)
     if folder.exists() and not folder.is_dir():
         raise UsageError("import_output_file", {"path": output})
-    run = _valid_profiles(paths, pack, as_of, lang, quiet)
+    screening = _screening(paths, pack, as_of, lang)
+    inputs = run_inputs(screening, pack)
+    run = _valid_profiles(screening, lang, quiet)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -92,7 +102,8 @@ def import_(paths, output, pack, as_of, lang, quiet):
             count += 1
             name = f"{stem}-{count}.yaml"
         taken.add(name)
-        write(profile_yaml(office_record(profile, pack)), str(folder / name))
+        # a profile file this run reads is never written over, even where its name is the one made here
+        write(profile_yaml(office_record(profile, pack)), output_target(str(folder / name), **inputs))
     if not quiet:
         click.echo((f"Đã ghi {len(run.results)} hồ sơ vào thư mục {output}" if lang == "vi"
                     else f"Wrote {len(run.results)} profiles to the folder {output}"), err=True)
@@ -115,13 +126,15 @@ def export(paths, output, pack, as_of, lang, quiet):
     """
     from ..render.profiles import office_record
     from ..render.workbook import profile_book
-    from ..run.output import write
+    from ..run.output import output_target, run_inputs, write
 
     _binary_output(output)
-    run = _valid_profiles(paths, pack, as_of, lang, quiet)
+    screening = _screening(paths, pack, as_of, lang)
+    output = output_target(output, **run_inputs(screening, pack))
+    run = _valid_profiles(screening, lang, quiet)
     records = [office_record(r.loaded.profile, pack) for r in run.results]
     write(profile_book(pack, records, lang), output)
-    if not quiet and output:
-        click.echo((f"Đã ghi {len(records)} hồ sơ vào {output}" if lang == "vi"
-                    else f"Wrote {len(records)} profiles to {output}"), err=True)
+    if not quiet and output.path:
+        click.echo((f"Đã ghi {len(records)} hồ sơ vào {output.path}" if lang == "vi"
+                    else f"Wrote {len(records)} profiles to {output.path}"), err=True)
     _finish(run, quiet)

@@ -58,6 +58,8 @@ class Target:
     folders: tuple = ()
     #: The identity of the audit store the run records into (any name, any link to it).
     store: tuple | None = None
+    #: The option that named it, for the messages (``--output``, ``--errors``).
+    option: str = "--output"
 
 
 def _identity(path) -> tuple[int, int] | None:
@@ -68,8 +70,8 @@ def _identity(path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
-def _refuse(path: str, code: str, **params) -> UsageError:
-    return UsageError(code, {"path": one_line(path), **params})
+def _refuse(path: str, code: str, option: str = "--output", **params) -> UsageError:
+    return UsageError(code, {"path": one_line(path), "option": option, **params})
 
 
 def sqlite_kind(path: str) -> str | None:
@@ -103,40 +105,49 @@ def _is_sangloc_store(path: str) -> bool:
     return bool(row) and row[0] == "sangloc"
 
 
-def output_target(path: str | None, inputs=(), folders=(), audit_store=None) -> Target:
-    """Where ``--output path`` may be written, or the usage error saying why not.
+def output_target(path: str | None, inputs=(), folders=(), audit_store=None, option: str = "--output",
+                  others=()) -> Target:
+    """Where ``--output path`` (or ``option path``) may be written, or the usage error saying why not.
 
-    ``inputs`` are the files the run reads, ``folders`` the folders whose files it
-    reads (a rule pack's), ``audit_store`` the store it records into."""
+    ``inputs`` are the files the run reads, ``folders`` the folders whose files it reads
+    (a rule pack's), ``audit_store`` the store it records into, ``others`` the other files
+    it writes (the memo, for ``--errors``)."""
     if path is None or path == "-":
-        return Target(None, direct=True)
+        return Target(None, direct=True, option=option)
     protected = {i for i in (_identity(p) for p in inputs) if i}
     folders = tuple(os.path.realpath(f) for f in folders)
     target = Target(path, protected=protected, folders=folders,
-                    store=_identity(audit_store) if audit_store is not None else None)
+                    store=_identity(audit_store) if audit_store is not None else None, option=option)
     if audit_store is not None and os.path.realpath(path) == os.path.realpath(audit_store):
-        raise _refuse(path, "output_is_store")
+        raise _refuse(path, "output_is_store", option)
+    if os.path.realpath(path) in {os.path.realpath(p) for p in others}:  # written twice: one would be lost
+        raise _refuse(path, "output_is_other_output", option)
     try:
         info = os.stat(path)
     except FileNotFoundError:
         target.real = os.path.realpath(path)
         if os.path.abspath(path).startswith(_DESCRIPTOR_PREFIXES) or target.real.startswith(_DESCRIPTOR_PREFIXES):
-            raise _refuse(path, "output_among_devices") from None
+            raise _refuse(path, "output_among_devices", option) from None
+        if path.endswith(("/", os.sep)):  # `-o ket-qua/`: a folder meant, not a file named ket-qua
+            raise _refuse(path, "output_is_folder", option) from None
         for suffix in _SIDE_SUFFIXES:  # a store's side file that SQLite would read next time
             if target.real.endswith(suffix) and sqlite_kind(target.real[: -len(suffix)]) is not None:
                 raise _refuse(path, "output_is_store" if sqlite_kind(target.real[: -len(suffix)]) == "store"
-                              else "output_is_database") from None
+                              else "output_is_database", option) from None
+        parent = os.path.dirname(target.real)
+        if not os.path.isdir(parent):  # said before the run is worked out and recorded, not after
+            raise _refuse(path, "output_no_folder", option, folder=one_line(os.path.dirname(path) or ".")) from None
         return target
     except OSError as err:
         raise _refuse(path, "output_unwritable", reason=err.strerror or str(err)) from None
     mode = info.st_mode
     if stat.S_ISDIR(mode):
-        raise _refuse(path, "output_is_folder")
+        raise _refuse(path, "output_is_folder", option)
     if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
         target.direct = True
         return target
     if not stat.S_ISREG(mode):
-        raise _refuse(path, "output_special_file")
+        raise _refuse(path, "output_special_file", option)
     if os.path.abspath(path).startswith(_DESCRIPTOR_PREFIXES):
         target.direct = True  # /dev/stdout redirected to a file: the shell's file, written in place
     else:
@@ -150,17 +161,17 @@ def _check_regular(target: Target, path: str) -> None:
     """An existing regular file may be replaced only if it is nothing the run must keep."""
     identity = _identity(path)
     if identity is not None and identity == target.store:
-        raise _refuse(target.path, "output_is_store")
+        raise _refuse(target.path, "output_is_store", target.option)
     if identity is not None and identity in target.protected:
-        raise _refuse(target.path, "output_is_input")
+        raise _refuse(target.path, "output_is_input", target.option)
     real = os.path.realpath(path)
     if identity is not None and any(real.startswith(folder + os.sep) for folder in target.folders):
-        raise _refuse(target.path, "output_is_input")
+        raise _refuse(target.path, "output_is_input", target.option)
     kind = sqlite_kind(real)
     if kind == "store":
-        raise _refuse(target.path, "output_is_store")
+        raise _refuse(target.path, "output_is_store", target.option)
     if kind == "sqlite":
-        raise _refuse(target.path, "output_is_database")
+        raise _refuse(target.path, "output_is_database", target.option)
 
 
 def _open_direct(target: Target):
@@ -171,7 +182,7 @@ def _open_direct(target: Target):
         fd = os.open(target.path, flags)
     except OSError as err:
         if err.errno == errno.ENXIO:
-            raise _refuse(target.path, "output_no_reader") from None
+            raise _refuse(target.path, "output_no_reader", target.option) from None
         raise _refuse(target.path, "output_unwritable", reason=err.strerror or str(err)) from None
     try:
         os.set_blocking(fd, True)
@@ -180,7 +191,7 @@ def _open_direct(target: Target):
             _check_regular(target, target.path)
             os.lseek(fd, 0, os.SEEK_END)  # `>>` keeps what was there; `>` has emptied it already
         elif not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):
-            raise _refuse(target.path, "output_special_file")
+            raise _refuse(target.path, "output_special_file", target.option)
     except BaseException:
         os.close(fd)
         raise
@@ -265,7 +276,7 @@ class Output:
         if info is not None:
             # Something may have appeared there while the run worked: the same rules again.
             if not stat.S_ISREG(info.st_mode):
-                raise _refuse(self.path, "output_special_file")
+                raise _refuse(self.path, "output_special_file", self.target.option)
             _check_regular(self.target, real)
             mode = stat.S_IMODE(info.st_mode) & 0o777  # an existing file keeps its permissions
         else:
