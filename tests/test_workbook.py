@@ -510,6 +510,50 @@ def test_a_damaged_shared_string_table(runner, tmp_path):
     assert result.exit_code == 2 and _said("tệp bị hỏng: một ô trỏ tới chuỗi", result.stderr)
 
 
+def _rezipped(source: Path, target: Path, edit) -> Path:
+    """``source`` with each part's bytes passed through ``edit(name, data)``."""
+    import zipfile
+
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            new.writestr(info.filename, edit(info.filename, old.read(info.filename)))
+    return target
+
+
+#: Found by a probe: a part of the workbook cut short (a traceback), a small file of millions of
+#: empty cells (all the machine's memory), a number cell holding text (every cadre lost, no cell named).
+@pytest.mark.parametrize("name,edit,code,words", [
+    ("a part cut short", lambda n, d: d[: len(d) // 2] if n == "xl/workbook.xml" else d, 2,
+     "không đọc được sổ tính .xlsx"),
+    ("two million empty cells in a row", lambda n, d: d.replace(
+        b"</sheetData>", b'<row r="900">' + b'<c r="Z900"/>' * 2_000_000 + b"</row></sheetData>")
+        if n == "xl/worksheets/sheet2.xml" else d, 2, "sổ tính có quá nhiều ô"),
+    ("text in a number cell", lambda n, d: re.sub(rb'<c r="D3"[^>]*>.*?</c>', b'<c r="D3"><v>abc</v></c>', d, count=1)
+        if n == "xl/worksheets/sheet2.xml" else d, 1,
+     "Cán bộ!D3 (Ngày sinh): ô lưu giá trị «abc» dưới một kiểu không chứa được nó"),
+], ids=["part cut short", "cell bomb", "text in a number cell"])
+def test_a_damaged_workbook_is_said_in_words_without_losing_the_rest(runner, tmp_path, exported, name, edit, code, words):
+    damaged = _rezipped(exported, tmp_path / "b.xlsx", edit)
+    result = runner.invoke(main, ["validate", str(damaged), "--format", "json"])
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert _said(words, result.stderr + result.stdout), result.output
+    assert "Traceback" not in result.output
+    if code == 1:  # one cadre's cell: every other cadre is read
+        assert len(json.loads(result.stdout)["valid"]) == len(list(PROFILES.iterdir())) - 1
+
+
+def test_a_hidden_second_cadres_sheet_is_read_and_said(runner, tmp_path, exported):
+    book = openpyxl.load_workbook(exported)
+    twin = book.copy_worksheet(book["Cán bộ"])
+    twin.title, twin.sheet_state = "Cán bộ (2)", "veryHidden"
+    book.save(tmp_path / "b.xlsx")
+    result = runner.invoke(main, ["validate", str(tmp_path / "b.xlsx")])
+    assert _said("Trang «Cán bộ (2)» đang bị ẩn trong sổ tính", result.stderr)
+    assert _said("Trang «Cán bộ (2)» và trang «Cán bộ» cùng là trang «Cán bộ»", result.stderr)
+    assert _said("mã hồ sơ 'DT-0001' đã có ở dòng 2 của trang «Cán bộ (2)»", result.stderr)
+
+
 def test_a_workbook_without_the_cadres_sheet(runner, tmp_path):
     path = _book(tmp_path / "x.xlsx", {"Sheet1": [["a", "b"]], "Quá trình công tác": BASE["Quá trình công tác"]})
     result = runner.invoke(main, ["validate", str(path)])

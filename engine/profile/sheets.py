@@ -28,6 +28,7 @@ import csv
 import io
 import re
 import unicodedata
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,7 +40,13 @@ from ..errors import InputFileError
 #: Bounds on what one workbook may cost: its file, and its sheets once unzipped
 #: (a zip bomb is refused before any sheet is parsed).
 MAX_BOOK_BYTES = 64 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 1024 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
+#: Excel's last column (XFD): a row of more cells than this no spreadsheet program wrote.
+MAX_COLUMNS = 16_384
+#: Cells (empty ones included) read from one sheet: each costs memory and time as it is
+#: parsed, so a small file of millions of empty cells is refused, not read.  Far above
+#: any personnel workbook (5,000 cadres with their posts are some 300,000 cells).
+MAX_CELLS = 10_000_000
 #: How far down the header row is looked for.
 HEADER_SEARCH_ROWS = 10
 
@@ -53,7 +60,8 @@ class Cell(NamedTuple):
     value: object = None
     #: The number format, when the value is a number or a date ("dd/mm/yyyy", "mmm-yy").
     number_format: str = "General"
-    #: Why the value cannot be read: "formula" (never computed), "error" (#REF!, #N/A …); else "".
+    #: Why the value cannot be read: "formula" (never computed), "error" (#REF!, #N/A …),
+    #: "unreadable" (stored as a type it cannot be: a number cell holding "abc"); else "".
     problem: str = ""
 
 
@@ -70,6 +78,8 @@ class Sheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     #: The workbook's date system, for numbers read as dates.
     epoch: datetime = datetime(1899, 12, 30)
+    #: Hidden in the workbook ("hidden", or "veryHidden": not even listed by Excel's Unhide).
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -202,9 +212,9 @@ def read_workbook(path: str, names=None) -> list[Sheet]:
     try:
         _check_archive(path)
         book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except InputFileError:
+    except (InputFileError, MemoryError):
         raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as err:
+    except Exception as err:  # noqa: BLE001 - zip, XML (a part cut short), keys: the file's fault, said as such
         raise InputFileError("workbook_unreadable", {"reason": _reason(err)}) from None
     try:
         sheets = []
@@ -215,7 +225,7 @@ def read_workbook(path: str, names=None) -> list[Sheet]:
                 continue
             sheets.append(_read_sheet(book, worksheet))
         return sheets
-    except InputFileError:
+    except (InputFileError, MemoryError):
         raise
     except Exception as err:  # noqa: BLE001 - a damaged sheet (bad shared-string index, bad XML) is the file's fault
         raise InputFileError("workbook_unreadable", {"reason": _reason(err)}) from None
@@ -233,11 +243,42 @@ def _reason(err: BaseException) -> str:
 
 
 def _check_archive(path: str) -> None:
+    """Refuses a workbook too large unzipped, or one whose sheets hold more cells than
+    :data:`MAX_CELLS` or a row of more than :data:`MAX_COLUMNS`: counted on the sheets' XML
+    as it streams, before any parser builds a row (a row is built whole, with its cells)."""
     with zipfile.ZipFile(path) as archive:
-        unzipped = sum(info.file_size for info in archive.infolist())
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise InputFileError("file_too_large", {"size": unzipped // (1024 * 1024),
-                                                "max": MAX_UNZIPPED_BYTES // (1024 * 1024)})
+        infos = archive.infolist()
+        unzipped = sum(info.file_size for info in infos)
+        if unzipped > MAX_UNZIPPED_BYTES:
+            raise InputFileError("file_too_large", {"size": unzipped // (1024 * 1024),
+                                                    "max": MAX_UNZIPPED_BYTES // (1024 * 1024)})
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as stream:
+                    _count_cells(stream)
+
+
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
+
+
+def _count_cells(stream) -> None:
+    cells = in_row = 0
+    tail = b""
+    while True:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            return
+        data = tail + chunk
+        cut = data.rfind(b"<")  # a tag cut by the chunk's end is read with the next chunk
+        data, tail = (data[:cut], data[cut:]) if cut > len(data) - 64 else (data, b"")
+        for match in _TAG.finditer(data):
+            if match.group(1) == b"row":
+                in_row = 0
+                continue
+            cells += 1
+            in_row += 1
+            if cells > MAX_CELLS or in_row > MAX_COLUMNS:
+                raise InputFileError("workbook_too_many_cells", {"max": f"{MAX_CELLS:,}".replace(",", ".")})
 
 
 def _parser_class():
@@ -247,11 +288,32 @@ def _parser_class():
     formula without computing it stores no value, or an empty one of a number
     type; a spreadsheet program that computed an empty text stores it as text
     (``t="str"``).  A never-computed formula must be reported, not read as a blank."""
+    from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class _Parser(WorkSheetParser):
+        cells_read = 0
+        row_of_count, in_row = None, 0
+
         def parse_cell(self, element):
-            cell = super().parse_cell(element)
+            _Parser.cells_read += 1
+            if self.row_counter != _Parser.row_of_count:
+                _Parser.row_of_count, _Parser.in_row = self.row_counter, 0
+            _Parser.in_row += 1
+            if _Parser.cells_read > MAX_CELLS or _Parser.in_row > MAX_COLUMNS:
+                raise InputFileError("workbook_too_many_cells", {"max": f"{MAX_CELLS:,}".replace(",", ".")})
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, TypeError, OverflowError, KeyError):  # a value its type cannot hold: that cell only
+                try:
+                    row, column = coordinate_to_tuple(element.get("r"))
+                except (ValueError, TypeError, AttributeError):
+                    row, column = self.row_counter, self.col_counter + 1
+                self.col_counter = column
+                cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG), "data_type": "unreadable",
+                        "style_id": 0}
+            if cell["column"] > MAX_COLUMNS:
+                raise InputFileError("workbook_too_many_cells", {"max": f"{MAX_CELLS:,}".replace(",", ".")})
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 stored = element.find(VALUE_TAG)
                 if stored is None or (not stored.text and element.get("t", "n") not in ("str", "s", "inlineStr")):
@@ -267,7 +329,10 @@ def _read_sheet(book, worksheet) -> Sheet:
     parser_class = _parser_class()
     rows: list[tuple[int, list[Cell]]] = []
     formats: dict[int, str] = {}  # style id -> number format, looked up once per style
-    with worksheet._get_source() as source:
+    with worksheet._get_source() as source, warnings.catch_warnings():
+        # openpyxl warns (on stderr, naming its own files) of a date serial out of range and
+        # reads the cell as #VALUE!: the cell is reported as such, once, by the workbook reader.
+        warnings.simplefilter("ignore")
         # The shared strings a read-only workbook loaded are the worksheet's, not ``book.shared_strings``.
         parser = parser_class(source, worksheet._shared_strings, data_only=True, epoch=book.epoch,
                               date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
@@ -277,6 +342,8 @@ def _read_sheet(book, worksheet) -> Sheet:
                 value, kind = item["value"], item["data_type"]
                 if kind == "uncomputed":
                     cell = Cell(None, problem="formula")
+                elif kind == "unreadable":
+                    cell = Cell(value, problem="unreadable")
                 elif kind == "e":
                     cell = Cell(value, problem="error")
                 elif value is None or (value.__class__ is str and not value.strip()):
@@ -302,7 +369,7 @@ def _read_sheet(book, worksheet) -> Sheet:
             for merge in parser.merged_cells.mergeCell:
                 area = CellRange(merge.ref)
                 merged.append((area.min_col, area.min_row, area.max_col, area.max_row))
-    return Sheet(worksheet.title, rows, merged, book.epoch)
+    return Sheet(worksheet.title, rows, merged, book.epoch, worksheet.sheet_state != "visible")
 
 
 # -- CSV -------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from ..errors import InputFileError, Problem
+from ..escape import one_line
 from .catalog import normalise
 from .cellvalues import as_text, convert
 from .layout import CADRES, ID, PARTS, Field, Part, part_of_headers, part_of_sheet
@@ -146,6 +147,8 @@ class _Cadre:
     entries: dict[str, int] = field(default_factory=dict)
     #: Rows already holding a year, a criterion, the education: key -> row number.
     seen: dict[tuple, int] = field(default_factory=dict)
+    #: The sheet of its row (the cadres' sheet, or a second sheet of that part).
+    sheet: str = ""
 
 
 _UNUSABLE = object()
@@ -161,7 +164,7 @@ class _Book:
         self.cadres: dict[str, _Cadre] = {}
         self.order: list[_Cadre] = []
         #: ids written on two rows of "Cán bộ": id -> rows.
-        self.twice: dict[str, list[int]] = {}
+        self.twice: dict[str, list[tuple[str, int]]] = {}
         #: Rows whose id names no cadre: id ("" for none) -> [(sheet, cell)].
         self.orphans: dict[str, list[tuple[str, str]]] = {}
         #: Problems of a whole sheet: they concern every cadre.
@@ -187,12 +190,14 @@ class _Book:
                 cell = row.cells.get(spec.key)
                 if cell is not None:
                     _put(cells, spec, cell, table.epoch, document, spec.key, spec.key)
-            cadre = _Cadre(identifier or "", document.get("full_name"), row.number, document, cells, len(self.order))
+            cadre = _Cadre(identifier or "", document.get("full_name"), row.number, document, cells, len(self.order),
+                           sheet=table.sheet)
             self.order.append(cadre)
             if identifier is None:
                 continue
             if identifier in self.cadres:
-                self.twice.setdefault(identifier, [self.cadres[identifier].row]).append(row.number)
+                first = self.cadres[identifier]
+                self.twice.setdefault(identifier, [(first.sheet, first.row)]).append((table.sheet, row.number))
             else:
                 self.cadres[identifier] = cadre
         for area in _merged_over_data(table):
@@ -318,11 +323,12 @@ class _Book:
         items = []
         for cadre in self.order:
             if cadre.id and cadre.id in self.twice:
-                rows = self.twice[cadre.id]
+                others = [(sheet, row) for sheet, row in self.twice[cadre.id] if (sheet, row) != (cadre.sheet, cadre.row)]
                 place = cadre.cells.place("id")
-                others = ", ".join(str(r) for r in rows if r != cadre.row)
+                sheet = others[0][0]
+                rows = ", ".join(str(row) for other, row in others if other == sheet)
                 items.append(Item(self.source, cadre.ordinal, cadre.document, problem=Problem(
-                    place.text(), "duplicate_row", {"value": cadre.id, "other": others, "sheet": CADRES.sheet})))
+                    place.text(), "duplicate_row", {"value": cadre.id, "other": rows, "sheet": sheet})))
                 continue
             cadre.cells.problems.extend((None, p) for p in self.everyone)
             items.append(Item(self.source, cadre.ordinal, cadre.document, cells=cadre.cells))
@@ -368,6 +374,8 @@ def _absent(cell: Cell | None, columns: Columns, key: str) -> tuple[str, dict]:
 def _cell_problem(cell: Cell) -> tuple[str, dict]:
     if cell.problem == "formula":
         return "cell_formula", {}
+    if cell.problem == "unreadable":
+        return "cell_unreadable", {"value": one_line(str(cell.value)[:50])}
     return "cell_error", {"value": str(cell.value)}
 
 
@@ -421,6 +429,15 @@ def _read_book(sources: list[str]) -> _Book:
         parts = [(part_of_sheet(s.name), s) for s in sheets]
         if not any(p is CADRES for p, _ in parts):
             raise InputFileError("no_profile_sheets", {"sheets": ", ".join(p.sheet for p in PARTS)})
+        # Read, and said: a sheet no one sees on screen, a part written on two sheets.
+        for part, sheet in parts:
+            if sheet.hidden:
+                book.warnings.append((sources[0], Problem("", "workbook_sheet_hidden", {"sheet": one_line(sheet.name)})))
+        for n, (part, sheet) in enumerate(parts):
+            first = next(s for p, s in parts if p is part)
+            if first is not sheet:
+                book.warnings.append((sources[0], Problem("", "workbook_part_twice", {
+                    "sheet": one_line(sheet.name), "first": one_line(first.name), "part": part.sheet})))
     else:
         for path in sources:
             sheet = read_csv(path)
