@@ -22,11 +22,11 @@ from functools import lru_cache
 EARLIEST = date(1945, 1, 1)
 
 _SPACE = re.compile(r"\s+")
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-_VN_DAY = re.compile(r"(?:ngày\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
-_VN_MONTH = re.compile(r"(?:tháng\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})")
-_YEAR = re.compile(r"(?:năm\s*)?(\d{4})")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})", re.ASCII)
+_VN_DAY = re.compile(r"(?:ngày\s*)?(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})", re.ASCII)
+_VN_MONTH = re.compile(r"(?:tháng\s*)?(\d{1,2})\s*[/.\-]\s*(\d{4})", re.ASCII)
+_YEAR = re.compile(r"(?:năm\s*)?(\d{4})", re.ASCII)
 #: Words meaning "still held" (only for an end) and "not known" (only for a post's start or end).
 STILL_HELD = frozenset({"nay", "hiện nay", "đến nay", "hiện tại"})
 UNKNOWN = frozenset({"không rõ", "chưa rõ", "không rõ ngày"})
@@ -107,9 +107,15 @@ def _folded(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text).strip().casefold())
 
 
+#: The years a date in a cadre's record can fall in: one outside is a slip of the keyboard.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
 def _real(precision: str, year: int, month: int = 0, day: int = 0, written: str = "") -> PartialDate:
-    if not 1 <= year <= 9999 or (month and not 1 <= month <= 12):
+    if precision != "year" and not 1 <= month <= 12:  # "tháng 0/2016", "00/2016", "2016-13"
         raise DateError("not_a_day", written)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError("year_out_of_range", written)
     if day:
         try:
             date(year, month, day)

@@ -150,6 +150,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "bad_date": ("'{value}' không phải ngày tháng; ghi ngày/tháng/năm (15/03/2016), tháng/năm (03/2016 hoặc tháng 3/2016) hoặc năm (2016)",
                  "'{value}' is not a date; write day/month/year (15/03/2016), month/year (03/2016) or a year (2016)"),
     "not_a_day": ("ngày '{value}' không có thật", "'{value}' is not a real day"),
+    "year_out_of_range": ("'{value}': năm phải từ 1900 đến 2100 (có gõ nhầm không?)",
+                          "'{value}': the year must be from 1900 to 2100 (a slip of the keyboard?)"),
+    "born_after_as_of": ("sinh {born}, sau ngày xét {as_of}", "born {born}, after the as-of date {as_of}"),
     "not_exact": ("'{value}': cần ghi đủ ngày, tháng, năm (ví dụ 15/07/2020)",
                   "'{value}': a full date is needed (day, month and year, such as 15/07/2020)"),
     "end_before_start": ("{end} trước ngày bắt đầu {start}", "{end} is before the start, {start}"),
@@ -169,7 +172,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                                "«{title_en}» admits no exception under this pack"),
     "exception_body": ("ngoại lệ do '{value}' chấp thuận không được tính cho tiêu chí này; chỉ: {allowed}",
                        "an exception approved by '{value}' does not count for this rule; only: {allowed}"),
-    "exception_after_as_of": ("ngoại lệ ngày {value} sau ngày xét {as_of}", "the exception of {value} is dated after the as-of date {as_of}"),
+    "exception_after_as_of": ("ngoại lệ ngày {date} sau ngày xét {as_of}", "the exception of {date} is dated after the as-of date {as_of}"),
     "duplicate_exception": ("ghi hai ngoại lệ cho cùng tiêu chí «{title_vi}»",
                             "two exceptions are recorded for «{title_en}»"),
     "duplicate_assessment": ("tiêu chí '{value}' đã được ghi dưới tên '{first}'; mỗi tiêu chí chỉ ghi một lần",
@@ -443,7 +446,7 @@ def message(code: str, lang: str, params: dict) -> str:
     for key in ("expected", "got"):
         if key in values:
             values[key] = label("type", values[key], lang)
-    for key in ("end", "start"):  # dates as documents write them: 01/3/2012, 2016, tháng 3/2016
+    for key in ("end", "start", "born", "date", "as_of"):  # dates as documents write them: 01/3/2012, 2016, tháng 3/2016
         if isinstance(values.get(key), str) and re.fullmatch(r"\d{4}(-\d{2}){0,2}|unknown", values[key]):
             values[key] = fmt_date(values[key], lang)
     for key in ("field", "other"):  # a tally's fields are named in words, then as written

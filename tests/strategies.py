@@ -226,7 +226,9 @@ def profile(draw, number: int = 0, as_of: date = AS_OF, open_dates: bool = False
     else:
         budget = Budget(budget.partial, budget.unknown)
     gender = draw(pick("male", "female"))
-    birth = draw(near(date(1965, 9, 1), date(1970, 9, 1), spread=2) | st.dates(date(1955, 1, 1), date(1985, 12, 31)))
+    # born by the as-of date (a later birth is an input error): the boundaries, or any day of a wide range
+    birth = draw((near(date(1965, 9, 1), date(1970, 9, 1), spread=2) | st.dates(date(1955, 1, 1), date(1985, 12, 31)))
+                 .filter(lambda day: day <= as_of))
     precision = draw(pick("day", "day", "day", "month", "year"))
     if precision == "month" and one_in(draw, 2):  # the first or the last month of the bound
         birth = draw(pick(date(1965, 8, 15), date(1965, 9, 15), date(1970, 8, 15), date(1970, 9, 15)))

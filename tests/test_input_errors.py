@@ -147,17 +147,21 @@ def test_empty_optional_keys_mean_none(runner, tmp_path):
     assert json.loads(result.stdout)["results"][0]["verdict"] == "ineligible"
 
 
-def test_far_future_discipline_date_is_screened_not_crashed(runner, tmp_path):
+def test_a_date_beyond_the_years_of_a_record_is_refused_not_crashed(runner, tmp_path):
+    """A decision dated 9999 once ran its bar past the calendar's last year; a record's dates are
+    now bounded to 1900–2100 (a slip of the keyboard is said, and the other profiles are screened)."""
     text = (PROFILES / "dt-0003-pham-van-duc.yaml").read_text(encoding="utf-8")
     (tmp_path / "a.yaml").write_text(text + "discipline:\n  - {form: cach_chuc, decided: 9999-05-01}\n", encoding="utf-8")
     (tmp_path / "b.yaml").write_text(text.replace("DT-0003", "DT-0103") +
-                                     "discipline:\n  - {form: khien_trach, decided: 2019-01-01}\n", encoding="utf-8")
+                                     "discipline:\n  - {form: cach_chuc, decided: 2100-05-01}\n", encoding="utf-8")
     result = runner.invoke(main, ["screen", str(tmp_path), "--format", "json", "--as-of", "9999-12-31"])
-    assert result.exit_code == 0, result.output
-    rules = {r["profile_id"]: {x["id"]: x for x in r["rules"]} for r in json.loads(result.stdout)["results"]}
-    assert rules["DT-0003"]["ky-luat"]["outcome"] == "fail"      # a bar past year 9999 never ends
-    assert rules["DT-0003"]["ky-luat"]["evidence"][0]["effect_end"] is None
-    assert rules["DT-0103"]["ky-luat"]["outcome"] == "pass"
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["invalid"][0]["errors"] == [
+        "Kỷ luật 1, ngày quyết định: '9999-05-01': năm phải từ 1900 đến 2100 (có gõ nhầm không?)"] \
+        or "năm phải từ 1900 đến 2100" in report["invalid"][0]["errors"][0]
+    rules = {x["id"]: x for x in report["results"][0]["rules"]}
+    assert rules["ky-luat"]["outcome"] == "pass"  # a bar from 2100 has ended long before 9999
 
 
 def test_empty_values_mean_absent(runner, tmp_path):

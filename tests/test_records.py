@@ -146,6 +146,14 @@ def test_dates_as_clerks_write_them_give_the_decisions_of_iso_dates(decide, base
     ("birth_date", "không rõ", "is not a date"),
     ("birth_date", 19700101, "is not a date"),
     ("birth_date", "1970/01/01", "is not a date"),
+    # found by a probe: month 0, years no record holds, digits of other scripts, a birth after the as-of date
+    ("birth_date", "tháng 0/2016", "is not a real day"),
+    ("birth_date", "00/1970", "is not a real day"),
+    ("birth_date", "9999-12-31", "the year must be from 1900 to 2100"),
+    ("birth_date", "0001-01-01", "the year must be from 1900 to 2100"),
+    ("birth_date", "１９６８-05-12", "is not a date"),
+    ("birth_date", "2021", "born 2021, after the as-of date 2020-08-25"),
+    ("birth_date", "26/08/2020", "born 2020-08-26, after the as-of date 2020-08-25"),
 ])
 def test_dates_outside_the_accepted_forms(pack, base_profile, field, value, words):
     base_profile[field] = value

@@ -333,7 +333,7 @@ class ExceptionEntry(_Strict):
             raise PydanticCustomError("exception_body", "body not admitted", {"value": self.by, "allowed": names})
         if self.date.first > context.as_of:
             raise PydanticCustomError("exception_after_as_of", "after the as-of date",
-                                      {"value": self.date.iso(), "as_of": context.as_of.isoformat()})
+                                      {"date": self.date.iso(), "as_of": context.as_of.isoformat()})
         self._body = body
         return self
 
@@ -479,6 +479,15 @@ class Profile(_Strict):
     @classmethod
     def _name(cls, value: str) -> str:
         return _nonempty(value)
+
+    @field_validator("birth_date")
+    @classmethod
+    def _born_by_as_of(cls, value, info: ValidationInfo):
+        as_of = _context(info).as_of
+        if value.first > as_of:
+            raise PydanticCustomError("born_after_as_of", "born after the as-of date",
+                                      {"born": value.iso(), "as_of": as_of.isoformat()})
+        return value
 
     @field_validator("ratings", mode="before")
     @classmethod
