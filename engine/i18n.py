@@ -195,7 +195,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     # naming every other one would grow with the square of their number.
     "duplicate_id/more": ("mã hồ sơ '{value}' trùng với hồ sơ ở {other} và {more} hồ sơ khác",
                           "profile id '{value}' duplicates the profile in {other} and {more} more"),
-    "control_chars": ("chứa ký tự điều khiển (không in được)", "contains control characters"),
+    "control_chars": ("chứa ký tự điều khiển hoặc ký tự vô hình (không in ra được); hãy gõ lại",
+                      "contains control or invisible characters (they do not print); type it again"),
+    "invalid_key": ("tên mục phải là chữ (có gõ nhầm không?)", "a field name must be text (a slip of the keyboard?)"),
     "empty_string": ("không được để trống", "must not be empty"),
     "duplicate_key": ("khóa '{key}' xuất hiện hai lần (dòng {line})",
                       "key '{key}' appears twice (line {line})"),

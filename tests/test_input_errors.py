@@ -252,4 +252,4 @@ def test_bidirectional_override_characters_are_refused_in_names(runner, tmp_path
     path = tmp_path / "p.yaml"
     path.write_text("id: X-1\nfull_name: \"Nguy\u202eễn\"\ngender: male\nbirth_date: 1970-01-01\n", encoding="utf-8")
     result = runner.invoke(main, ["validate", str(path), "--lang", "en"])
-    assert result.exit_code == 2 and "Full name: contains control characters" in result.stderr
+    assert result.exit_code == 2 and "Full name: contains control or invisible characters" in result.stderr

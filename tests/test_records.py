@@ -161,6 +161,24 @@ def test_dates_outside_the_accepted_forms(pack, base_profile, field, value, word
     assert len(problems) == 1 and problems[0].startswith(field) and words in problems[0], problems
 
 
+@pytest.mark.parametrize("field,value,words", [
+    ("full_name", "Nguyễn\u200bVăn Hùng", "contains control or invisible characters"),
+    ("full_name", "Nguyễn Văn\u00adHùng", "contains control or invisible characters"),
+    ("full_name", "\u3164", "contains control or invisible characters"),
+    ("id", "DT\u3164-1", "profile id"),
+], ids=["zero-width space", "soft hyphen", "a filler alone", "a filler in the id"])
+def test_characters_that_print_as_nothing_are_refused(pack, base_profile, field, value, words):
+    """Found by a probe: a name or an id holding them reads as another on paper."""
+    base_profile[field] = value
+    problems = _problems(pack, base_profile)
+    assert len(problems) == 1 and problems[0].startswith(field) and words in problems[0], problems
+
+
+def test_a_field_name_that_is_not_text_is_said_in_words(pack, base_profile):
+    base_profile[1] = "a"
+    assert _problems(pack, base_profile) == ["1: a field name must be text (a slip of the keyboard?)"]
+
+
 def test_an_end_before_its_start_only_when_it_is_for_every_day(pack, base_profile):
     base_profile["positions"][0].update(start="2015", end="06/2015")  # may be after the start
     assert _problems(pack, base_profile) == []

@@ -27,10 +27,12 @@ from .catalog import Catalog, TitleProblem, normalise
 #: Any dash a keyboard or a word processor produces separates the two years.
 _TERM = re.compile(r"\s*(\d{4})\s*[-\u2010\u2011\u2012\u2013\u2014\u2212]\s*(\d{4})\s*")
 _PROFILE_ID = re.compile(r"[\w.\-]+")
-#: C0 and C1 control characters, and the bidirectional controls that make a text read
-#: differently from what it holds.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_IN_NOTE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: Control characters, direction marks, and characters that print as nothing (zero-width
+#: spaces and joiners, the soft hyphen, line and paragraph separators, fillers): a name or
+#: an id holding one reads as another on paper and compares unequal on screen.
+_INVISIBLE = "\u00ad\u115f\u1160\u180e\u200b-\u200d\u2028\u2029\u2060-\u2064\ufeff\u3164\uffa0"
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069{_INVISIBLE}]")
+_CONTROL_IN_NOTE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069{_INVISIBLE}]")
 
 #: The codes of every coded field (SPEC §4); the words for each are in the catalog.
 CODES: dict[str, tuple[str, ...]] = {
@@ -471,7 +473,7 @@ class Profile(_Strict):
     def _id(cls, value: str) -> str:
         # Normalised first, then matched as a whole: a trailing newline or space is an error.
         value = unicodedata.normalize("NFC", value)
-        if not _PROFILE_ID.fullmatch(value):
+        if not _PROFILE_ID.fullmatch(value) or _CONTROL.search(value):  # a filler is a "letter" that prints as nothing
             raise PydanticCustomError("bad_id", "bad id", {"value": value})
         return value
 
