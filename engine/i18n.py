@@ -237,6 +237,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "unsupported_file": ("'{path}': chỉ đọc được tệp .yaml, .yml, .json, .jsonl, .xlsx, .csv",
                          "'{path}': only .yaml, .yml, .json, .jsonl, .xlsx and .csv files can be read"),
     # workbooks and CSV files of profiles (engine/profile/workbook.py)
+    "workbook_not_zip": ("không đọc được sổ tính .xlsx: không phải tệp .xlsx (có thể là .xls cũ, tệp có mật khẩu hoặc tệp hỏng)",
+                         "cannot read the .xlsx workbook: it is no .xlsx file (an old .xls, a password-protected or a damaged file?)"),
+    "workbook_dangling": ("không đọc được sổ tính .xlsx: tệp bị hỏng: một ô trỏ tới chuỗi hoặc định dạng không có trong tệp; hãy mở và lưu lại bằng Excel hoặc LibreOffice",
+                          "cannot read the .xlsx workbook: it is damaged: a cell points to a string or a format the file does not hold; open it and save it again in Excel or LibreOffice"),
     "workbook_unreadable": ("không đọc được sổ tính .xlsx: {reason}", "cannot read the .xlsx workbook: {reason}"),
     "csv_not_utf8": ("tệp CSV không phải văn bản UTF-8 (byte {offset}); trong Excel hãy lưu bằng «CSV UTF-8 (Comma delimited)»",
                      "the CSV file is not UTF-8 text (byte {offset}); in Excel save it as «CSV UTF-8 (Comma delimited)»"),

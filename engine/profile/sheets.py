@@ -215,7 +215,7 @@ def read_workbook(path: str, names=None) -> list[Sheet]:
     except (InputFileError, MemoryError):
         raise
     except Exception as err:  # noqa: BLE001 - zip, XML (a part cut short), keys: the file's fault, said as such
-        raise InputFileError("workbook_unreadable", {"reason": _reason(err)}) from None
+        raise _unreadable(err) from None
     try:
         sheets = []
         for worksheet in book.worksheets:
@@ -228,18 +228,19 @@ def read_workbook(path: str, names=None) -> list[Sheet]:
     except (InputFileError, MemoryError):
         raise
     except Exception as err:  # noqa: BLE001 - a damaged sheet (bad shared-string index, bad XML) is the file's fault
-        raise InputFileError("workbook_unreadable", {"reason": _reason(err)}) from None
+        raise _unreadable(err) from None
     finally:
         book.close()
 
 
-def _reason(err: BaseException) -> str:
+def _unreadable(err: BaseException) -> InputFileError:
+    """Why a workbook cannot be read, said in the reader's language where we know why."""
     if isinstance(err, zipfile.BadZipFile):
-        return "không phải tệp .xlsx (có thể là .xls cũ, tệp có mật khẩu hoặc tệp hỏng)"
+        return InputFileError("workbook_not_zip", {})
     if isinstance(err, IndexError):  # a cell pointing past the shared strings or the cell styles
-        return "tệp bị hỏng: một ô trỏ tới chuỗi hoặc định dạng không có trong tệp; hãy mở và lưu lại bằng Excel hoặc LibreOffice"
+        return InputFileError("workbook_dangling", {})
     text = str(err).strip() or type(err).__name__
-    return text[:200]
+    return InputFileError("workbook_unreadable", {"reason": text[:200]})
 
 
 def _check_archive(path: str) -> None:
