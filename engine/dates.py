@@ -37,7 +37,7 @@ class DateError(ValueError):
 
     def __init__(self, code: str, value: str):
         self.code = code
-        self.value = value
+        self.value = value if len(value) <= 60 else value[:59] + "…"  # said on one line
         super().__init__(f"{code}: {value!r}")
 
 

@@ -394,3 +394,18 @@ def test_the_same_finding_under_its_id_and_its_title(pack, base_profile):
 def test_bounds_on_entries_per_profile(pack, base_profile):
     base_profile["positions"] = [base_profile["positions"][0]] * 101
     assert _problems(pack, base_profile) == ["positions: more than 100 entries"]
+
+
+def test_numbers_in_yaml_are_read_as_a_clerk_means_them(runner, tmp_path):
+    """Found by a probe: YAML 1.1 read an unquoted 02017 as octal 1039, and 0b11110110000 or 1_968 as 1968."""
+    base = "id: X-1\nfull_name: Nguyễn Văn Thử\ngender: Nam\nbirth_date: {birth}\nratings:\n  {year}: HTTNV\n"
+    (tmp_path / "a.yaml").write_text(base.format(birth="1968", year="02017"), encoding="utf-8")
+    read = runner.invoke(main, ["validate", str(tmp_path / "a.yaml"), "--format", "json"])
+    assert read.exit_code == 0, read.output
+    (tmp_path / "a.yaml").write_text(base.format(birth="1968", year="02017") + "  2017: HTNV\n", encoding="utf-8")
+    twice = runner.invoke(main, ["validate", str(tmp_path / "a.yaml"), "--lang", "en"])
+    assert twice.exit_code == 2 and "'2017'" in twice.stderr, twice.output
+    for birth in ("0b11110110000", "1_968", "0x7B0"):
+        (tmp_path / "a.yaml").write_text(base.format(birth=birth, year="2017"), encoding="utf-8")
+        refused = runner.invoke(main, ["validate", str(tmp_path / "a.yaml"), "--lang", "en"])
+        assert refused.exit_code == 2 and f"'{birth}' is not a date" in refused.stderr, refused.output

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -84,15 +85,24 @@ def too_large(value: int) -> bool:
     return abs(value).bit_length() > MAX_INT_BITS
 
 
+_DECIMAL = re.compile(r"^[-+]?[0-9]+$", re.ASCII)
+
+
 class StrictLoader(_Base):  # type: ignore[misc, valid-type]
     """Safe loader with timestamps left as text, duplicate keys refused and every
     tag read as described above."""
 
 
+    # Timestamps stay text; a plain scalar is an integer only when written in decimal digits
+    # (YAML 1.1 also reads 0b1111, 0x7B0, 1_968 and 1:30 as numbers, and 02017 as octal 1039:
+    # a clerk never means them so; they stay the text written, which the model then refuses).
     yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp",
+                                                                  "tag:yaml.org,2002:int")]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
+    for first in "-+0123456789":
+        yaml_implicit_resolvers.setdefault(first, []).insert(0, ("tag:yaml.org,2002:int", _DECIMAL))
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -124,7 +134,9 @@ class StrictLoader(_Base):  # type: ignore[misc, valid-type]
     def construct_strict_int(self, node):
         if isinstance(node, yaml.ScalarNode) and len(node.value) > 4 * MAX_INT_BITS:
             return _bad("number_too_large", node, str(len(node.value)))
-        return self._scalar(node, _Base.construct_yaml_int)
+        if isinstance(node, yaml.ScalarNode) and _DECIMAL.fullmatch(node.value):
+            return self._scalar(node, lambda _self, n: int(n.value, 10))  # 02017 is 2017, not octal 1039
+        return self._scalar(node, _Base.construct_yaml_int)  # `!!int 0x7B0` as its tag says
 
     def construct_strict_float(self, node):
         return self._scalar(node, _Base.construct_yaml_float)
