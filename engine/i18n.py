@@ -407,6 +407,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                       "audit record {seq} is damaged ({detail}); run `sangloc audit verify` to check the whole store"),
     "audit_unreadable": ("sổ kiểm toán không còn đúng cấu trúc của sangloc ({reason}); chạy `sangloc audit verify`",
                          "the audit store no longer has sangloc's structure ({reason}); run `sangloc audit verify`"),
+    "audit_not_database": ("'{path}' là một tệp khác, không phải sổ kiểm toán của sangloc; không ghi vào đó: hãy chỉ một tệp khác bằng --audit-db",
+                           "'{path}' is some other file, not a sangloc audit store; nothing is written into it: name another file with --audit-db"),
     "audit_not_file": ("'{path}' không phải tệp thường nên không thể là sổ kiểm toán (FIFO, thiết bị hay thư mục); hãy chỉ một tệp bằng --audit-db",
                        "'{path}' is not a regular file, so it cannot be an audit store (a FIFO, a device or a folder); name a file with --audit-db"),
     "audit_no_pack": ("sổ không lưu nội dung bộ quy tắc {digest}", "the store lacks the content of pack {digest}"),

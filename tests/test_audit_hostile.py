@@ -545,3 +545,14 @@ def test_a_process_started_without_audit_and_learnt_later_verifies(runner, tmp_p
         _rechain(db)
     broken = runner.invoke(main, ["audit", "verify", "--lang", "en"])
     assert broken.exit_code == 1 and "no longer holds its pack" in broken.stdout, broken.output
+
+
+@pytest.mark.parametrize("content", [b"x", b"notes\n", b"SQLite format"], ids=["one byte", "a note", "a header cut short"])
+def test_a_short_file_that_is_no_database_is_never_made_a_store(runner, tmp_path, content):
+    """Found by a probe: SQLite takes a file shorter than its header for an empty database and
+    writes a store over it."""
+    other = tmp_path / "ghi-chu.sqlite"
+    other.write_bytes(content)
+    result = runner.invoke(main, ["screen", str(PROFILES), "-q", "--audit-db", str(other), "--lang", "en"])
+    assert result.exit_code == 2 and "is some other file, not a sangloc audit store" in result.stderr
+    assert other.read_bytes() == content

@@ -133,6 +133,14 @@ def _regular_or_absent(path: Path) -> bool:
     if not stat.S_ISREG(info.st_mode):
         # SQLite would block on a FIFO and chmod would change a device: neither is a store.
         raise AuditError("audit_not_file", {"path": one_line(path)})
+    if info.st_size:  # SQLite takes a file shorter than its header for an empty database, and writes over it
+        try:
+            with open(path, "rb") as stream:
+                header = stream.read(16)
+        except OSError as err:
+            raise _unusable(path, err.strerror or err) from None
+        if header != b"SQLite format 3\x00":
+            raise AuditError("audit_not_database", {"path": one_line(path)})
     return True
 
 
