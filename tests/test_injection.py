@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
+from conftest import ROOT
 from sangloc.engine.commands.main import main
 
 INJECTION = Path(__file__).resolve().parent / "inputs" / "hostile" / "injection"
@@ -124,8 +125,6 @@ def test_markdown_screen_list_renders_no_html_and_keeps_its_columns(runner):
 
 @pytest.mark.parametrize("fmt", ["table", "md", "json"])
 def test_two_packs_compared_hold_no_control_and_no_html(runner, tmp_path, fmt):
-    from conftest import ROOT
-
     pack = tmp_path / "pack"
     shutil.copytree(ROOT / "rules" / "pho-bi-thu-tinh-uy-2020", pack)
     text = (pack / "pack.yaml").read_text(encoding="utf-8")
@@ -154,6 +153,24 @@ def test_no_csv_cell_starts_a_formula(runner):
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r", "\n"), cell
     invalid = next(row for row in rows if row[2] == "Hồ sơ cần bổ sung, sửa chữa")
     assert invalid[0].startswith("'=1+1") and invalid[1].startswith("'\\u0009=cmd")
+
+
+def test_no_workbook_cell_is_a_formula(runner, tmp_path):
+    """A text starting with "=" in a profile is written to every workbook as the text it is:
+    openpyxl would take it for a live formula (found by a helper: the screening and the export)."""
+    import zipfile
+
+    profile = tmp_path / "p.yaml"
+    text = (ROOT / "profiles" / "dt-0001-nguyen-van-hung.yaml").read_text(encoding="utf-8")
+    profile.write_text(text.replace("full_name: Nguyễn Văn Hùng", 'full_name: "=HYPERLINK(\\"http://x\\",\\"A\\")"'),
+                       encoding="utf-8")
+    _run(runner, "export", str(profile), "--output", str(tmp_path / "ho-so.xlsx"))
+    _run(runner, "screen", str(profile), "--format", "xlsx", "--output", str(tmp_path / "ket-qua.xlsx"), "--no-audit")
+    for name in ("ho-so.xlsx", "ket-qua.xlsx"):
+        with zipfile.ZipFile(tmp_path / name) as book:
+            sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
+            assert sheets and not [n for n in sheets if b"<f>" in book.read(n) or b"<f " in book.read(n)], name
+            assert any(b"HYPERLINK" in book.read(n) for n in book.namelist()), name  # kept, as text
 
 
 # -- HTML and Word -------------------------------------------------------------

