@@ -310,6 +310,10 @@ def _fact_text(fact: Fact, form: tuple[str, object, tuple[int, ...]]) -> str:
     return template % (fact.fid, *values)
 
 
+#: What follows the rule's name in the frame of a rule of one pattern: its fact's id comes next.
+_ONE_FACT = '":{"f0":{"id":'
+
+
 def _matched(frame: str, texts: list[str], patterns: dict) -> tuple[str, tuple[int, ...]]:
     """(rule name, fid of the fact each pattern matched) of one action's frame.
 
@@ -319,6 +323,12 @@ def _matched(frame: str, texts: list[str], patterns: dict) -> tuple[str, tuple[i
     try:
         end = frame.index('"', 2)
         name = frame[2:end]
+        if patterns[name] == 1 and frame.startswith(_ONE_FACT, end):  # most rules: one pattern
+            at = end + len(_ONE_FACT) - len('{"id":')
+            fid = int(frame[at + 6:frame.index(",", at + 6)])
+            text = texts[fid] if 0 <= fid < len(texts) else None
+            if text is not None and frame.startswith(text, at):
+                return name, (fid,)
         found: dict[int, int] = {}
         at = end + 3
         for _ in range(patterns[name]):
