@@ -43,7 +43,8 @@ def visible(text: str) -> str:
     # Every character the pattern escapes is one str.isprintable() refuses (a control,
     # format or separator character, or a surrogate; tests/test_injection.py checks
     # each): a text it accepts, but for a final newline (a line of JSON Lines), holds
-    # none, and that check costs about half the pattern's scan.
+    # none, and that check is cheaper than the pattern's scan (measured on a JSON Lines
+    # result of about 6 KB: 9 µs against 15).
     if (text[:-1] if text.endswith("\n") else text).isprintable():
         return text
     return _UNSAFE_TEXT.sub(_shown, text)
