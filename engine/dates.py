@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 #: The earliest day an unknown date can be (the records sangloc reads start after 1945).
 EARLIEST = date(1945, 1, 1)
@@ -58,13 +58,16 @@ class PartialDate:
     def exact(self) -> bool:
         return self.precision == "day"
 
-    @property
+    # first, last and the ISO text are worked out once per object (kept in its __dict__,
+    # beside the fields that equality and hashing read): parsed dates are shared by every
+    # profile that writes the same text (``_parse_text`` is remembered).
+    @cached_property
     def first(self) -> date:
         if self.precision == "unknown":
             return EARLIEST
         return date(self.year, self.month or 1, self.day or 1)
 
-    @property
+    @cached_property
     def last(self) -> date | None:
         """The last day it allows; None for an unknown date (bounded only by the run)."""
         if self.precision == "unknown":
@@ -81,6 +84,10 @@ class PartialDate:
 
     def iso(self) -> str:
         """The written precision in ISO 8601 form: 2016-03-15, 2016-03, 2016; "unknown"."""
+        return self._iso
+
+    @cached_property
+    def _iso(self) -> str:
         if self.precision == "day":
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
         if self.precision == "month":

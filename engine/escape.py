@@ -40,6 +40,13 @@ def visible(text: str) -> str:
     """A text of several lines for a terminal or a text file: every control, bidi
     and separator character, and any lone surrogate, shown as ``\\uXXXX``;
     newline and tab kept."""
+    # Every character the pattern escapes is one str.isprintable() refuses (a control,
+    # format or separator character, or a surrogate; tests/test_injection.py checks
+    # each): a text it accepts, but for a final newline (a line of JSON Lines), holds
+    # none, and that check is cheaper than the pattern's scan (measured on a JSON Lines
+    # result of about 6 KB: 9 µs against 15).
+    if (text[:-1] if text.endswith("\n") else text).isprintable():
+        return text
     return _UNSAFE_TEXT.sub(_shown, text)
 
 

@@ -327,3 +327,15 @@ def test_the_audit_path_of_a_person_holds_no_control(runner, hostile_process):
     _run(runner, "audit", "why", "DT-0001", "--format", "json")
     _run(runner, "audit", "replay", process_id)
     _run(runner, "audit", "verify")
+
+
+def test_every_character_visible_escapes_is_one_isprintable_refuses():
+    """``visible`` skips its pattern for a text ``str.isprintable()`` accepts: that is
+    only safe while no character the pattern escapes is printable."""
+    import sys
+
+    from sangloc.engine.escape import _UNSAFE_TEXT, visible
+
+    escaped = [chr(c) for c in range(sys.maxunicode + 1) if _UNSAFE_TEXT.fullmatch(chr(c))]
+    assert escaped and not any(c.isprintable() for c in escaped)
+    assert visible("a\u202eb\n") == "a\\u202eb\n" and visible("Nguyễn Văn Hùng\n") == "Nguyễn Văn Hùng\n"

@@ -160,11 +160,12 @@ class Decider:
         facts = self.facts(profile)
         self._trimmed: dict[tuple, dict] = {}  # (fid, fields shown) -> the fact's evidence so trimmed
         considered: dict[tuple[str, str], set[int]] = {}
-        on_file = set()  # (rule, branch, alternative, item) of each `missing` text made moot
+        # (rule, branch, alternative) -> the items of its `missing` texts made moot
+        on_file: dict[tuple[str, int, int], set[int]] = {}
         for action, fids, certain in self._evidence.match(facts):
             if action.role == "unless":
                 if certain:
-                    on_file.add((action.rule_id, action.branch, action.alternative, action.item))
+                    on_file.setdefault((action.rule_id, action.branch, action.alternative), set()).add(action.item)
                 continue
             considered.setdefault((action.rule_id, action.role), set()).update(fids)
         sure: dict[tuple[str, int, int], set[int]] = {}
@@ -198,12 +199,12 @@ class Decider:
 
     def _branches(self, rule: Rule) -> list:
         """The rule's branches as deciding reads them, worked out once: (outcome, [(key of
-        the alternative, its reason, its missing texts)])."""
+        the alternative, its reason, its missing texts as a tuple)])."""
         plan = self._plans.get(rule.id)
         if plan is None:
             plan = self._plans[rule.id] = [
                 (branch.outcome, [((rule.id, b, a), alternative.reason or rule.reasons[branch.outcome],
-                                   alternative.missing) for a, alternative in enumerate(branch.when)])
+                                   missing_list(alternative.missing)) for a, alternative in enumerate(branch.when)])
                 for b, branch in enumerate(rule.outcomes)]
         return plan
 
@@ -215,7 +216,7 @@ class Decider:
             for key, reason, missing in alternatives:
                 fids = sure.get(key)
                 if fids:
-                    basis.append(Basis(reason, self._cite(rule, facts, fids), _needed(on_file, *key, missing)))
+                    basis.append(Basis(reason, self._cite(rule, facts, fids), _needed(on_file, key, missing)))
                 elif key in maybe:
                     unsure.update(maybe[key])
                     open_outcomes.append(outcome)
@@ -224,7 +225,7 @@ class Decider:
                 break
         else:
             basis = Basis(rule.reasons[rule.otherwise], self._cite(rule, facts, considered.get((rule.id, "considers"), ())),
-                          _needed(on_file, rule.id, -1, -1, rule.missing.get(rule.otherwise)))
+                          _needed(on_file, (rule.id, -1, -1), missing_list(rule.missing.get(rule.otherwise))))
             decided = RuleOutcome(rule.id, rule.kind, rule.otherwise, (basis,))
         if not unsure or set(open_outcomes) == {decided.outcome}:
             return decided
@@ -243,12 +244,13 @@ class Decider:
 _NOTHING: frozenset = frozenset()
 
 
-def _needed(on_file: set, rule_id: str, branch: int, alternative: int, missing) -> tuple[Missing, ...]:
-    """The `missing` texts of an alternative, less those whose `unless` is met on file."""
-    if not missing:
-        return ()
-    return tuple(text for k, text in enumerate(missing_list(missing))
-                 if (rule_id, branch, alternative, k) not in on_file)
+def _needed(on_file: dict, key: tuple[str, int, int], missing: tuple[Missing, ...]) -> tuple[Missing, ...]:
+    """The `missing` texts of an alternative (``key``: rule, branch, alternative), less
+    those whose `unless` is met on file."""
+    moot = on_file.get(key)
+    if not moot:
+        return missing
+    return tuple(text for k, text in enumerate(missing) if k not in moot)
 
 
 def _excepted(outcome: RuleOutcome, entry, catalog) -> RuleOutcome:

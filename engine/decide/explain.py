@@ -59,6 +59,7 @@ def _split(template: str) -> list[tuple[str, str | None, str]]:
     return parts
 
 
+@lru_cache(maxsize=4096)  # a batch names the same posts and bodies again and again
 def post_name(label_text: str, org: str | None) -> str:
     """A post and its body, without saying the body twice: "Ủy viên Ban Thường vụ Tỉnh ủy" with
     org "Tỉnh ủy Thái Bình" reads "Ủy viên Ban Thường vụ Tỉnh ủy Thái Bình"."""

@@ -198,6 +198,9 @@ def _open_direct(target: Target):
     return fd
 
 
+_FILE_BUFFER = 1 << 16
+
+
 class _Visible:
     """A text stream whose every write is made visible (engine/escape.py)."""
 
@@ -238,8 +241,10 @@ class Output:
             handle, self.temp = tempfile.mkstemp(prefix=".sangloc-", suffix=".tmp", dir=folder)
         except OSError as err:
             raise _refuse(self.path, "output_unwritable", reason=err.strerror or str(err)) from None
-        self.stream = (os.fdopen(handle, "wb") if self.binary
-                       else os.fdopen(handle, "w", encoding="utf-8", newline=""))
+        # Nobody reads the temp file before it is renamed into place: it is written in pieces
+        # of 64 KB (a JSON Lines result takes a few KB: one system call per line otherwise).
+        self.stream = (os.fdopen(handle, "wb", buffering=_FILE_BUFFER) if self.binary
+                       else os.fdopen(handle, "w", encoding="utf-8", newline="", buffering=_FILE_BUFFER))
         return self.stream if self.binary else _Visible(self.stream)
 
     def __exit__(self, kind, value, traceback):

@@ -37,6 +37,8 @@ recorded in ``shared/DURABLE_RULES.md`` and handled here:
   matches are made unique here;
 * dates reach the core as day numbers, never as strings; no negation: only
   positive patterns are compiled;
+* a fact is written with only the fields some outcome pattern tests, from a
+  template made once per fact type (``fact_forms``);
 * glibc's allocator is told to keep freed memory instead of returning it to
   the system after each session (measured: 90–160 µs a profile otherwise).
 """
@@ -45,11 +47,14 @@ from __future__ import annotations
 
 import copy
 import json
+import operator
 import os
 import sys
+from json.encoder import encode_basestring
 
 from ...errors import EngineError
 from ..compile import Check, CompiledPattern, Program
+from ...pack.vocabulary import FACT_FIELDS
 from ..facts import HI, Fact
 from .base import Match
 
@@ -230,6 +235,7 @@ class DurableMatcher:
         self.name = program.name
         self.definition, self.actions = ruleset(program)
         self.patterns = {name: int(len(body["all"])) for name, body in self.definition.items()}
+        self.forms = fact_forms(program)
 
     def _ruleset(self) -> _Ruleset:
         found = _rulesets.get(self.name)
@@ -243,7 +249,8 @@ class DurableMatcher:
             raise EngineError("engine_failure", {"profile": "", "reason": f"more than {MAX_FACTS} facts"})
         rules = self._ruleset()
         try:
-            texts = [_fact_text(fact) for fact in facts]
+            forms = self.forms
+            texts = [_fact_text(fact, forms[fact.type]) for fact in facts]
             frames = rules.run("[" + ",".join([_OPEN, *texts, '{"id":%d,"type":"%s"}' % (len(facts), CLOSE)]) + "]")
         except (DriverError, ValueError) as err:
             raise EngineError("engine_failure", {"profile": "", "reason": str(err)}) from None
@@ -261,11 +268,50 @@ class DurableMatcher:
 _encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
-def _fact_text(fact: Fact) -> str:
+def fact_forms(program: Program) -> dict[str, tuple[str, object, tuple[int, ...]]]:
+    """Per fact type, how its facts are written for the core: (a %-template of the JSON
+    text, the getter of its values from a fact's fields, which of them are texts).
+
+    Only the fields some outcome pattern tests are written (both bounds of an interval);
+    the core never reads the others.  A test on a date or a number (``check.interval``)
+    reads day numbers and counts, which every fact holds as ints (``engine/decide/facts.py``):
+    written with ``%d``; any other test reads a text, written as JSON writes a string."""
+    tested: dict[str, list[str]] = {fact_type: [] for fact_type in FACT_FIELDS}
+    numbers: set[tuple[str, str]] = set()
+    for alternative in program.of_role("outcome"):
+        for pattern in alternative.patterns:
+            names = tested.setdefault(pattern.fact, [])
+            for check in pattern.checks:
+                for name in (check.field, check.field + HI) if check.interval else (check.field,):
+                    if check.interval:
+                        numbers.add((pattern.fact, name))
+                    if name not in names:
+                        names.append(name)
+    forms = {}
+    for fact_type, names in tested.items():
+        template = '{"id":%d,"type":' + _encode(fact_type).replace("%", "%%") + "".join(
+            "," + _encode(name).replace("%", "%%") + (":%d" if (fact_type, name) in numbers else ":%s")
+            for name in names) + "}"
+        getter = (operator.itemgetter(*names) if len(names) > 1
+                  else (lambda fields, name=names[0]: (fields[name],)) if names else (lambda fields: ()))
+        texts = tuple(k for k, name in enumerate(names) if (fact_type, name) not in numbers)
+        forms[fact_type] = (template, getter, texts)
+    return forms
+
+
+def _fact_text(fact: Fact, form: tuple[str, object, tuple[int, ...]]) -> str:
     """A fact as the core reads it, its id first: ``{"id":3,"type":"position",…}``."""
-    fields = _encode(fact.fields)
-    head = '{"id":%d,"type":%s' % (fact.fid, _encode(fact.type))
-    return head + "}" if fields == "{}" else head + "," + fields[1:]
+    template, getter, texts = form
+    values = getter(fact.fields)
+    if texts:
+        values = list(values)
+        for k in texts:
+            values[k] = encode_basestring(values[k])
+    return template % (fact.fid, *values)
+
+
+#: What follows the rule's name in the frame of a rule of one pattern: its fact's id comes next.
+_ONE_FACT = '":{"f0":{"id":'
 
 
 def _matched(frame: str, texts: list[str], patterns: dict) -> tuple[str, tuple[int, ...]]:
@@ -277,6 +323,12 @@ def _matched(frame: str, texts: list[str], patterns: dict) -> tuple[str, tuple[i
     try:
         end = frame.index('"', 2)
         name = frame[2:end]
+        if patterns[name] == 1 and frame.startswith(_ONE_FACT, end):  # most rules: one pattern
+            at = end + len(_ONE_FACT) - len('{"id":')
+            fid = int(frame[at + 6:frame.index(",", at + 6)])
+            text = texts[fid] if 0 <= fid < len(texts) else None
+            if text is not None and frame.startswith(text, at):
+                return name, (fid,)
         found: dict[int, int] = {}
         at = end + 3
         for _ in range(patterns[name]):
