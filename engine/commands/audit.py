@@ -181,20 +181,16 @@ def audit_replay(run_ref, audit_db, lang):
         from ..run.process.replay import replay_process
 
         _header, steps, differences = replay_process(db, process_id, lang)
-        for where, what in differences:
-            say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(where)}: {one_line(what)}")
-        say((f"Quy trình {process_id}: tính lại {steps} lần ghi kết quả kiểm phiếu, {len(differences)} chỗ khác" if vi
-             else f"Process {process_id}: {steps} tally entries, {len(differences)} differ when recomputed"))
-        _check_chain(db, lang)
-        if differences:
-            raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})
-        return
-    run_id = store.resolve_run(db, run_ref)
-    header, differences = replay(db, run_id, lang)
-    for profile_id, what in differences:
-        say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(profile_id)}: {one_line(what)}")
-    say((f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi
-                else f"Run {run_id}: {header['profiles']} decisions, {len(differences)} differ on replay"))
+        summary = (f"Quy trình {process_id}: tính lại {steps} lần ghi kết quả kiểm phiếu, {len(differences)} chỗ khác"
+                   if vi else f"Process {process_id}: {steps} tally entries, {len(differences)} differ when recomputed")
+    else:
+        run_id = store.resolve_run(db, run_ref)
+        header, differences = replay(db, run_id, lang)
+        summary = (f"Lần chạy {run_id}: {header['profiles']} quyết định, {len(differences)} khác khi chạy lại" if vi
+                   else f"Run {run_id}: {header['profiles']} decisions, {len(differences)} differ on replay")
+    for where, what in differences:
+        say(f"{'KHÁC' if vi else 'DIFFERS'}: {one_line(where)}: {one_line(what)}")
+    say(summary)
     _check_chain(db, lang)
     if differences:
         raise PartialFailure("replay_differs", {"count": len(differences), "quiet": True})

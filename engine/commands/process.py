@@ -34,6 +34,26 @@ def _writer(audit_db, no_audit: bool, run_id: str, lang: str, quiet: bool):
     return store.ChainWriter(store.store_path(audit_db), run_id)
 
 
+def _write_recorded(target, text, writer, record, check=lambda: None) -> None:
+    """The process file written and its audit records appended, both or neither: the records
+    are made first (``record(writer)`` sets the journal's hash), then the file's ``text()`` is
+    written, ``check()`` may still refuse, and only then is the store's transaction committed."""
+    from ..run.output import Output
+
+    try:
+        if writer is not None:
+            record(writer)
+        with Output(target) as stream:
+            stream.write(text())
+            check()
+            if writer is not None:
+                writer.commit()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+
+
 def _bounded(option: str, value: str | None, most: int) -> str | None:
     """A text option kept in the process file: within the file's bound (it is shown escaped wherever it is written)."""
     from ..errors import UsageError
@@ -94,7 +114,7 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
     from ..pack.process import DEFAULT_PROCESS
     from ..escape import one_line
     from ..run import audit as store
-    from ..run.output import Output, output_target, run_inputs
+    from ..run.output import output_target, run_inputs
     from ..run.process.recording import record_start
     from ..run.process.start import read_screening, start
     from ..run.process.state import Cleared, text_of
@@ -135,17 +155,11 @@ def process_init(source, output, seats, rules, cleared, cleared_on, cleared_reco
     doc = start(screening, pack, seats, list(cleared), meeting, _summoned(summoned, len(section.steps)),
                 by or store.current_user())
     writer = _writer(audit_db, no_audit, doc.id, lang, quiet)
-    try:
-        if writer is not None:
-            doc.journal[0].audit_hash = record_start(writer, doc, pack.content, command_line(), sangloc_version())
-        with Output(target) as stream:
-            stream.write(text_of(doc))
-            if writer is not None:
-                writer.commit()
-    except BaseException:
-        if writer is not None:
-            writer.abort()
-        raise
+
+    def record(writer):
+        doc.journal[0].audit_hash = record_start(writer, doc, pack.content, command_line(), sangloc_version())
+
+    _write_recorded(target, lambda: text_of(doc), writer, record)
     names = one_line(", ".join(f"{c.profile_id}" for c in doc.candidates) or "—")
     shown = one_line(output)
     _say(f"Đã lập quy trình {doc.id} ở tệp {shown}: danh sách bước 1 gồm {len(doc.candidates)} người ({names})",
@@ -175,7 +189,7 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
     from ..errors import InputFileError
     from ..escape import one_line
     from ..run import audit as store
-    from ..run.output import Output, output_target
+    from ..run.output import output_target
     from ..run.process.entry import prepare
     from ..run.process.recording import record_entry
     from ..render.process import step_table
@@ -193,20 +207,15 @@ def process_record(file, step, tallies, ballots, replaces, reason, by, lang, qui
         target = output_target(real, inputs=list(tallies) + ([ballots] if ballots else []),
                                audit_store=store.store_path(audit_db))
         writer = _writer(audit_db, no_audit, doc.id, lang, quiet)
-        try:
-            if writer is not None:
-                entry.audit_hash = record_entry(writer, after, after.current[step], command_line(),
-                                                sangloc_version())
-            with Output(target) as stream:
-                stream.write(text_of(doc))
-                if not unchanged(real, original):  # changed meanwhile (no file lock here): record nothing
-                    raise InputFileError("process_changed_meanwhile", {"path": one_line(file)})
-                if writer is not None:
-                    writer.commit()
-        except BaseException:
-            if writer is not None:
-                writer.abort()
-            raise
+
+        def record(writer):
+            entry.audit_hash = record_entry(writer, after, after.current[step], command_line(), sangloc_version())
+
+        def still_ours():
+            if not unchanged(real, original):  # changed meanwhile (no file lock here): record nothing
+                raise InputFileError("process_changed_meanwhile", {"path": one_line(file)})
+
+        _write_recorded(target, lambda: text_of(doc), writer, record, still_ours)
     say(step_table(after, step, lang), nl=False)
     shown = one_line(file)
     _say(f"Đã ghi bước {step} vào {shown} (mục {entry.entry}"

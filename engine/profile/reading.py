@@ -124,7 +124,8 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _no_duplicate_pairs(pairs):
+def no_duplicate_pairs(pairs):
+    """``object_pairs_hook`` for ``json.loads``: a key written twice is a ValueError."""
     result = dict(pairs)
     if len(result) != len(pairs):
         seen = set()
@@ -153,7 +154,7 @@ class TooDeep(ValueError):
 
 def _json(text: str):
     try:
-        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_pairs,
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=no_duplicate_pairs,
                           parse_int=_json_int)
     except RecursionError:
         raise TooDeep(f"nested deeper than {MAX_DEPTH} levels") from None

@@ -207,7 +207,6 @@ def read_workbook(path: str, names=None) -> list[Sheet]:
     if size > MAX_BOOK_BYTES:
         raise InputFileError("file_too_large", {"size": size // (1024 * 1024), "max": MAX_BOOK_BYTES // (1024 * 1024)})
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         _check_archive(path)

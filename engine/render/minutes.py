@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 
-from ..i18n import fmt_date, label, long_date, message
+from ..i18n import label, long_date, message
 from ..run.process.outcome import Flag
 from ..run.process.state import Sitting, State
 

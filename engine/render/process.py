@@ -166,11 +166,11 @@ def pack_process_lines(pack, lang: str) -> list[str]:
                   for source in citation.provenance]
         return lines
 
-    for number, step in enumerate(section.steps, start=1):
+    for n, step in enumerate(section.steps, start=1):
         name = step.sitting.get(lang) if step.sitting else label("body", step.body, lang)
         body = label("body", step.body, lang)
-        lines.append(f"  {number}. {body}" + (f" — {name}" if name != body else ""))
-        if number > 1:
+        lines.append(f"  {n}. {body}" + (f" — {name}" if name != body else ""))
+        if n > 1:
             comparison = ("trên" if vi else "more than") if step.strict else ("từ" if vi else "at least")
             lines.append(f"       {'đạt khi' if vi else 'passes with'} {comparison} "
                          f"{share_text(step.share_fraction, lang)} {label('denominator', step.denominator, lang)}; "
@@ -182,7 +182,7 @@ def pack_process_lines(pack, lang: str) -> list[str]:
         lines += cited("tỷ lệ phiếu" if vi else "pass rule", step.pass_basis)
         lines += cited("điều kiện tiến hành" if vi else "quorum", step.quorum_basis)
         lines += cited("phiếu hợp lệ" if vi else "ballots", step.ballot.basis)
-        if section.reports_if_differs(number):
+        if section.reports_if_differs(n):
             lines += cited("báo cáo cấp trên" if vi else "report", step.report_basis) or [
                 f"       {'báo cáo cấp trên khi khác bước trước' if vi else 'reported when it differs from the step before'}"]
     lines += cited("bằng phiếu ở vị trí cuối" if vi else "ties at the last seat", section.ties)

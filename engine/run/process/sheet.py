@@ -41,7 +41,7 @@ import yaml
 
 from ...errors import InputFileError, Problem
 from ...escape import has_unsafe, one_line
-from ...profile.reading import decode_text, depth, odd_values, read_bytes
+from ...profile.reading import decode_text, depth, no_duplicate_pairs, odd_values, read_bytes
 from ...profile.yamlio import DuplicateKeyError, StrictLoader, load_one, positions
 
 #: A tally is a page of figures; anything larger is not one.
@@ -125,15 +125,6 @@ def sitting_date(value) -> str | None:
     except ValueError:
         return None
     return None
-
-
-def _no_duplicates(pairs):
-    found = {}
-    for key, value in pairs:
-        if key in found:
-            raise ValueError(f"duplicate key {key!r}")
-        found[key] = value
-    return found
 
 
 def _refuse_constant(name):
@@ -235,7 +226,7 @@ def _yaml(text: str, sheet: Sheet):
 def _json(text: str, sheet: Sheet):
     try:
         # Numbers stay as written, like YAML's: count_value reads them.
-        document = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant,
+        document = json.loads(text, object_pairs_hook=no_duplicate_pairs, parse_constant=_refuse_constant,
                               parse_int=str, parse_float=str)
     except RecursionError:  # Python 3.11 stops here; 3.13 parses deeper and _too_deep says the same
         sheet.add("", "too_deep", max=MAX_SHEET_DEPTH)

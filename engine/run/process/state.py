@@ -30,7 +30,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from ...errors import InputFileError, Problem, UsageError
 from ...escape import one_line
 from ...pack.process import ProcessSection
-from ...profile.reading import MAX_DEPTH, deep_path, odd_values, read_text
+from ...profile.reading import MAX_DEPTH, deep_path, no_duplicate_pairs, odd_values, read_text
 from .outcome import Flag, StepOutcome, decide_step
 from .tally import Tally
 
@@ -328,15 +328,6 @@ def _json_number(text: str) -> int:
     return int(text)
 
 
-def _no_duplicates(pairs):
-    found = {}
-    for key, value in pairs:
-        if key in found:
-            raise ValueError(f"duplicate key {key!r}")
-        found[key] = value
-    return found
-
-
 def _reject_constant(name: str):
     raise ValueError(f"{name} is not a number JSON allows")
 
@@ -360,7 +351,7 @@ def read(path: str, shown: str | None = None) -> tuple[ProcessDoc, str]:
         raise InputFileError("process_unreadable", {"path": shown, "reason": err.strerror or str(err)}) from None
     try:
         try:
-            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant,
+            data = json.loads(text, object_pairs_hook=no_duplicate_pairs, parse_constant=_reject_constant,
                               parse_int=_json_number)
         except RecursionError:
             raise ValueError(f"nested deeper than {MAX_DEPTH} levels") from None
