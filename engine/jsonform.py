@@ -26,3 +26,16 @@ def compact(value) -> str:
     """One line, spaces after separators: one result of a report (and, after its
     ``"kind"``, one line of a JSON Lines stream)."""
     return _compact(value)
+
+
+def array_lines(key: str, texts, count: int, last: bool):
+    """The lines of ``"key": [ … ]`` in a JSON object written two spaces in, one item (already
+    encoded, ``count`` of them) a line, so that a long list is written as it comes."""
+    closing = "]" if last else "],"
+    if not count:
+        yield f'  "{key}": [{closing}\n'
+        return
+    yield f'  "{key}": [\n'
+    for number, text in enumerate(texts, start=1):
+        yield f"    {text}{',' if number < count else ''}\n"
+    yield f"  {closing}\n"

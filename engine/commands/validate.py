@@ -54,17 +54,12 @@ def _json_report(valid, invalid: list[dict]):
     written piece by piece (the ids come sorted from their spool)."""
     import json
 
+    from ..jsonform import array_lines
+
     yield "{\n"
     parts = (("valid", (json.dumps(key, ensure_ascii=False) for key, _ in valid), valid.count),
              ("invalid", (json.dumps(entry, ensure_ascii=False, indent=2).replace("\n", "\n    ")
                           for entry in invalid), len(invalid)))
     for key, items, count in parts:
-        closing = "\n" if key == "invalid" else ",\n"
-        if not count:
-            yield f'  "{key}": []{closing}'
-            continue
-        yield f'  "{key}": [\n'
-        for number, item in enumerate(items, start=1):
-            yield f"    {item}{',' if number < count else ''}\n"
-        yield f"  ]{closing}"
+        yield from array_lines(key, items, count, last=key == "invalid")
     yield "}\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from ..decide.explain import Explainer
-from ..jsonform import compact, dumps
+from ..jsonform import array_lines, compact, dumps
 from ..run.spool import SortedSpool
 from .common import VERDICTS, invalid_dict, sort_invalid
 
@@ -55,14 +55,7 @@ class JsonReport:
         invalid_texts = [compact(invalid_dict(i, lang)) for i in sort_invalid(invalid)]
         for key, count, texts in (("results", self.results.count, (text for _, text in self.results)),
                                   ("invalid", len(invalid_texts), iter(invalid_texts))):
-            closing = "]," if key == "results" else "]"
-            if not count:
-                yield f'  "{key}": [{closing}\n'
-                continue
-            yield f'  "{key}": [\n'
-            for number, text in enumerate(texts, start=1):
-                yield f"    {text}{',' if number < count else ''}\n"
-            yield f"  {closing}\n"
+            yield from array_lines(key, texts, count, last=key == "invalid")
         yield "}\n"
 
 
