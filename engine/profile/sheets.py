@@ -261,6 +261,10 @@ def _check_archive(path: str) -> None:
 _TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
 
 
+def _too_many_cells() -> InputFileError:
+    return InputFileError("workbook_too_many_cells", {"max": f"{MAX_CELLS:,}".replace(",", ".")})
+
+
 def _count_cells(stream) -> None:
     cells = in_row = 0
     tail = b""
@@ -278,7 +282,7 @@ def _count_cells(stream) -> None:
             cells += 1
             in_row += 1
             if cells > MAX_CELLS or in_row > MAX_COLUMNS:
-                raise InputFileError("workbook_too_many_cells", {"max": f"{MAX_CELLS:,}".replace(",", ".")})
+                raise _too_many_cells()
 
 
 def _parser_class():
@@ -292,16 +296,9 @@ def _parser_class():
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
     class _Parser(WorkSheetParser):
-        cells_read = 0
-        row_of_count, in_row = None, 0
-
+        # How many cells a sheet and a row hold was counted on the XML before (_count_cells);
+        # here only a cell addressed beyond the last column is refused.
         def parse_cell(self, element):
-            _Parser.cells_read += 1
-            if self.row_counter != _Parser.row_of_count:
-                _Parser.row_of_count, _Parser.in_row = self.row_counter, 0
-            _Parser.in_row += 1
-            if _Parser.cells_read > MAX_CELLS or _Parser.in_row > MAX_COLUMNS:
-                raise InputFileError("workbook_too_many_cells", {"max": f"{MAX_CELLS:,}".replace(",", ".")})
             try:
                 cell = super().parse_cell(element)
             except (ValueError, TypeError, OverflowError, KeyError):  # a value its type cannot hold: that cell only
@@ -313,7 +310,7 @@ def _parser_class():
                 cell = {"row": row, "column": column, "value": element.findtext(VALUE_TAG), "data_type": "unreadable",
                         "style_id": 0}
             if cell["column"] > MAX_COLUMNS:
-                raise InputFileError("workbook_too_many_cells", {"max": f"{MAX_CELLS:,}".replace(",", ".")})
+                raise _too_many_cells()
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 stored = element.find(VALUE_TAG)
                 if stored is None or (not stored.text and element.get("t", "n") not in ("str", "s", "inlineStr")):

@@ -433,11 +433,11 @@ def _read_book(sources: list[str]) -> _Book:
         for part, sheet in parts:
             if sheet.hidden:
                 book.warnings.append((sources[0], Problem("", "workbook_sheet_hidden", {"sheet": one_line(sheet.name)})))
-        for n, (part, sheet) in enumerate(parts):
-            first = next(s for p, s in parts if p is part)
-            if first is not sheet:
+        first: dict[str, Sheet] = {}
+        for part, sheet in parts:
+            if first.setdefault(part.sheet, sheet) is not sheet:
                 book.warnings.append((sources[0], Problem("", "workbook_part_twice", {
-                    "sheet": one_line(sheet.name), "first": one_line(first.name), "part": part.sheet})))
+                    "sheet": one_line(sheet.name), "first": one_line(first[part.sheet].name), "part": part.sheet})))
     else:
         for path in sources:
             sheet = read_csv(path)
