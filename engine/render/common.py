@@ -18,6 +18,12 @@ VERDICTS = ("eligible", "review", "ineligible")
 MARKS = {"pass": "✓", "fail": "✗", "review": "?"}
 
 
+def mark(rule: dict) -> str:
+    """A criterion's mark in a matrix (the memo's, the result workbook's): ✓ ✗ ?, and ✓* where
+    it is met by an approved exception."""
+    return MARKS[rule["outcome"]] + ("*" if (rule.get("exception") or {}).get("used") else "")
+
+
 def sort_invalid(invalid: list[Invalid]) -> list[Invalid]:
     return sorted(invalid, key=lambda i: (i.source, i.index if i.index is not None else -1, i.profile_id or ""))
 

@@ -18,7 +18,7 @@ from datetime import date
 
 from ..decide.explain import Explainer, post_name
 from ..i18n import fmt_date, label, long_date
-from .common import MARKS, VERDICTS, cohort
+from .common import VERDICTS, cohort, mark
 
 PARTY = "ĐẢNG CỘNG SẢN VIỆT NAM"
 #: What the meeting itself can settle: the board's own judgements.
@@ -325,11 +325,6 @@ def _candidate(ex: Explainer, result, numbers: dict[str, int]) -> Candidate:
     return candidate
 
 
-def _mark(rule: dict) -> str:
-    """A criterion's mark in the matrix; ✓* where it is met by an approved exception (as in the workbook)."""
-    return MARKS[rule["outcome"]] + ("*" if (rule.get("exception") or {}).get("used") else "")
-
-
 def _ready(candidate: Candidate, advisory: set[str]) -> bool:
     """True when the meeting itself can settle everything still open for a candidate."""
     return all(finding.criterion in advisory or {n.kind for n in finding.needs} <= BOARD_KINDS
@@ -458,7 +453,7 @@ def build_memo(run, lang: str, options: MemoOptions) -> Memo:
         screened=len(records),
         invalid_count=len(run.invalid),
         matrix_rules=[(n, r.short_title(lang)) for n, r in enumerate(pack.rules, start=1)],
-        matrix_rows=[(r["profile_id"], r["full_name"], [_mark(o) for o in r["rules"]]) for r in records],
+        matrix_rows=[(r["profile_id"], r["full_name"], [mark(o) for o in r["rules"]]) for r in records],
         cohort_verdicts=[(label("verdict", v, lang), stats["verdicts"][v]) for v in VERDICTS],
         cohort_rules=_figures(pack, records, lang),
         proposal=_proposal(pack, lang, short_name, to_name, len(eligible), len(to_decide)),

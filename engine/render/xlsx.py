@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..decide.explain import Explainer
 from ..i18n import fmt_date, label
-from .common import MARKS, VERDICTS, cohort, counts, group, short, sort_invalid
+from .common import VERDICTS, cohort, counts, group, mark, short, sort_invalid
 from .sheets import SheetColumn, new_workbook, table_sheet, workbook_bytes
 
 #: Light fills a printout keeps legible: pass, fail, pending.
@@ -102,8 +102,7 @@ def _list(book, ex: Explainer, records: list[dict]) -> None:
             if outcome is None:
                 row.append(None)
                 continue
-            used = (outcome.get("exception") or {}).get("used")
-            row.append(MARKS[outcome["outcome"]] + ("*" if used else ""))  # * met by an approved exception
+            row.append(mark(outcome))
             comments[(index, offset)] = f"{rule.short_title(ex.lang)}: {outcome['reason']}"
             fills[(index, offset)] = FILLS[outcome["outcome"]]
         row.append(short(ex, record))

@@ -271,7 +271,7 @@ def _xlsx(path: str, sheet: Sheet) -> None:
             return
         books = read_workbook(path)
     except zipfile.BadZipFile:
-        sheet.add("", "workbook_unreadable", reason="không phải tệp .xlsx (có thể là .xls cũ, tệp có mật khẩu hoặc tệp hỏng)")
+        sheet.add("", "workbook_not_zip")
         return
     except InputFileError as err:
         sheet.add("", err.code, **{k: one_line(v) for k, v in err.params.items()})
