@@ -195,16 +195,21 @@ def test_html_holds_no_element_from_the_data(runner, args):
     assert "&lt;script&gt;" in result.stdout
 
 
-def test_word_memo_opens_and_shows_the_controls(runner, tmp_path):
+def _word_text(path: Path) -> str:
+    """Every paragraph and table cell of a Word document, one a line."""
     from docx import Document
 
+    document = Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(texts)
+
+
+def test_word_memo_opens_and_shows_the_controls(runner, tmp_path):
     out = tmp_path / "to-trinh.docx"
     _run(runner, "memo", str(INJECTION), "--format", "docx", "--output", str(out),
          "--issuer", "TỈNH ỦY \x00\x1b[2J")
-    document = Document(str(out))
-    texts = [p.text for p in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    joined = "\n".join(texts)
+    joined = _word_text(out)
     terminal_safe(joined)
     assert "\\u001b" in joined and "\\u0000" in joined
 
@@ -296,25 +301,18 @@ def test_minutes_in_html_hold_no_element_from_the_data(runner, hostile_process):
 
 
 def test_minutes_in_word_open_and_show_the_controls(runner, hostile_process, tmp_path):
-    from docx import Document
-
     out = tmp_path / "bien-ban.docx"
     _run(runner, "process", "status", str(hostile_process), "--format", "docx", "-o", str(out),
          "--issuer", "TỈNH ỦY \x00\x1b[2J")
-    document = Document(str(out))
-    texts = [p.text for p in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    joined = "\n".join(texts)
+    joined = _word_text(out)
     terminal_safe(joined)
     assert "\\u001b" in joined and "\\u0000" in joined and "\\u202e" in joined and "<script>" in joined
     journal = tmp_path / "nhat-ky.docx"
     _run(runner, "process", "journal", str(hostile_process), "--format", "docx", "-o", str(journal),
          "--issuer", "TỈNH ỦY \x00\x1b[2J")
-    document = Document(str(journal))
-    texts = [p.text for p in document.paragraphs]
-    texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    terminal_safe("\n".join(texts))
-    assert "\\u001b" in "\n".join(texts)
+    journal_text = _word_text(journal)
+    terminal_safe(journal_text)
+    assert "\\u001b" in journal_text
 
 
 def test_the_audit_path_of_a_person_holds_no_control(runner, hostile_process):

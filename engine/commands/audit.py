@@ -68,11 +68,13 @@ def _citations(db, lang: str, packs=None):
     """(digest, as-of day) -> {rule id: (its basis cited, where its wording was read)}, from the
     pack content the store kept: what an auditor reads beside a criterion not met."""
     from datetime import date
+    from functools import lru_cache
 
     from ..decide.explain import Explainer
 
     packs = packs or _stored_pack(db)
 
+    @lru_cache(maxsize=None)  # a person's history names the same few runs' packs again and again
     def of(digest: str, as_of: str) -> dict:
         pack = packs(digest)
         if pack is None:
